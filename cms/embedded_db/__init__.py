@@ -1,0 +1,1 @@
+"""A Django database backend: PostgreSQL, on the embedded server started on first use."""

@@ -1,0 +1,49 @@
+"""Serve the platform: gunicorn for the web and the task worker beside it."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the web server and the background task worker until interrupted."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+
+    def handle(self, *args, host, port, **options):
+        env = {**os.environ, "HOST": host, "PORT": str(port)}
+        env.setdefault("DJANGO_SETTINGS_MODULE", os.environ["DJANGO_SETTINGS_MODULE"])
+        python = sys.executable
+        manage = str(settings.BASE_DIR / "manage.py")
+        children = [
+            subprocess.Popen([python, manage, "db_worker"], env=env),  # noqa: S603
+            subprocess.Popen(  # noqa: S603
+                [python, "-m", "gunicorn", "-c", "python:cms.gunicorn_conf", "cms.wsgi"],
+                env=env,
+                cwd=settings.BASE_DIR,
+            ),
+        ]
+
+        def stop(*_):
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        self.stdout.write(f"serving on http://{host}:{port}/ with a task worker")
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for child in children:
+                child.wait(timeout=20)

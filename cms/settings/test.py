@@ -1,0 +1,12 @@
+from .base import *  # noqa: F403
+from .env import seal
+
+seal()
+
+# Tests never send mail and hash passwords fast; everything else is production's path.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

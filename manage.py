@@ -1,0 +1,16 @@
+#!/usr/bin/env python
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+
+    from django.core.management import execute_from_command_line
+
+    from cms.embedded_db.server import EmbeddedDatabaseError
+
+    try:
+        execute_from_command_line(sys.argv)
+    except EmbeddedDatabaseError as error:
+        sys.stderr.write(f"error: {error}\n")
+        sys.exit(1)
