@@ -11,7 +11,9 @@ logger = logging.getLogger("cms.tasks")
 @receiver(task_finished)
 def log_task_finished(sender, task_result, **kwargs):
     started, finished = task_result.started_at, task_result.finished_at
-    duration = (finished - started).total_seconds() * 1000 if started and finished else None
+    duration = (
+        (finished - started).total_seconds() * 1000 if started and finished else None
+    )
     status = str(task_result.status)
     logger.log(
         logging.ERROR if "FAIL" in status.upper() else logging.INFO,

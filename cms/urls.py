@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import health
+from cms import health, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -18,4 +18,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    path("", views.home, name="home"),
+    path("", include(wagtail_urls)),
+]

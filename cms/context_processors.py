@@ -1,0 +1,13 @@
+from wagtail.models import Page
+
+
+def govsite(request):
+    """The current site and its top-level columns, for every template."""
+    site = getattr(request, "govsite", None)
+    if site is None:
+        return {"govsite": None}
+    root = site.wagtail_site.root_page
+    return {
+        "govsite": site,
+        "site_nav": Page.objects.child_of(root).live().public().in_menu(),
+    }

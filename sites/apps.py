@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SitesConfig(AppConfig):
+    name = "sites"
+    label = "govsites"
+    verbose_name = _("Sites")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import routing, signal_handlers  # noqa: F401
+
+        routing.install_wagtail_overrides()

@@ -1,0 +1,67 @@
+"""Resolve the site of every request by exact host, and make it the current tenant."""
+
+from django.conf import settings
+from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect
+from django.http.request import split_domain_port
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_multitenant.utils import set_current_tenant, unset_current_tenant
+
+from . import routing
+from .models import SiteStatus
+
+# Paths served on every known host and on the platform's own hosts.
+PLATFORM_PATHS = (
+    "/admin/",
+    "/healthz",
+    "/readyz",
+    "/static/",
+    "/media/",
+    "/documents/",
+)
+
+
+class SiteRoutingMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        hostname = split_domain_port(request._get_raw_host())[0].lower()  # noqa: SLF001
+        route = routing.resolve(hostname)
+        request.govsite_route = route
+        if route is None:
+            if hostname in settings.PLATFORM_HOSTS or request.path.startswith(
+                ("/healthz", "/readyz")
+            ):
+                # Never let Wagtail fall back to a default site on these hosts.
+                request._wagtail_site = None  # noqa: SLF001
+                return self.get_response(request)
+            return HttpResponseNotFound(
+                "Unknown host.", content_type="text/plain; charset=utf-8"
+            )
+        if route.is_alias:
+            port = split_domain_port(request._get_raw_host())[1]  # noqa: SLF001
+            target = route.primary_host + (f":{port}" if port else "")
+            return HttpResponsePermanentRedirect(
+                f"{request.scheme}://{target}{request.get_full_path()}"
+            )
+        is_platform_path = request.path.startswith(PLATFORM_PATHS)
+        if route.status == SiteStatus.CLOSED and not is_platform_path:
+            return render(
+                request,
+                "sites/site_closed.html",
+                {"message": _("This website has been closed.")},
+                status=410,
+            )
+        site = routing.site_for(route)
+        if site is None:  # removed since the map was read
+            return HttpResponseNotFound(
+                "Unknown host.", content_type="text/plain; charset=utf-8"
+            )
+        request.govsite = site
+        request._wagtail_site = site.wagtail_site  # noqa: SLF001
+        set_current_tenant(site)
+        try:
+            return self.get_response(request)
+        finally:
+            unset_current_tenant()

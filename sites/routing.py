@@ -1,0 +1,156 @@
+"""Host routing without scanning every site.
+
+A process-local map from host name to site, and from a site's root path to its
+Wagtail ``SiteRootPath``, rebuilt when a version key in the shared cache changes.
+Vanilla Wagtail loads every site's root path on each request and scans them all for
+every internal link; at 3,000 sites that costs milliseconds per link. Here a request
+resolves its site with a dict lookup and a link with a few prefix lookups.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from wagtail.models import Page, Site
+from wagtail.models.sites import SiteRootPath
+
+VERSION_KEY = "govsites:hostmap:version"
+
+
+@dataclass(frozen=True)
+class Route:
+    govsite_id: int
+    wagtail_site_id: int
+    code: str
+    primary_host: str
+    status: str
+    is_alias: bool
+
+
+@dataclass
+class HostMap:
+    version: str | None
+    routes: dict[str, Route] = field(default_factory=dict)
+    # GovSite rows with their Wagtail site and root page, loaded once per version.
+    sites: dict[int, object] = field(default_factory=dict)
+    # root path ("/2100000001/home/") -> SiteRootPath
+    root_paths: dict[str, SiteRootPath] = field(default_factory=dict)
+    loaded_at: float = 0.0
+
+
+_lock = threading.Lock()
+_map = HostMap(version=None)
+
+
+def _current_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _load(version: str) -> HostMap:
+    from .models import GovSite, SiteHost
+
+    host_map = HostMap(version=version, loaded_at=time.monotonic())
+    sites = GovSite.objects.select_related("wagtail_site__root_page")
+    by_id = host_map.sites
+    for site in sites:
+        by_id[site.id] = site
+        wagtail_site = site.wagtail_site
+        host_map.root_paths[wagtail_site.root_page.url_path] = SiteRootPath(
+            wagtail_site.id,
+            wagtail_site.root_page.url_path,
+            wagtail_site.root_url,
+            settings.LANGUAGE_CODE,
+        )
+    for hostname, govsite_id, is_primary in SiteHost.objects.values_list(
+        "hostname", "govsite_id", "is_primary"
+    ):
+        site = by_id[govsite_id]
+        host_map.routes[hostname] = Route(
+            govsite_id=site.id,
+            wagtail_site_id=site.wagtail_site.id,
+            code=site.code,
+            primary_host=site.host,
+            status=site.status,
+            is_alias=not is_primary,
+        )
+    return host_map
+
+
+def get_host_map() -> HostMap:
+    """The current map; checks the shared version at most once per TTL."""
+    global _map
+    host_map = _map
+    now = time.monotonic()
+    if (
+        host_map.version is not None
+        and now - host_map.loaded_at < settings.SITES_HOST_MAP_TTL
+    ):
+        return host_map
+    with _lock:
+        version = _current_version()
+        if _map.version == version:
+            _map.loaded_at = now
+            return _map
+        _map = _load(version)
+        return _map
+
+
+def invalidate() -> None:
+    """The registry changed: every process reloads its map (this one at once)."""
+    global _map
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    with _lock:
+        _map = HostMap(version=None)
+
+
+def resolve(hostname: str) -> Route | None:
+    return get_host_map().routes.get(hostname.lower().rstrip("."))
+
+
+def site_for(route: Route):
+    """A private copy of the route's ``GovSite`` (with its Wagtail site), no query."""
+    site = get_host_map().sites.get(route.govsite_id)
+    return copy.copy(site) if site is not None else None
+
+
+def site_root_paths() -> list[SiteRootPath]:
+    """Replacement for ``Site.get_site_root_paths``: most specific path first."""
+    return sorted(
+        get_host_map().root_paths.values(), key=lambda s: s.root_path, reverse=True
+    )
+
+
+def relevant_site_root_paths(page: Page, cache_object=None) -> tuple[SiteRootPath, ...]:
+    """Replacement for ``Page._get_relevant_site_root_paths``: prefix lookups only."""
+    root_paths = get_host_map().root_paths
+    url_path = page.url_path or ""
+    found = []
+    end = url_path.find("/", 1)
+    while end != -1:
+        match = root_paths.get(url_path[: end + 1])
+        if match is not None:
+            found.append(match)
+        end = url_path.find("/", end + 1)
+    found.reverse()  # most specific first, as Wagtail orders them
+    return tuple(found)
+
+
+def install_wagtail_overrides() -> None:
+    """Point Wagtail's site-root-path lookups at the host map.
+
+    ``Page._get_relevant_site_root_paths`` is private Wagtail API;
+    ``tests/sites/test_routing.py`` fails if its signature changes.
+    """
+    Site.get_site_root_paths = staticmethod(site_root_paths)
+    Page._get_relevant_site_root_paths = relevant_site_root_paths

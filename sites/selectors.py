@@ -1,0 +1,67 @@
+"""Reads of the site registry, and the one helper admin code scopes querysets with."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import GovSite, SiteRole
+from .tenancy import all_sites
+
+PLATFORM_ADMIN_PERMISSION = "govsites.add_govsite"
+
+
+def is_platform_admin(user) -> bool:
+    return bool(
+        user.is_active
+        and (user.is_superuser or user.has_perm(PLATFORM_ADMIN_PERMISSION))
+    )
+
+
+def site_list() -> QuerySet[GovSite]:
+    return GovSite.objects.select_related("parent", "wagtail_site").order_by(
+        "tree_path"
+    )
+
+
+def site_get(*, code: str) -> GovSite:
+    return site_list().get(code=code)
+
+
+def sites_for_user(user) -> QuerySet[GovSite]:
+    """The sites ``user`` may manage: platform admins every site; a site admin their
+    site and every site below it; editors and reviewers their own sites."""
+    if not user.is_authenticated or not user.is_active:
+        return GovSite.objects.none()
+    cache_attr = "_govsites_managed_ids"
+    ids = getattr(user, cache_attr, None)
+    if ids is None:
+        if is_platform_admin(user):
+            return site_list()
+        from .models import SiteGroup
+
+        with all_sites():
+            links = list(
+                SiteGroup.objects.filter(group__user=user).values_list(
+                    "site__tree_path", "role"
+                )
+            )
+        condition = Q(pk__in=[])
+        for tree_path, role in links:
+            if role == SiteRole.ADMIN:
+                condition |= Q(tree_path__startswith=tree_path)
+            else:
+                condition |= Q(tree_path=tree_path)
+        ids = list(GovSite.objects.filter(condition).values_list("pk", flat=True))
+        setattr(user, cache_attr, ids)
+    return site_list().filter(pk__in=ids)
+
+
+def sites_with_role(user, role: str) -> QuerySet[GovSite]:
+    """Sites where ``user`` is directly in the ``role`` group."""
+    from .models import SiteGroup
+
+    with all_sites():
+        site_ids = SiteGroup.objects.filter(group__user=user, role=role).values(
+            "site_id"
+        )
+    return site_list().filter(pk__in=site_ids)
