@@ -9,6 +9,7 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import routing, signal_handlers  # noqa: F401
+        from . import admin_scoping, routing, signal_handlers  # noqa: F401
 
         routing.install_wagtail_overrides()
+        admin_scoping.scope_explorer_filters()

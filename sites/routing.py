@@ -39,6 +39,9 @@ class HostMap:
     routes: dict[str, Route] = field(default_factory=dict)
     # GovSite rows with their Wagtail site and root page, loaded once per version.
     sites: dict[int, object] = field(default_factory=dict)
+    by_wagtail_site: dict[int, int] = field(default_factory=dict)
+    by_folder_page: dict[int, int] = field(default_factory=dict)
+    root_page_ids: set[int] = field(default_factory=set)
     # root path ("/2100000001/home/") -> SiteRootPath
     root_paths: dict[str, SiteRootPath] = field(default_factory=dict)
     loaded_at: float = 0.0
@@ -65,6 +68,9 @@ def _load(version: str) -> HostMap:
     by_id = host_map.sites
     for site in sites:
         by_id[site.id] = site
+        host_map.by_wagtail_site[site.wagtail_site_id] = site.id
+        host_map.by_folder_page[site.folder_page_id] = site.id
+        host_map.root_page_ids.add(site.wagtail_site.root_page_id)
         wagtail_site = site.wagtail_site
         host_map.root_paths[wagtail_site.root_page.url_path] = SiteRootPath(
             wagtail_site.id,
@@ -154,3 +160,14 @@ def install_wagtail_overrides() -> None:
     """
     Site.get_site_root_paths = staticmethod(site_root_paths)
     Page._get_relevant_site_root_paths = relevant_site_root_paths
+
+
+def govsite_for_page(page: Page):
+    """The site a page belongs to, from the map (no query)."""
+    host_map = get_host_map()
+    matches = relevant_site_root_paths(page)
+    if matches:
+        govsite_id = host_map.by_wagtail_site.get(matches[0].site_id)
+    else:  # a site's folder page sits one level above its home page
+        govsite_id = host_map.by_folder_page.get(page.pk)
+    return host_map.sites.get(govsite_id) if govsite_id is not None else None

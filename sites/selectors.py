@@ -65,3 +65,33 @@ def sites_with_role(user, role: str) -> QuerySet[GovSite]:
             "site_id"
         )
     return site_list().filter(pk__in=site_ids)
+
+
+def can_administer_site(user, site: GovSite) -> bool:
+    """Whether ``user`` is a platform admin or an admin of ``site`` or a site above it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_platform_admin(user):
+        return True
+    from .models import SiteGroup
+
+    ancestor_paths = [
+        site.tree_path[: i + 1] for i, ch in enumerate(site.tree_path) if ch == "/"
+    ]
+    with all_sites():
+        return SiteGroup.objects.filter(
+            group__user=user, role=SiteRole.ADMIN, site__tree_path__in=ancestor_paths
+        ).exists()
+
+
+def site_members(*, site: GovSite) -> list[tuple[str, object]]:
+    """(role, user) pairs of everyone in the site's role groups."""
+    from .models import SiteGroup
+
+    with all_sites():
+        links = list(SiteGroup.objects.filter(site=site).select_related("group"))
+    members = []
+    for link in links:
+        for user in link.group.user_set.order_by("username"):
+            members.append((link.role, user))
+    return members

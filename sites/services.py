@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
@@ -290,11 +290,21 @@ def _grant(site: GovSite, home: Page) -> None:
         )
 
 
-@transaction.atomic
 def site_provision(*, details: SiteDetails, port: int | None = None) -> GovSite:
     """Create a whole site in one transaction: registry row, hosts, page tree from
     the level's column template, collection, role groups and their permissions.
     Any failure leaves nothing behind."""
+    try:
+        return _provision(details=details, port=port)
+    except IntegrityError:
+        # Another provisioning took the same code or host between check and insert.
+        raise ValidationError(
+            {"code": [_("A site with this code or host was just created; check both.")]}
+        ) from None
+
+
+@transaction.atomic
+def _provision(*, details: SiteDetails, port: int | None) -> GovSite:
     home_model = apps.get_model(settings.SITES_HOME_PAGE_MODEL)
     parent = site_validate(details)
     # Serialise provisioning under one parent so sibling tree paths never collide.
@@ -391,3 +401,56 @@ def site_groups(*, site: GovSite) -> dict[str, Group]:
     with all_sites():
         links = SiteGroup.objects.filter(site=site).select_related("group")
         return {link.role: link.group for link in links}
+
+
+class SitePermissionDenied(PermissionError):
+    pass
+
+
+@transaction.atomic
+def site_member_add(
+    *, site: GovSite, actor, username: str, role: str, password: str = ""
+):
+    """Put ``username`` in the site's ``role`` group; create the account if a
+    password is given and it does not exist. Only the site's admins may."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    from .selectors import can_administer_site
+
+    if not can_administer_site(actor, site):
+        raise SitePermissionDenied
+    if role not in SiteRole.values:
+        raise ValidationError({"role": [_("Unknown role.")]})
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        if not password:
+            raise ValidationError(
+                {
+                    "username": [
+                        _("There is no user %(name)s; give a password to create one.")
+                        % {"name": username}
+                    ]
+                }  # fmt: skip
+            )
+        user = user_model(username=username)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from None
+        user.set_password(password)
+        user.save()
+    site_groups(site=site)[role].user_set.add(user)
+    return user
+
+
+@transaction.atomic
+def site_member_remove(*, site: GovSite, actor, user, role: str) -> None:
+    from .selectors import can_administer_site
+
+    if not can_administer_site(actor, site):
+        raise SitePermissionDenied
+    group = site_groups(site=site).get(role)
+    if group is not None:
+        group.user_set.remove(user)

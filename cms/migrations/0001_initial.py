@@ -7,39 +7,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ColumnPage',
+            name="ColumnPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('code', models.SlugField(max_length=60, verbose_name='column code')),
-                ('kind', models.CharField(choices=[('list', 'Article list'), ('disclosure', 'Government information disclosure'), ('policy', 'Policy documents'), ('interpretation', 'Policy interpretations'), ('consultation', 'Consultations'), ('interaction', 'Interaction'), ('service', 'Government services entry'), ('about', 'About the region'), ('link', 'External link')], default='list', max_length=20, verbose_name='kind')),
-                ('update_period_days', models.PositiveIntegerField(blank=True, help_text='Leave empty for columns that are not expected to update.', null=True, verbose_name='expected update period (days)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, verbose_name="column code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("list", "Article list"),
+                            ("disclosure", "Government information disclosure"),
+                            ("policy", "Policy documents"),
+                            ("interpretation", "Policy interpretations"),
+                            ("consultation", "Consultations"),
+                            ("interaction", "Interaction"),
+                            ("service", "Government services entry"),
+                            ("about", "About the region"),
+                            ("link", "External link"),
+                        ],
+                        default="list",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "update_period_days",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Leave empty for columns that are not expected to update.",
+                        null=True,
+                        verbose_name="expected update period (days)",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
             ],
             options={
-                'verbose_name': 'column',
-                'verbose_name_plural': 'columns',
+                "verbose_name": "column",
+                "verbose_name_plural": "columns",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    wagtail.fields.RichTextField(
+                        blank=True, verbose_name="introduction"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'home page',
-                'verbose_name_plural': 'home pages',
+                "verbose_name": "home page",
+                "verbose_name_plural": "home pages",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

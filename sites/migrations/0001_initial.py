@@ -8,96 +8,311 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('wagtailcore', '0098_apitoken'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SiteFolderPage',
+            name="SiteFolderPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site folder',
-                'verbose_name_plural': 'site folders',
+                "verbose_name": "site folder",
+                "verbose_name_plural": "site folders",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='GovSite',
+            name="GovSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='网站标识码: 10 digits, or bm and 8 digits for central departments', max_length=10, unique=True, validators=[sites.validators.validate_site_code], verbose_name='site code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=30, verbose_name='short name')),
-                ('level', models.CharField(choices=[('province', 'Province'), ('city', 'City'), ('county', 'County / district'), ('department', 'Department')], max_length=12, verbose_name='level')),
-                ('division_code', models.CharField(max_length=6, validators=[sites.validators.validate_division_code], verbose_name='division code')),
-                ('host', models.CharField(max_length=253, unique=True, validators=[sites.validators.validate_hostname], verbose_name='primary host')),
-                ('theme', models.CharField(default='portal', max_length=40, verbose_name='theme')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('closed', 'Closed'), ('archived', 'Archived')], default='active', max_length=10, verbose_name='status')),
-                ('organiser', models.CharField(blank=True, max_length=100, verbose_name='organiser (主办单位)')),
-                ('operator', models.CharField(blank=True, max_length=100, verbose_name='operator (承办单位)')),
-                ('contact_address', models.CharField(blank=True, max_length=200, verbose_name='contact address')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('icp_number', models.CharField(blank=True, max_length=60, verbose_name='ICP filing number')),
-                ('public_security_number', models.CharField(blank=True, max_length=60, verbose_name='public security filing number')),
-                ('tree_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('collection', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='govsite', to='wagtailcore.collection')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='govsites.govsite', verbose_name='parent site')),
-                ('wagtail_site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='govsite', to='wagtailcore.site')),
-                ('folder_page', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='govsite', to='govsites.sitefolderpage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="网站标识码: 10 digits, or bm and 8 digits for central departments",
+                        max_length=10,
+                        unique=True,
+                        validators=[sites.validators.validate_site_code],
+                        verbose_name="site code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="short name"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("city", "City"),
+                            ("county", "County / district"),
+                            ("department", "Department"),
+                        ],
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "division_code",
+                    models.CharField(
+                        max_length=6,
+                        validators=[sites.validators.validate_division_code],
+                        verbose_name="division code",
+                    ),
+                ),
+                (
+                    "host",
+                    models.CharField(
+                        max_length=253,
+                        unique=True,
+                        validators=[sites.validators.validate_hostname],
+                        verbose_name="primary host",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.CharField(
+                        default="portal", max_length=40, verbose_name="theme"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("closed", "Closed"),
+                            ("archived", "Archived"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="organiser (主办单位)"
+                    ),
+                ),
+                (
+                    "operator",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="operator (承办单位)"
+                    ),
+                ),
+                (
+                    "contact_address",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="contact address"
+                    ),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="contact phone"
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="contact email"
+                    ),
+                ),
+                (
+                    "icp_number",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="ICP filing number"
+                    ),
+                ),
+                (
+                    "public_security_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=60,
+                        verbose_name="public security filing number",
+                    ),
+                ),
+                (
+                    "tree_path",
+                    models.CharField(db_index=True, editable=False, max_length=255),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "collection",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="govsite",
+                        to="wagtailcore.collection",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="govsites.govsite",
+                        verbose_name="parent site",
+                    ),
+                ),
+                (
+                    "wagtail_site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="govsite",
+                        to="wagtailcore.site",
+                    ),
+                ),
+                (
+                    "folder_page",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="govsite",
+                        to="govsites.sitefolderpage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site',
-                'verbose_name_plural': 'sites',
-                'ordering': ['tree_path'],
+                "verbose_name": "site",
+                "verbose_name_plural": "sites",
+                "ordering": ["tree_path"],
             },
         ),
         migrations.CreateModel(
-            name='SiteGroup',
+            name="SiteGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Site admins'), ('editor', 'Editors'), ('reviewer', 'Reviewers')], max_length=10, verbose_name='role')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='site_links', to='auth.group')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='govsites.govsite')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Site admins"),
+                            ("editor", "Editors"),
+                            ("reviewer", "Reviewers"),
+                        ],
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="site_links",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="govsites.govsite",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site group',
-                'verbose_name_plural': 'site groups',
+                "verbose_name": "site group",
+                "verbose_name_plural": "site groups",
             },
             bases=(django_multitenant.mixins.TenantModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='SiteHost',
+            name="SiteHost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hostname', models.CharField(max_length=253, unique=True, validators=[sites.validators.validate_hostname], verbose_name='host')),
-                ('is_primary', models.BooleanField(default=False)),
-                ('govsite', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hosts', to='govsites.govsite')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "hostname",
+                    models.CharField(
+                        max_length=253,
+                        unique=True,
+                        validators=[sites.validators.validate_hostname],
+                        verbose_name="host",
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=False)),
+                (
+                    "govsite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hosts",
+                        to="govsites.govsite",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site host',
-                'verbose_name_plural': 'site hosts',
+                "verbose_name": "site host",
+                "verbose_name_plural": "site hosts",
             },
         ),
         migrations.AddConstraint(
-            model_name='govsite',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 'province'), ('parent__isnull', True)), models.Q(('level', 'province'), _negated=True), _connector='OR'), name='govsite_province_has_no_parent'),
+            model_name="govsite",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("level", "province"), ("parent__isnull", True)),
+                    models.Q(("level", "province"), _negated=True),
+                    _connector="OR",
+                ),
+                name="govsite_province_has_no_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sitegroup',
-            constraint=models.UniqueConstraint(fields=('site', 'role'), name='sitegroup_one_per_role'),
+            model_name="sitegroup",
+            constraint=models.UniqueConstraint(
+                fields=("site", "role"), name="sitegroup_one_per_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sitegroup',
-            constraint=models.UniqueConstraint(fields=('site', 'group'), name='sitegroup_unique_group'),
+            model_name="sitegroup",
+            constraint=models.UniqueConstraint(
+                fields=("site", "group"), name="sitegroup_unique_group"
+            ),
         ),
     ]

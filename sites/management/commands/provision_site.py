@@ -17,16 +17,15 @@ def site_as_dict(site) -> dict:
         "port": site.wagtail_site.port,
         "status": site.status,
         "theme": site.theme,
-        "aliases": sorted(
-            h.hostname for h in site.hosts.all() if not h.is_primary
-        ),
+        "aliases": sorted(h.hostname for h in site.hosts.all() if not h.is_primary),
     }
 
 
 def one_line(error: ValidationError) -> str:
     if hasattr(error, "message_dict"):
         return "; ".join(
-            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+            f"{name}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
         )
     return " ".join(error.messages)
 

@@ -1,0 +1,132 @@
+"""Demo content: Liaoning's province portal, its 14 cities, some counties and
+department sites, with one admin, editor and reviewer each. Idempotent."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cms.models import HomePage
+from sites.models import GovSite, SiteRole
+from sites.services import SiteDetails, site_member_add, site_provision
+
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - demo only, printed and documented as such
+PLATFORM_ADMIN = "platform-admin"
+
+PROVINCE = ("2100000001", "辽宁省人民政府", "辽宁", "ln", "210000")
+CITIES = [
+    ("沈阳", "shenyang", "210100"), ("大连", "dalian", "210200"),
+    ("鞍山", "anshan", "210300"), ("抚顺", "fushun", "210400"),
+    ("本溪", "benxi", "210500"), ("丹东", "dandong", "210600"),
+    ("锦州", "jinzhou", "210700"), ("营口", "yingkou", "210800"),
+    ("阜新", "fuxin", "210900"), ("辽阳", "liaoyang", "211000"),
+    ("盘锦", "panjin", "211100"), ("铁岭", "tieling", "211200"),
+    ("朝阳", "chaoyang", "211300"), ("葫芦岛", "huludao", "211400"),
+]  # fmt: skip
+COUNTIES = {
+    "shenyang": [("和平区", "heping", "210102"), ("沈河区", "shenhe", "210103"),
+                 ("浑南区", "hunnan", "210112"), ("康平县", "kangping", "210123"),
+                 ("新民市", "xinmin", "210181")],
+    "dalian": [("中山区", "zhongshan", "210202"), ("甘井子区", "ganjingzi", "210211"),
+               ("金州区", "jinzhou", "210213"), ("瓦房店市", "wafangdian", "210281"),
+               ("庄河市", "zhuanghe", "210283")],
+}  # fmt: skip
+DEPARTMENTS = [
+    # parent code, code, name, host prefix
+    ("2100000001", "2100000002", "辽宁省司法厅", "sft"),
+    ("2100000001", "2100000003", "辽宁省发展和改革委员会", "fgw"),
+    ("2100000001", "2100000004", "辽宁省营商环境建设局", "yshj"),
+    ("2101000001", "2101000002", "沈阳市司法局", "sfj"),
+    ("2102000001", "2102000002", "大连市营商环境建设局", "yshj"),
+]
+
+INTRO = (
+    "<p>{name}深入推进“放管服”改革，按照“一次认证、全网通办”的要求，"
+    "依托全省一体化在线政务服务平台，推动政务服务事项网上可办、“最多跑一次”。"
+    "本网站是{name}依法公开政府信息、发布政策文件及其解读、回应群众关切、"
+    "征集社会意见的主渠道。</p>"
+)
+
+
+class Command(BaseCommand):
+    help = "Create the Liaoning demo sites and their demo accounts (idempotent)."
+
+    def handle(self, *args, **options):
+        user_model = get_user_model()
+        admin, created = user_model.objects.get_or_create(
+            username=PLATFORM_ADMIN,
+            defaults={
+                "is_superuser": True,
+                "is_staff": True,
+                "email": "admin@localhost",
+            },
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+
+        province_code, name, short, host, division = PROVINCE
+        specs = [
+            SiteDetails(code=province_code, name=name, short_name=short,
+                        level="province", host=f"{host}.localhost",
+                        division_code=division, aliases=(f"www.{host}.localhost",),
+                        organiser=name, operator="辽宁省人民政府办公厅"),
+        ]  # fmt: skip
+        for city, slug, division in CITIES:
+            city_name = f"{city}市人民政府"
+            specs.append(
+                SiteDetails(
+                    code=f"{division}0001", name=city_name, short_name=f"{city}市",
+                    level="city", host=f"{slug}.localhost", division_code=division,
+                    parent_code=province_code, organiser=city_name,
+                    operator=f"{city}市人民政府办公室",
+                )
+            )  # fmt: skip
+            for county, county_slug, county_division in COUNTIES.get(slug, ()):
+                county_name = f"{city}市{county}人民政府"
+                specs.append(
+                    SiteDetails(
+                        code=f"{county_division}0001", name=county_name,
+                        short_name=county, level="county",
+                        host=f"{county_slug}.{slug}.localhost",
+                        division_code=county_division,
+                        parent_code=f"{division}0001", organiser=county_name,
+                    )
+                )  # fmt: skip
+        hosts = {spec.code: spec.host for spec in specs}
+        for parent_code, code, dept_name, prefix in DEPARTMENTS:
+            specs.append(
+                SiteDetails(
+                    code=code, name=dept_name, level="department",
+                    host=f"{prefix}.{hosts[parent_code]}",
+                    division_code=code[:6], parent_code=parent_code,
+                    organiser=dept_name,
+                )
+            )  # fmt: skip
+
+        existing = set(GovSite.objects.values_list("code", flat=True))
+        made = 0
+        for spec in specs:
+            if spec.code in existing:
+                continue
+            with transaction.atomic():
+                site = site_provision(details=spec)
+                home = HomePage.objects.get(pk=site.wagtail_site.root_page_id)
+                home.intro = INTRO.format(name=spec.name)
+                home.save_revision().publish()
+                for role in SiteRole:
+                    username = f"{site.code}-{role.value}"
+                    site_member_add(
+                        site=site, actor=admin, username=username, role=role,
+                        password=DEMO_PASSWORD,
+                    )  # fmt: skip
+            made += 1
+            self.stdout.write(f"  {spec.code} {spec.name} http://{spec.host}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{made} demo sites created, {len(specs) - made} already present."
+            )
+        )
+        self.stdout.write(
+            f"Demo accounts (demo only!): {PLATFORM_ADMIN}, and <site code>-admin, "
+            f"-editor, -reviewer for every site; password: {DEMO_PASSWORD}"
+        )

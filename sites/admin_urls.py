@@ -1,0 +1,32 @@
+"""Admin URLs that replace Wagtail's own, matched before ``wagtail.admin.urls``."""
+
+from django.urls import path
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+
+from .admin_scoping import (
+    ScopedBrowseView,
+    ScopedChosenMultipleView,
+    platform_admin_only,
+)
+
+urlpatterns = [
+    path(
+        "admin/choose-page/<int:parent_page_id>/",
+        require_admin_access(ScopedBrowseView.as_view()),
+    ),
+    path(
+        "admin/choose-page/chosen-multiple/",
+        require_admin_access(ScopedChosenMultipleView.as_view()),
+    ),
+    path(
+        "admin/reports/page-types-usage/",
+        require_admin_access(platform_admin_only(PageTypesUsageReportView.as_view())),
+    ),
+    path(
+        "admin/reports/page-types-usage/results/",
+        require_admin_access(
+            platform_admin_only(PageTypesUsageReportView.as_view(results_only=True))
+        ),
+    ),
+]

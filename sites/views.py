@@ -1,0 +1,150 @@
+"""Admin views of the site registry: provisioning, status, members."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import SiteMemberForm, SiteProvisionForm, SiteStatusForm
+from .models import GovSite, SiteStatus
+from .selectors import can_administer_site, is_platform_admin, site_list, site_members
+
+
+def _form_page(request, *, form, title, action_url, submit_label, extra=None):
+    context = {
+        "form": form,
+        "page_title": title,
+        "header_title": title,
+        "header_icon": "site",
+        "action_url": action_url,
+        "submit_button_label": submit_label,
+        "submit_button_active_label": submit_label,
+        **(extra or {}),
+    }
+    return TemplateResponse(request, "sites/admin/form.html", context)
+
+
+def provision(request):
+    """新建站点 (platform admins only)."""
+    if not is_platform_admin(request.user):
+        raise PermissionDenied
+    form = SiteProvisionForm(request.POST or None, parent_queryset=site_list())
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.site_provision(details=form.details())
+        except ValidationError as error:  # lost a race with another provisioning
+            for name, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(
+                request, _("Site %(name)s is provisioned.") % {"name": site.name}
+            )
+            return redirect("govsites_govsite:index")
+    return _form_page(
+        request,
+        form=form,
+        title=_("New site"),
+        action_url=reverse("govsites_provision"),
+        submit_label=_("Provision site"),
+    )
+
+
+def change_status(request, pk):
+    if not is_platform_admin(request.user):
+        raise PermissionDenied
+    site = get_object_or_404(GovSite, pk=pk)
+    form = SiteStatusForm(request.POST or None, initial={"status": site.status})
+    if request.method == "POST" and form.is_valid():
+        action = {
+            SiteStatus.ACTIVE: services.site_reopen,
+            SiteStatus.CLOSED: services.site_close,
+            SiteStatus.ARCHIVED: services.site_archive,
+        }[form.cleaned_data["status"]]
+        action(site=site)
+        messages.success(
+            request,
+            _("%(name)s is now %(status)s.")
+            % {"name": site.name, "status": site.get_status_display()},
+        )
+        return redirect("govsites_govsite:index")
+    return _form_page(
+        request,
+        form=form,
+        title=_("Status of %(name)s") % {"name": site.name},
+        action_url=reverse("govsites_status", args=[site.pk]),
+        submit_label=_("Save"),
+    )
+
+
+def members(request, pk):
+    """A site admin's view of who works on the site, and adding people to it."""
+    site = get_object_or_404(GovSite, pk=pk)
+    if not can_administer_site(request.user, site):
+        raise Http404
+    form = SiteMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_member_add(
+                site=site,
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                password=request.POST.get("password", ""),
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("govsites_members", pk=site.pk)
+    return TemplateResponse(
+        request,
+        "sites/admin/members.html",
+        {
+            "site": site,
+            "form": form,
+            "members": site_members(site=site),
+            "page_title": _("Members of %(name)s") % {"name": site.name},
+            "header_title": _("Members of %(name)s") % {"name": site.name},
+            "header_icon": "group",
+        },
+    )
+
+
+@require_POST
+def member_remove(request, pk, user_id, role):
+    site = get_object_or_404(GovSite, pk=pk)
+    if not can_administer_site(request.user, site):
+        raise Http404
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    services.site_member_remove(site=site, actor=request.user, user=user, role=role)
+    messages.success(request, _("Member removed."))
+    return redirect("govsites_members", pk=site.pk)
+
+
+def my_sites(request):
+    """The sites the signed-in person works on, with links to their members."""
+    from .selectors import sites_for_user
+
+    sites = [
+        (site, can_administer_site(request.user, site))
+        for site in sites_for_user(request.user)
+    ]
+    return TemplateResponse(
+        request,
+        "sites/admin/my_sites.html",
+        {
+            "sites": sites,
+            "page_title": _("My sites"),
+            "header_title": _("My sites"),
+            "header_icon": "site",
+        },
+    )

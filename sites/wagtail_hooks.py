@@ -1,0 +1,159 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton
+
+from . import admin_scoping, views
+from .models import GovSite
+from .routing import govsite_for_page
+from .selectors import is_platform_admin, sites_for_user
+
+
+class GovSiteIndexView(IndexView):
+    def get_base_queryset(self):
+        return sites_for_user(self.request.user).select_related("parent")
+
+    @property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                _("New site"), url=reverse("govsites_provision"), icon_name="plus"
+            )
+        ]
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        buttons.append(
+            MenuItem(
+                _("Status"),
+                reverse("govsites_status", args=[instance.pk]),
+                icon_name="cog",
+                priority=30,
+            )  # fmt: skip
+        )
+        buttons.append(
+            MenuItem(
+                _("Members"),
+                reverse("govsites_members", args=[instance.pk]),
+                icon_name="group",
+                priority=40,
+            )  # fmt: skip
+        )
+        return buttons
+
+
+class GovSiteViewSet(ModelViewSet):
+    """站点管理: the registry, for platform admins."""
+
+    model = GovSite
+    icon = "site"
+    menu_label = _("Sites")
+    menu_order = 150
+    add_to_admin_menu = True
+    index_view_class = GovSiteIndexView
+    list_display = [
+        "name",
+        "code",
+        Column("level", accessor="get_level_display", label=_("Level")),
+        "host",
+        Column("status", accessor="get_status_display", label=_("Status")),
+    ]
+    list_filter = ["level", "status"]
+    search_fields = ["name", "code", "host"]
+    form_fields = [
+        "name", "short_name", "theme", "organiser", "operator", "contact_address",
+        "contact_phone", "contact_email", "icp_number", "public_security_number",
+    ]  # fmt: skip
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    def get_queryset(self, request):
+        return sites_for_user(request.user)
+
+
+@hooks.register("register_admin_viewset")
+def register_govsite_viewset():
+    return GovSiteViewSet("govsites_govsite", url_prefix="govsites")
+
+
+@hooks.register("register_admin_urls")
+def register_site_admin_urls():
+    return [
+        path("govsites/new/", views.provision, name="govsites_provision"),
+        path("govsites/<int:pk>/status/", views.change_status, name="govsites_status"),
+        path("govsites/<int:pk>/members/", views.members, name="govsites_members"),
+        path(
+            "govsites/<int:pk>/members/<int:user_id>/<str:role>/remove/",
+            views.member_remove,
+            name="govsites_member_remove",
+        ),
+    ]
+
+
+class MySitesMenuItem(MenuItem):
+    """Site admins who are not platform admins reach their sites' members here."""
+
+    def is_shown(self, request):
+        return (
+            not is_platform_admin(request.user)
+            and sites_for_user(request.user).exists()
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_my_sites_menu_item():
+    return MySitesMenuItem(
+        _("My sites"), reverse("govsites_mine"), icon_name="site", order=151
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_my_sites_url():
+    return [path("govsites/mine/", views.my_sites, name="govsites_mine")]
+
+
+hooks.register("construct_page_chooser_queryset", admin_scoping.filter_chooser_pages)
+
+
+@hooks.register("construct_reports_menu")
+def hide_cross_site_reports(request, menu_items):
+    if not is_platform_admin(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+def _refuse_if_archived(request, page):
+    site = govsite_for_page(page)
+    if site is not None and site.status == "archived":
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("This site is archived and read-only."))
+
+
+@hooks.register("before_edit_page")
+def archived_sites_are_read_only_edit(request, page):
+    _refuse_if_archived(request, page)
+
+
+@hooks.register("before_create_page")
+def archived_sites_are_read_only_create(request, parent_page, page_class):
+    _refuse_if_archived(request, parent_page)
+
+
+@hooks.register("before_delete_page")
+def archived_sites_are_read_only_delete(request, page):
+    _refuse_if_archived(request, page)
+
+
+@hooks.register("before_move_page")
+def archived_sites_are_read_only_move(request, page, destination):
+    _refuse_if_archived(request, page)
+    _refuse_if_archived(request, destination)
+
+
+@hooks.register("before_copy_page")
+def archived_sites_are_read_only_copy(request, page):
+    _refuse_if_archived(request, page)
