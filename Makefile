@@ -1,0 +1,33 @@
+# The two commands of the README: `make demo` and `make test`.
+# Both need only Python 3.11+; both are safe to run again.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test install lint stop-db
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	SITE_PORT=$(PORT) $(BIN)/python manage.py seed_demo
+	SITE_PORT=$(PORT) $(BIN)/python manage.py serve_platform --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+stop-db: install
+	$(BIN)/python manage.py embedded_db stop

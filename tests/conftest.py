@@ -1,0 +1,101 @@
+"""Shared fixtures: two provisioned sites and people who work on them."""
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from sites.models import SiteRole
+from sites.services import site_groups
+from tests.factories import SiteFactory, UserFactory
+
+
+@pytest.fixture
+def site(db):
+    return SiteFactory()
+
+
+@pytest.fixture
+def other_site(db):
+    return SiteFactory()
+
+
+def _member(site, role):
+    user = UserFactory()
+    site_groups(site=site)[role].user_set.add(user)
+    return user
+
+
+@pytest.fixture
+def editor(site):
+    return _member(site, SiteRole.EDITOR)
+
+
+@pytest.fixture
+def reviewer(site):
+    return _member(site, SiteRole.REVIEWER)
+
+
+@pytest.fixture
+def site_admin(site):
+    return _member(site, SiteRole.ADMIN)
+
+
+@pytest.fixture
+def other_editor(other_site):
+    return _member(other_site, SiteRole.EDITOR)
+
+
+@pytest.fixture
+def platform_admin(db):
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def site_client(site):
+    """A client whose requests go to ``site``'s host."""
+    return Client(HTTP_HOST=site.host)
+
+
+def admin_client_for(user, host="localhost"):
+    client = Client(HTTP_HOST=host)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def chromium_path():
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not path:
+        pytest.skip(
+            "no Chromium found: install Debian's chromium (.ci/run does) "
+            "or set CHROMIUM_PATH"
+        )
+    return path
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """A real headless Chromium driven by Playwright."""
+    # Playwright's sync API runs an event loop in this thread; the Django ORM
+    # refuses to run beside one unless told the test knows what it does.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

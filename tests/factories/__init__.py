@@ -1,0 +1,3 @@
+from .sites import SiteFactory, UserFactory
+
+__all__ = ["SiteFactory", "UserFactory"]

@@ -1,0 +1,64 @@
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+
+from sites.services import SiteDetails, site_provision
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+_child_numbers = itertools.count(1)
+
+
+class SiteFactory(factory.Factory):
+    """A whole provisioned site (registry row, page tree, collection, groups),
+    built through the provisioning service like every real site."""
+
+    class Meta:
+        model = SiteDetails
+
+    class Params:
+        n = factory.Sequence(lambda n: n)
+
+    level = "province"
+    division_code = factory.LazyAttribute(lambda o: f"{11 + o.n % 80:02d}0000")
+    code = factory.LazyAttribute(lambda o: f"{o.division_code}{o.n % 10000:04d}")
+    name = factory.LazyAttribute(lambda o: f"测试站点{o.n}")
+    host = factory.LazyAttribute(lambda o: f"site{o.n}.test.localhost")
+    parent_code = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return site_provision(details=model_class(*args, **kwargs))
+
+    @classmethod
+    def child(cls, parent, level: str, **kwargs):
+        """A site under ``parent`` with a division code inside the parent's."""
+        n = next(_child_numbers)
+        if level == "city":
+            division = f"{parent.division_code[:2]}{n % 90 + 1:02d}00"
+        elif level == "county":
+            division = f"{parent.division_code[:4]}{n % 90 + 1:02d}"
+        else:
+            division = parent.division_code
+        return cls(
+            level=level,
+            parent_code=parent.code,
+            division_code=division,
+            code=f"{division}{n % 10000:04d}",
+            **kwargs,
+        )
