@@ -120,6 +120,13 @@ def invalidate() -> None:
         _map = HostMap(version=None)
 
 
+def reset_local() -> None:
+    """Forget this process's map; the next lookup reloads it."""
+    global _map
+    with _lock:
+        _map = HostMap(version=None)
+
+
 def resolve(hostname: str) -> Route | None:
     return get_host_map().routes.get(hostname.lower().rstrip("."))
 

@@ -11,6 +11,16 @@ from sites.services import site_groups
 from tests.factories import SiteFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fresh_host_map():
+    """The host map is process-wide; no test sees another test's sites."""
+    from sites import routing
+
+    routing.reset_local()
+    yield
+    routing.reset_local()
+
+
 @pytest.fixture
 def site(db):
     return SiteFactory()

@@ -14,7 +14,11 @@ def test_every_request_logs_one_structured_line(caplog, site):
     records = [r for r in caplog.records if r.name == "cms.requests"]
     assert len(records) == 1
     record = records[0]
-    assert (record.host, record.path, record.status) == (site.host, "/no-such-page/", 404)
+    assert (record.host, record.path, record.status) == (
+        site.host,
+        "/no-such-page/",
+        404,
+    )
     assert record.duration_ms >= 0
 
 
@@ -24,8 +28,15 @@ def test_log_lines_are_json_with_the_request_fields():
     options = dict(LOGGING["formatters"]["json"])
     options.pop("()")
     formatter = JsonFormatter(**options)
-    record = logging.LogRecord("cms.requests", logging.INFO, __file__, 1, "request", None, None)
-    record.host, record.path, record.status, record.duration_ms = "a.localhost", "/", 200, 1.5
+    record = logging.LogRecord(
+        "cms.requests", logging.INFO, __file__, 1, "request", None, None
+    )
+    record.host, record.path, record.status, record.duration_ms = (
+        "a.localhost",
+        "/",
+        200,
+        1.5,
+    )
     line = json.loads(formatter.format(record))
     assert line["level"] == "INFO"
     assert (line["host"], line["path"], line["status"], line["duration_ms"]) == (

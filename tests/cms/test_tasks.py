@@ -11,15 +11,15 @@ from cms.models import HomePage
 
 
 @pytest.mark.django_db(transaction=True)  # the worker manages its own connection
-def test_wagtail_reference_index_update_is_queued_not_run_inline(
-    site, caplog
-):
+def test_wagtail_reference_index_update_is_queued_not_run_inline(site, caplog):
     home = HomePage.objects.get(pk=site.wagtail_site.root_page_id)
     DBTaskResult.objects.all().delete()
     ReferenceIndex.objects.all().delete()
     home.intro = '<p>见 <a linktype="page" id="%d">首页</a></p>' % home.pk
     home.save()
-    queued = DBTaskResult.objects.filter(task_path__endswith="update_reference_index_task")
+    queued = DBTaskResult.objects.filter(
+        task_path__endswith="update_reference_index_task"
+    )
     assert queued.filter(status="READY").exists()
     assert not ReferenceIndex.objects.filter(object_id=str(home.pk)).exists()
 

@@ -3,6 +3,7 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
+from sites import routing
 from sites.services import SiteDetails, site_provision
 
 
@@ -43,7 +44,11 @@ class SiteFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return site_provision(details=model_class(*args, **kwargs))
+        site = site_provision(details=model_class(*args, **kwargs))
+        # Tests run in a transaction that never commits, so the post-commit
+        # refresh of the host map never fires: do it here.
+        routing.invalidate()
+        return site
 
     @classmethod
     def child(cls, parent, level: str, **kwargs):

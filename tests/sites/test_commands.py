@@ -1,0 +1,111 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sites.models import GovSite
+
+pytestmark = pytest.mark.django_db
+
+PROVINCE = ["--code", "2100000001", "--name", "辽宁省人民政府", "--level", "province",
+            "--division-code", "210000", "--host", "ln.test.localhost"]  # fmt: skip
+
+
+def provision(*args):
+    out = StringIO()
+    call_command("provision_site", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_provision_site_prints_the_new_site_as_json():
+    province = provision(*PROVINCE, "--port", "8000")
+    assert province == {
+        "code": "2100000001", "name": "辽宁省人民政府", "level": "province",
+        "parent_code": None, "host": "ln.test.localhost", "port": 8000,
+        "status": "active", "theme": "portal", "aliases": [],
+    }  # fmt: skip
+    county_args = ["--code", "2101120001", "--name", "浑南区人民政府", "--level", "county",
+                   "--division-code", "210112", "--host", "hunnan.test.localhost"]  # fmt: skip
+    city = provision("--code", "2101000001", "--name", "沈阳市人民政府", "--level", "city",
+                     "--division-code", "210100", "--host", "sy.test.localhost",
+                     "--parent", "2100000001", "--alias", "www.sy.test.localhost")  # fmt: skip
+    assert city["aliases"] == ["www.sy.test.localhost"]
+    county = provision(*county_args, "--parent", "2101000001")
+    assert county["parent_code"] == "2101000001"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--code", "2100000001"], "code"),
+        (["--host", "ln.test.localhost"], "host"),
+        (["--level", "county", "--parent", "2100000001"], "parent_code"),
+        (["--code", "21-0000001"], "code"),
+    ],
+)
+def test_provision_site_refuses_bad_input_in_one_line(args, expected):
+    provision(*PROVINCE)
+    other = ["--code", "2200000001", "--name", "吉林省人民政府", "--level", "province",
+             "--division-code", "220000", "--host", "jl.test.localhost"]  # fmt: skip
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        index = other.index(flag) if flag in other else None
+        if index is None:
+            other += [flag, value]
+        else:
+            other[index + 1] = value
+    if "--level" in args and "county" in args:
+        other[other.index("--division-code") + 1] = "210112"
+        other[other.index("--code") + 1] = "2101120001"
+    before = GovSite.objects.count()
+    with pytest.raises(CommandError) as error:
+        provision(*other)
+    assert expected in str(error.value)
+    assert "\n" not in str(error.value)
+    assert GovSite.objects.count() == before
+
+
+def test_provision_site_exits_non_zero_from_the_shell(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "provision_site", "--code", "bad", "--name", "x",
+         "--level", "province", "--division-code", "210000", "--host", "x.localhost"],
+        capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+             "DATABASE_URL": _database_url()},
+    )  # fmt: skip
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("CommandError: code:")
+
+
+def _database_url():
+    from django.db import connection
+
+    params = connection.settings_dict
+    if params["ENGINE"] == "cms.embedded_db":
+        from cms.embedded_db.server import ensure_running
+
+        endpoint = ensure_running(params["EMBEDDED_DATA_DIR"])
+        return f"postgres://postgres@/{params['NAME']}?host={endpoint.socket_dir}"
+    return (
+        f"postgres://{params['USER']}:{params['PASSWORD']}@{params['HOST'] or 'localhost'}"
+        f":{params['PORT'] or 5432}/{params['NAME']}"
+    )
+
+
+def test_list_sites_json_lists_every_site():
+    provision(*PROVINCE)
+    provision("--code", "2101000001", "--name", "沈阳市人民政府", "--level", "city",
+              "--division-code", "210100", "--host", "sy.test.localhost",
+              "--parent", "2100000001")  # fmt: skip
+    out = StringIO()
+    call_command("list_sites", "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert [(r["code"], r["parent_code"], r["host"]) for r in rows] == [
+        ("2100000001", None, "ln.test.localhost"),
+        ("2101000001", "2100000001", "sy.test.localhost"),
+    ]
+    assert {"name", "level", "port", "status"} <= set(rows[0])

@@ -1,0 +1,138 @@
+import inspect
+import threading
+
+import pytest
+from django.test import Client
+from django_multitenant.utils import get_current_tenant
+from wagtail.models import Page, Site
+
+from cms.models import ColumnPage
+from sites import routing, services
+from sites.models import SiteHost
+from sites.tenancy import current_site
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_host_gets_its_own_site(site, other_site):
+    for current, other in [(site, other_site), (other_site, site)]:
+        response = Client(HTTP_HOST=current.host).get("/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert current.name in html and other.name not in html
+        assert f'<meta name="SiteIDCode" content="{current.code}">' in html
+
+
+def test_unknown_host_is_a_plain_404_never_another_site(site):
+    response = Client(HTTP_HOST="nobody.localhost").get("/")
+    assert response.status_code == 404
+    assert site.name not in response.content.decode()
+    assert Site.objects.filter(is_default_site=True).count() == 0
+
+
+def test_a_port_does_not_change_the_site(site):
+    assert Client(HTTP_HOST=f"{site.host}:8000").get("/").status_code == 200
+
+
+def test_alias_redirects_permanently_to_the_primary_host(site):
+    services.site_set_aliases(site=site, aliases=["www." + site.host])
+    routing.invalidate()
+    response = Client(HTTP_HOST=f"www.{site.host}:8000").get("/news/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == f"http://{site.host}:8000/news/?page=2"
+
+
+def test_closed_site_answers_410_and_reopening_restores_it(site):
+    client = Client(HTTP_HOST=site.host)
+    services.site_close(site=site)
+    routing.invalidate()
+    response = client.get("/news/")
+    assert response.status_code == 410
+    assert "关闭" in response.content.decode() or "closed" in response.content.decode()
+    services.site_reopen(site=site)
+    routing.invalidate()
+    assert client.get("/news/").status_code == 200
+
+
+def test_platform_host_shows_the_index_of_sites(site, other_site):
+    html = Client(HTTP_HOST="localhost").get("/").content.decode()
+    assert site.name in html and other_site.name in html
+
+
+def test_resolving_a_host_runs_no_query(site, django_assert_num_queries):
+    routing.get_host_map()  # loaded once per registry version
+    with django_assert_num_queries(0):
+        route = routing.resolve(site.host)
+        assert route.govsite_id == site.pk
+        assert routing.site_for(route).pk == site.pk
+
+
+def test_page_urls_are_built_without_scanning_sites(site, other_site):
+    column = ColumnPage.objects.descendant_of(site.wagtail_site.root_page).get(
+        code="news"
+    )
+    parts = column.get_url_parts()
+    assert parts[0] == site.wagtail_site.pk
+    assert parts[2] == "/news/"
+    other_column = ColumnPage.objects.descendant_of(
+        other_site.wagtail_site.root_page
+    ).get(code="news")
+    assert other_column.full_url == f"http://{other_site.host}/news/"
+
+
+def test_registry_changes_reach_the_map(site):
+    assert routing.resolve("new.test.localhost") is None
+    SiteHost.objects.create(govsite=site, hostname="new.test.localhost")
+    routing.invalidate()  # what the post-commit signal does
+    assert routing.resolve("new.test.localhost").govsite_id == site.pk
+
+
+def test_wagtail_private_api_we_replace_is_still_there():
+    """install_wagtail_overrides replaces these; fail loudly if Wagtail changes them."""
+    assert Site.get_site_root_paths is not None
+    signature = inspect.signature(routing.relevant_site_root_paths)
+    assert list(signature.parameters) == ["page", "cache_object"]
+    assert Page._get_relevant_site_root_paths is routing.relevant_site_root_paths
+    from wagtail.models import pages
+
+    source = inspect.getsource(pages.Page.get_url_parts)
+    assert "_get_relevant_site_root_paths" in source
+
+
+def test_tenant_is_set_during_the_request_and_cleared_after(site, monkeypatch):
+    seen = {}
+    from wagtail import views
+
+    real_serve = views.serve
+
+    def spy(request, path):
+        seen["tenant"] = get_current_tenant()
+        return real_serve(request, path)
+
+    monkeypatch.setattr(views, "serve", spy)
+    monkeypatch.setattr("cms.views.serve", spy)
+    Client(HTTP_HOST=site.host).get("/")
+    assert seen["tenant"].pk == site.pk
+    assert current_site() is None
+
+
+def test_tenant_is_cleared_even_when_the_view_fails(site, monkeypatch):
+    def boom(request, path):
+        raise RuntimeError("view failed")
+
+    monkeypatch.setattr("cms.views.serve", boom)
+    client = Client(HTTP_HOST=site.host, raise_request_exception=False)
+    assert client.get("/").status_code == 500
+    assert current_site() is None
+
+
+def test_tenant_does_not_leak_into_another_thread(site):
+    from sites.tenancy import use_site
+
+    seen = []
+    with use_site(site):
+        thread = threading.Thread(target=lambda: seen.append(current_site()))
+        thread.start()
+        thread.join()
+        assert current_site() == site
+    assert seen == [None]

@@ -1,0 +1,120 @@
+"""Scoping fails closed, and every site-owned model is scoped the way Citus needs."""
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from sites.models import GovSite, SiteGroup
+from sites.tenancy import (
+    SiteOwnedModel,
+    TenantNotSetError,
+    all_sites,
+    for_sites,
+    use_site,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_site_owned_rows_need_a_current_site(site):
+    with pytest.raises(TenantNotSetError):
+        list(SiteGroup.objects.all())
+
+
+def test_current_site_filters_site_owned_rows(site, other_site):
+    with use_site(site):
+        assert {link.site_id for link in SiteGroup.objects.all()} == {site.pk}
+    with use_site(other_site):
+        assert {link.site_id for link in SiteGroup.objects.all()} == {other_site.pk}
+
+
+def test_all_sites_context_is_explicit(site, other_site):
+    with all_sites():
+        assert {link.site_id for link in SiteGroup.objects.all()} >= {
+            site.pk,
+            other_site.pk,
+        }
+    with pytest.raises(TenantNotSetError):
+        SiteGroup.objects.count()
+
+
+def test_for_sites_limits_rows_to_the_given_sites(site, other_site):
+    rows = for_sites(SiteGroup, [site])
+    assert {row.site_id for row in rows} == {site.pk}
+    assert for_sites(SiteGroup, []).count() == 0
+
+
+def _site_foreign_keys(model):
+    return [
+        field
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ForeignKey)
+        and field.related_model is GovSite
+        and field.model is model
+    ]
+
+
+def _scoping_problems(model_list):
+    problems, checked = [], 0
+    for model in model_list:
+        if model is GovSite or not _site_foreign_keys(model):
+            continue
+        if getattr(model, "tenant_scope_exempt", None):
+            continue
+        checked += 1
+        if not issubclass(model, SiteOwnedModel):
+            problems.append(f"{model.__name__} is not a SiteOwnedModel")
+            continue
+        if model.TenantMeta.tenant_field_name != "site_id":
+            problems.append(f"{model.__name__}'s tenant column is not site_id")
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint) and (
+                "site" not in constraint.fields
+            ):
+                problems.append(f"{model.__name__}.{constraint.name} lacks site")
+        for field in model._meta.fields:
+            if field.unique and not field.primary_key:
+                problems.append(f"{model.__name__}.{field.name} is unique without site")
+        for together in model._meta.unique_together:
+            if "site" not in together:
+                problems.append(
+                    f"{model.__name__} unique_together {together} lacks site"
+                )
+    return checked, problems
+
+
+def test_every_model_with_a_site_is_tenant_scoped():
+    """The tenant walk: a model holding a site foreign key is a SiteOwnedModel with
+    `site` as its tenant column and `site` in every unique constraint (what Citus
+    needs to distribute it by site_id), or says why it is part of the registry."""
+    checked, problems = _scoping_problems(apps.get_models())
+    assert checked >= 1
+    assert problems == []
+
+
+def test_the_tenant_walk_catches_unscoped_models():
+    class Unscoped(models.Model):
+        site = models.ForeignKey(GovSite, on_delete=models.CASCADE, related_name="+")
+
+        class Meta:
+            app_label = "govsites"
+            managed = False
+
+    class UniqueWithoutSite(SiteOwnedModel):
+        number = models.CharField(max_length=10, unique=True)
+
+        class Meta:
+            app_label = "govsites"
+            managed = False
+
+    try:
+        checked, problems = _scoping_problems([Unscoped, UniqueWithoutSite])
+        assert checked == 2
+        assert problems == [
+            "Unscoped is not a SiteOwnedModel",
+            "UniqueWithoutSite.number is unique without site",
+        ]
+    finally:
+        for name in ("unscoped", "uniquewithoutsite"):
+            apps.all_models["govsites"].pop(name, None)
+        apps.clear_cache()
