@@ -26,7 +26,7 @@ class SiteRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        hostname = split_domain_port(request._get_raw_host())[0].lower()  # noqa: SLF001
+        hostname = split_domain_port(request._get_raw_host())[0].lower()
         route = routing.resolve(hostname)
         request.govsite_route = route
         if route is None:
@@ -34,13 +34,13 @@ class SiteRoutingMiddleware:
                 ("/healthz", "/readyz")
             ):
                 # Never let Wagtail fall back to a default site on these hosts.
-                request._wagtail_site = None  # noqa: SLF001
+                request._wagtail_site = None
                 return self.get_response(request)
             return HttpResponseNotFound(
                 "Unknown host.", content_type="text/plain; charset=utf-8"
             )
         if route.is_alias:
-            port = split_domain_port(request._get_raw_host())[1]  # noqa: SLF001
+            port = split_domain_port(request._get_raw_host())[1]
             target = route.primary_host + (f":{port}" if port else "")
             return HttpResponsePermanentRedirect(
                 f"{request.scheme}://{target}{request.get_full_path()}"
@@ -59,7 +59,7 @@ class SiteRoutingMiddleware:
                 "Unknown host.", content_type="text/plain; charset=utf-8"
             )
         request.govsite = site
-        request._wagtail_site = site.wagtail_site  # noqa: SLF001
+        request._wagtail_site = site.wagtail_site
         set_current_tenant(site)
         try:
             return self.get_response(request)

@@ -1,4 +1,4 @@
-"""The site registry: every hosted government website is one ``GovSite`` (the tenant)."""
+"""The site registry: each hosted government website is a ``GovSite`` (tenant)."""
 
 from __future__ import annotations
 
@@ -153,7 +153,7 @@ class SiteHost(models.Model):
 
 
 class SiteGroup(SiteOwnedModel):
-    """Links a site to one of its role groups explicitly (not by a naming convention)."""
+    """Links a site to one of its role groups explicitly (not by group naming)."""
 
     role = models.CharField(_("role"), max_length=10, choices=SiteRole.choices)
     group = models.ForeignKey(

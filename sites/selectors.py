@@ -68,7 +68,7 @@ def sites_with_role(user, role: str) -> QuerySet[GovSite]:
 
 
 def can_administer_site(user, site: GovSite) -> bool:
-    """Whether ``user`` is a platform admin or an admin of ``site`` or a site above it."""
+    """Whether ``user`` is a platform admin, or admin of ``site`` or a site above."""
     if not user.is_authenticated or not user.is_active:
         return False
     if is_platform_admin(user):

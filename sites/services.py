@@ -59,19 +59,38 @@ PAGE_PERMISSIONS = {
         "bulk_delete_page",
         "lock_page",
         "unlock_page",
-    ],  # fmt: skip
+    ],
     SiteRole.EDITOR: ["add_page", "change_page"],
     SiteRole.REVIEWER: ["change_page", "publish_page", "lock_page", "unlock_page"],
 }
 COLLECTION_PERMISSIONS = {
-    SiteRole.ADMIN: ["add_image", "change_image", "choose_image", "delete_image",
-                     "add_document", "change_document", "choose_document",
-                     "delete_document", "add_collection", "change_collection"],
-    SiteRole.EDITOR: ["add_image", "change_image", "choose_image",
-                      "add_document", "change_document", "choose_document"],
-    SiteRole.REVIEWER: ["change_image", "choose_image", "change_document",
-                        "choose_document"],
-}  # fmt: skip
+    SiteRole.ADMIN: [
+        "add_image",
+        "change_image",
+        "choose_image",
+        "delete_image",
+        "add_document",
+        "change_document",
+        "choose_document",
+        "delete_document",
+        "add_collection",
+        "change_collection",
+    ],
+    SiteRole.EDITOR: [
+        "add_image",
+        "change_image",
+        "choose_image",
+        "add_document",
+        "change_document",
+        "choose_document",
+    ],
+    SiteRole.REVIEWER: [
+        "change_image",
+        "choose_image",
+        "change_document",
+        "choose_document",
+    ],
+}
 ROLE_NAMES = {
     SiteRole.ADMIN: "站点管理员",
     SiteRole.EDITOR: "编辑",
@@ -134,8 +153,11 @@ def _check_hierarchy(
         )
     if level != SiteLevel.DEPARTMENT or parent is not None:
         if code.isdigit() and code[:6] != division_code:
-            add("code", _("A local site's code starts with its division code %(division)s.")
-                % {"division": division_code})  # fmt: skip
+            add(
+                "code",
+                _("A local site's code starts with its division code %(division)s.")
+                % {"division": division_code},
+            )
         if code.startswith("bm"):
             add("code", _("Only central department sites have a bm code."))
     if len(division_code) == 6 and division_code.isdigit():
@@ -150,8 +172,11 @@ def _check_hierarchy(
         if parent is not None and level != SiteLevel.DEPARTMENT:
             prefix = {SiteLevel.CITY: 2, SiteLevel.COUNTY: 4}.get(level, 0)
             if division_code[:prefix] != parent.division_code[:prefix]:
-                add("division_code", _("Division code %(code)s does not lie within the parent's %(parent)s.")
-                    % {"code": division_code, "parent": parent.division_code})  # fmt: skip
+                add(
+                    "division_code",
+                    _("Division code %(code)s is not within the parent's %(parent)s.")
+                    % {"code": division_code, "parent": parent.division_code},
+                )
     return errors
 
 
@@ -183,7 +208,7 @@ def _check_hosts(hosts: list[str], *, exclude_site: GovSite | None = None) -> di
 def site_validate(
     details: SiteDetails, *, instance: GovSite | None = None
 ) -> GovSite | None:
-    """Check ``details``; return the parent site. Raises ``ValidationError`` by field."""
+    """Check ``details``, return the parent; ``ValidationError`` lists bad fields."""
     errors: dict[str, list[str]] = {}
     parent = None
     if details.parent_code:
@@ -224,9 +249,11 @@ def site_validate(
             errors.setdefault(name, []).extend(messages)
     if "code" not in errors and "division_code" not in errors and "level" not in errors:
         for name, messages in _check_hierarchy(
-            level=details.level, parent=parent, code=details.code,
+            level=details.level,
+            parent=parent,
+            code=details.code,
             division_code=details.division_code,
-        ).items():  # fmt: skip
+        ).items():
             errors.setdefault(name, []).extend(messages)
     for name, messages in _check_hosts(
         [details.host, *details.aliases], exclude_site=instance
@@ -258,8 +285,12 @@ def _grant(site: GovSite, home: Page) -> None:
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
-    page_perms = {p.codename: p for p in Permission.objects.filter(
-        content_type__app_label="wagtailcore", content_type__model="page")}  # fmt: skip
+    page_perms = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="wagtailcore", content_type__model="page"
+        )
+    }
     collection_perms = {
         p.codename: p
         for p in Permission.objects.filter(
@@ -432,7 +463,7 @@ def site_member_add(
                         _("There is no user %(name)s; give a password to create one.")
                         % {"name": username}
                     ]
-                }  # fmt: skip
+                }
             )
         user = user_model(username=username)
         try:

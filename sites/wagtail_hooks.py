@@ -33,7 +33,7 @@ class GovSiteIndexView(IndexView):
                 reverse("govsites_status", args=[instance.pk]),
                 icon_name="cog",
                 priority=30,
-            )  # fmt: skip
+            )
         )
         buttons.append(
             MenuItem(
@@ -41,7 +41,7 @@ class GovSiteIndexView(IndexView):
                 reverse("govsites_members", args=[instance.pk]),
                 icon_name="group",
                 priority=40,
-            )  # fmt: skip
+            )
         )
         return buttons
 
@@ -65,9 +65,17 @@ class GovSiteViewSet(ModelViewSet):
     list_filter = ["level", "status"]
     search_fields = ["name", "code", "host"]
     form_fields = [
-        "name", "short_name", "theme", "organiser", "operator", "contact_address",
-        "contact_phone", "contact_email", "icp_number", "public_security_number",
-    ]  # fmt: skip
+        "name",
+        "short_name",
+        "theme",
+        "organiser",
+        "operator",
+        "contact_address",
+        "contact_phone",
+        "contact_email",
+        "icp_number",
+        "public_security_number",
+    ]
     copy_view_enabled = False
     inspect_view_enabled = False
 

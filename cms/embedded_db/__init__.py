@@ -1,1 +1,1 @@
-"""A Django database backend: PostgreSQL, on the embedded server started on first use."""
+"""Django database backend: PostgreSQL on the embedded server, started on first use."""

@@ -202,8 +202,21 @@ WAGTAILADMIN_BASE_URL = env.str(
 # Site search runs on our own segmented index (search/); Wagtail's database backend
 # is kept for the admin only.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt",
-                          "xlsx", "xls", "zip", "ofd", "wps"]  # fmt: skip
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "doc",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "xls",
+    "zip",
+    "ofd",
+    "wps",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True

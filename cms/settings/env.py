@@ -35,4 +35,4 @@ def seal() -> None:
 
 def variables_read() -> list[str]:
     """Names of every environment variable the settings read (for tests and docs)."""
-    return sorted(env._fields)  # noqa: SLF001 - environs keeps no public list
+    return sorted(env._fields)

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django_multitenant.mixins
-import sites.validators
 from django.conf import settings
 from django.db import migrations, models
+
+import sites.validators
 
 
 class Migration(migrations.Migration):

@@ -40,5 +40,8 @@ def test_log_lines_are_json_with_the_request_fields():
     line = json.loads(formatter.format(record))
     assert line["level"] == "INFO"
     assert (line["host"], line["path"], line["status"], line["duration_ms"]) == (
-        "a.localhost", "/", 200, 1.5,
-    )  # fmt: skip
+        "a.localhost",
+        "/",
+        200,
+        1.5,
+    )

@@ -38,24 +38,38 @@ def _env(var_dir: Path, port: int) -> dict:
 def _manage(env, *args):
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
 
 def _get(url, host):
     request = urllib.request.Request(url, headers={"Host": host})
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:
         return response.status, response.read().decode()
 
 
 def _serve(env, port):
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:cms.gunicorn_conf", "cms.wsgi"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:cms.gunicorn_conf",
+            "cms.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -80,9 +94,19 @@ def test_quick_start_serves_a_site_and_keeps_data_across_restarts(tmp_path):
         _manage(env, "migrate", "--noinput")
         _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         _manage(
-            env, "provision_site", "--code", "2100000001", "--name", "辽宁省人民政府",
-            "--level", "province", "--division-code", "210000", "--host", "ln.localhost",
-        )  # fmt: skip
+            env,
+            "provision_site",
+            "--code",
+            "2100000001",
+            "--name",
+            "辽宁省人民政府",
+            "--level",
+            "province",
+            "--division-code",
+            "210000",
+            "--host",
+            "ln.localhost",
+        )
         server = _serve(env, port)
         try:
             status, body = _get(f"http://127.0.0.1:{port}/", "ln.localhost")
@@ -106,5 +130,8 @@ def test_quick_start_serves_a_site_and_keeps_data_across_restarts(tmp_path):
     finally:
         subprocess.run(
             [sys.executable, "manage.py", "embedded_db", "stop"],
-            cwd=ROOT, env=env, capture_output=True, timeout=60,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )

@@ -73,8 +73,16 @@ def test_production_starts_with_a_real_secret_key():
 
 
 def test_settings_read_the_documented_variables():
-    documented = {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY",
-                  "DEBUG", "MEDIA_ROOT", "STATIC_ROOT", "EMAIL_URL"}  # fmt: skip
+    documented = {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "ELASTICSEARCH_URL",
+        "SECRET_KEY",
+        "DEBUG",
+        "MEDIA_ROOT",
+        "STATIC_ROOT",
+        "EMAIL_URL",
+    }
     assert documented <= set(variables_read())
 
 

@@ -15,7 +15,7 @@ def test_wagtail_reference_index_update_is_queued_not_run_inline(site, caplog):
     home = HomePage.objects.get(pk=site.wagtail_site.root_page_id)
     DBTaskResult.objects.all().delete()
     ReferenceIndex.objects.all().delete()
-    home.intro = '<p>见 <a linktype="page" id="%d">首页</a></p>' % home.pk
+    home.intro = f'<p>见 <a linktype="page" id="{home.pk}">首页</a></p>'
     home.save()
     queued = DBTaskResult.objects.filter(
         task_path__endswith="update_reference_index_task"

@@ -8,8 +8,18 @@ from sites.models import GovSite
 
 pytestmark = pytest.mark.django_db
 
-PROVINCE = ["--code", "2100000001", "--name", "辽宁省人民政府", "--level", "province",
-            "--division-code", "210000", "--host", "ln.test.localhost"]  # fmt: skip
+PROVINCE = [
+    "--code",
+    "2100000001",
+    "--name",
+    "辽宁省人民政府",
+    "--level",
+    "province",
+    "--division-code",
+    "210000",
+    "--host",
+    "ln.test.localhost",
+]
 
 
 def provision(*args):
@@ -21,15 +31,44 @@ def provision(*args):
 def test_provision_site_prints_the_new_site_as_json():
     province = provision(*PROVINCE, "--port", "8000")
     assert province == {
-        "code": "2100000001", "name": "辽宁省人民政府", "level": "province",
-        "parent_code": None, "host": "ln.test.localhost", "port": 8000,
-        "status": "active", "theme": "portal", "aliases": [],
-    }  # fmt: skip
-    county_args = ["--code", "2101120001", "--name", "浑南区人民政府", "--level", "county",
-                   "--division-code", "210112", "--host", "hunnan.test.localhost"]  # fmt: skip
-    city = provision("--code", "2101000001", "--name", "沈阳市人民政府", "--level", "city",
-                     "--division-code", "210100", "--host", "sy.test.localhost",
-                     "--parent", "2100000001", "--alias", "www.sy.test.localhost")  # fmt: skip
+        "code": "2100000001",
+        "name": "辽宁省人民政府",
+        "level": "province",
+        "parent_code": None,
+        "host": "ln.test.localhost",
+        "port": 8000,
+        "status": "active",
+        "theme": "portal",
+        "aliases": [],
+    }
+    county_args = [
+        "--code",
+        "2101120001",
+        "--name",
+        "浑南区人民政府",
+        "--level",
+        "county",
+        "--division-code",
+        "210112",
+        "--host",
+        "hunnan.test.localhost",
+    ]
+    city = provision(
+        "--code",
+        "2101000001",
+        "--name",
+        "沈阳市人民政府",
+        "--level",
+        "city",
+        "--division-code",
+        "210100",
+        "--host",
+        "sy.test.localhost",
+        "--parent",
+        "2100000001",
+        "--alias",
+        "www.sy.test.localhost",
+    )
     assert city["aliases"] == ["www.sy.test.localhost"]
     county = provision(*county_args, "--parent", "2101000001")
     assert county["parent_code"] == "2101000001"
@@ -46,8 +85,18 @@ def test_provision_site_prints_the_new_site_as_json():
 )
 def test_provision_site_refuses_bad_input_in_one_line(args, expected):
     provision(*PROVINCE)
-    other = ["--code", "2200000001", "--name", "吉林省人民政府", "--level", "province",
-             "--division-code", "220000", "--host", "jl.test.localhost"]  # fmt: skip
+    other = [
+        "--code",
+        "2200000001",
+        "--name",
+        "吉林省人民政府",
+        "--level",
+        "province",
+        "--division-code",
+        "220000",
+        "--host",
+        "jl.test.localhost",
+    ]
     for flag, value in zip(args[::2], args[1::2], strict=True):
         index = other.index(flag) if flag in other else None
         if index is None:
@@ -70,12 +119,30 @@ def test_provision_site_exits_non_zero_from_the_shell(tmp_path):
     import sys
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "provision_site", "--code", "bad", "--name", "x",
-         "--level", "province", "--division-code", "210000", "--host", "x.localhost"],
-        capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-             "DATABASE_URL": _database_url()},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "manage.py",
+            "provision_site",
+            "--code",
+            "bad",
+            "--name",
+            "x",
+            "--level",
+            "province",
+            "--division-code",
+            "210000",
+            "--host",
+            "x.localhost",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+            "DATABASE_URL": _database_url(),
+        },
+    )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("CommandError: code:")
@@ -91,16 +158,27 @@ def _database_url():
         endpoint = ensure_running(params["EMBEDDED_DATA_DIR"])
         return f"postgres://postgres@/{params['NAME']}?host={endpoint.socket_dir}"
     return (
-        f"postgres://{params['USER']}:{params['PASSWORD']}@{params['HOST'] or 'localhost'}"
-        f":{params['PORT'] or 5432}/{params['NAME']}"
+        f"postgres://{params['USER']}:{params['PASSWORD']}"
+        f"@{params['HOST'] or 'localhost'}:{params['PORT'] or 5432}/{params['NAME']}"
     )
 
 
 def test_list_sites_json_lists_every_site():
     provision(*PROVINCE)
-    provision("--code", "2101000001", "--name", "沈阳市人民政府", "--level", "city",
-              "--division-code", "210100", "--host", "sy.test.localhost",
-              "--parent", "2100000001")  # fmt: skip
+    provision(
+        "--code",
+        "2101000001",
+        "--name",
+        "沈阳市人民政府",
+        "--level",
+        "city",
+        "--division-code",
+        "210100",
+        "--host",
+        "sy.test.localhost",
+        "--parent",
+        "2100000001",
+    )
     out = StringIO()
     call_command("list_sites", "--json", stdout=out)
     rows = json.loads(out.getvalue())

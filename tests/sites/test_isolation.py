@@ -204,9 +204,16 @@ def test_editor_listings_show_nothing_of_another_site(
 
 @pytest.mark.parametrize(
     "name",
-    ["page_search", "page_chooser_search", "image_chooser", "documents", "images",
-     "document_chooser", "my_sites"],
-)  # fmt: skip
+    [
+        "page_search",
+        "page_chooser_search",
+        "image_chooser",
+        "documents",
+        "images",
+        "document_chooser",
+        "my_sites",
+    ],
+)
 def test_editor_listings_do_show_their_own_site(name, editor, site, mine):
     """The checks above can fail: the same listings show the editor's own things."""
     mine["home"] = site.wagtail_site.root_page
@@ -227,10 +234,14 @@ def test_explorer_filters_list_only_the_editors_sites(editor, site, other_site, 
 
 def test_editor_cannot_open_the_site_registry(editor, other_site):
     client = admin_client_for(editor)
-    for url in ["/admin/govsites/", f"/admin/govsites/edit/{other_site.pk}/",
-                f"/admin/govsites/{other_site.pk}/members/",
-                f"/admin/govsites/{other_site.pk}/status/", "/admin/govsites/new/",
-                "/admin/reports/page-types-usage/"]:  # fmt: skip
+    for url in [
+        "/admin/govsites/",
+        f"/admin/govsites/edit/{other_site.pk}/",
+        f"/admin/govsites/{other_site.pk}/members/",
+        f"/admin/govsites/{other_site.pk}/status/",
+        "/admin/govsites/new/",
+        "/admin/reports/page-types-usage/",
+    ]:
         assert_denied(client.get(url))
 
 
@@ -270,8 +281,10 @@ def test_platform_admin_reaches_every_sites_objects(name, platform_admin, theirs
         assert response.status_code == 200, response.status_code
 
 
-@pytest.mark.parametrize("name", ["page_search", "page_chooser_search", "images",
-                                  "documents", "image_chooser"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    ["page_search", "page_chooser_search", "images", "documents", "image_chooser"],
+)
 def test_platform_admin_finds_every_sites_objects(name, platform_admin, site, theirs):
     theirs["home"] = site.wagtail_site.root_page
     url = LISTING_URLS[name](theirs)

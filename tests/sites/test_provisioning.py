@@ -33,10 +33,14 @@ def test_provision_creates_every_part_of_a_site():
         code="2100000001", division_code="210000", name="辽宁省人民政府"
     )
     city = SiteFactory(
-        level="city", parent_code=province.code, code="2101000001",
-        division_code="210100", name="沈阳市人民政府", host="shenyang.test.localhost",
+        level="city",
+        parent_code=province.code,
+        code="2101000001",
+        division_code="210100",
+        name="沈阳市人民政府",
+        host="shenyang.test.localhost",
         aliases=("www.shenyang.test.localhost",),
-    )  # fmt: skip
+    )
     assert city.parent == province
     assert city.tree_path == "2100000001/2101000001/"
     assert city.theme == "portal"
@@ -48,9 +52,12 @@ def test_provision_creates_every_part_of_a_site():
     assert columns.filter(code="zcwj", kind="policy").exists()
     assert city.collection.get_parent() == province.collection
     assert city.wagtail_site.hostname == "shenyang.test.localhost"
-    assert sorted(SiteHost.objects.filter(govsite=city).values_list("hostname", "is_primary")) == [
-        ("shenyang.test.localhost", True), ("www.shenyang.test.localhost", False),
-    ]  # fmt: skip
+    assert sorted(
+        SiteHost.objects.filter(govsite=city).values_list("hostname", "is_primary")
+    ) == [
+        ("shenyang.test.localhost", True),
+        ("www.shenyang.test.localhost", False),
+    ]
     groups = site_groups(site=city)
     assert set(groups) == set(SiteRole.values)
     # Site admins hold their page permissions at the folder (covering sites below),
@@ -98,8 +105,13 @@ def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
     ],
 )
 def test_bad_details_are_refused_by_field_and_change_nothing(changes, field):
-    details = dict(code="2100000001", name="辽宁省人民政府", level="province",
-                   host="ln.test.localhost", division_code="210000")  # fmt: skip
+    details = {
+        "code": "2100000001",
+        "name": "辽宁省人民政府",
+        "level": "province",
+        "host": "ln.test.localhost",
+        "division_code": "210000",
+    }
     details.update(changes)
     before = _snapshot()
     with pytest.raises(ValidationError) as error:
@@ -126,8 +138,13 @@ def test_wrong_parent_levels_are_refused(site):
     county = SiteFactory.child(city, "county")
     department = SiteFactory.child(county, "department")
     assert department.parent == county
-    for parent, level in [(site, "county"), (county, "city"), (department, "county"),
-                          (department, "department"), (city, "province")]:  # fmt: skip
+    for parent, level in [
+        (site, "county"),
+        (county, "city"),
+        (department, "county"),
+        (department, "department"),
+        (city, "province"),
+    ]:
         with pytest.raises(ValidationError) as error:
             SiteFactory.child(parent, level)
         assert "parent_code" in error.value.message_dict or "division_code" in (

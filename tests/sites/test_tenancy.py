@@ -100,12 +100,18 @@ def test_the_tenant_walk_catches_unscoped_models():
             app_label = "govsites"
             managed = False
 
+        def __str__(self):
+            return str(self.pk)
+
     class UniqueWithoutSite(SiteOwnedModel):
         number = models.CharField(max_length=10, unique=True)
 
         class Meta:
             app_label = "govsites"
             managed = False
+
+        def __str__(self):
+            return self.number
 
     try:
         checked, problems = _scoping_problems([Unscoped, UniqueWithoutSite])

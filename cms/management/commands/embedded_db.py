@@ -7,7 +7,7 @@ from cms.embedded_db.server import ensure_running, running_endpoint, stop
 
 
 class Command(BaseCommand):
-    help = "Start, stop or show the embedded PostgreSQL server (used when DATABASE_URL is unset)."
+    help = "Start, stop or show the embedded PostgreSQL (used without DATABASE_URL)."
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["start", "stop", "status"])

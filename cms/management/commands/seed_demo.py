@@ -14,22 +14,37 @@ PLATFORM_ADMIN = "platform-admin"
 
 PROVINCE = ("2100000001", "辽宁省人民政府", "辽宁", "ln", "210000")
 CITIES = [
-    ("沈阳", "shenyang", "210100"), ("大连", "dalian", "210200"),
-    ("鞍山", "anshan", "210300"), ("抚顺", "fushun", "210400"),
-    ("本溪", "benxi", "210500"), ("丹东", "dandong", "210600"),
-    ("锦州", "jinzhou", "210700"), ("营口", "yingkou", "210800"),
-    ("阜新", "fuxin", "210900"), ("辽阳", "liaoyang", "211000"),
-    ("盘锦", "panjin", "211100"), ("铁岭", "tieling", "211200"),
-    ("朝阳", "chaoyang", "211300"), ("葫芦岛", "huludao", "211400"),
-]  # fmt: skip
+    ("沈阳", "shenyang", "210100"),
+    ("大连", "dalian", "210200"),
+    ("鞍山", "anshan", "210300"),
+    ("抚顺", "fushun", "210400"),
+    ("本溪", "benxi", "210500"),
+    ("丹东", "dandong", "210600"),
+    ("锦州", "jinzhou", "210700"),
+    ("营口", "yingkou", "210800"),
+    ("阜新", "fuxin", "210900"),
+    ("辽阳", "liaoyang", "211000"),
+    ("盘锦", "panjin", "211100"),
+    ("铁岭", "tieling", "211200"),
+    ("朝阳", "chaoyang", "211300"),
+    ("葫芦岛", "huludao", "211400"),
+]
 COUNTIES = {
-    "shenyang": [("和平区", "heping", "210102"), ("沈河区", "shenhe", "210103"),
-                 ("浑南区", "hunnan", "210112"), ("康平县", "kangping", "210123"),
-                 ("新民市", "xinmin", "210181")],
-    "dalian": [("中山区", "zhongshan", "210202"), ("甘井子区", "ganjingzi", "210211"),
-               ("金州区", "jinzhou", "210213"), ("瓦房店市", "wafangdian", "210281"),
-               ("庄河市", "zhuanghe", "210283")],
-}  # fmt: skip
+    "shenyang": [
+        ("和平区", "heping", "210102"),
+        ("沈河区", "shenhe", "210103"),
+        ("浑南区", "hunnan", "210112"),
+        ("康平县", "kangping", "210123"),
+        ("新民市", "xinmin", "210181"),
+    ],
+    "dalian": [
+        ("中山区", "zhongshan", "210202"),
+        ("甘井子区", "ganjingzi", "210211"),
+        ("金州区", "jinzhou", "210213"),
+        ("瓦房店市", "wafangdian", "210281"),
+        ("庄河市", "zhuanghe", "210283"),
+    ],
+}
 DEPARTMENTS = [
     # parent code, code, name, host prefix
     ("2100000001", "2100000002", "辽宁省司法厅", "sft"),
@@ -66,42 +81,60 @@ class Command(BaseCommand):
 
         province_code, name, short, host, division = PROVINCE
         specs = [
-            SiteDetails(code=province_code, name=name, short_name=short,
-                        level="province", host=f"{host}.localhost",
-                        division_code=division, aliases=(f"www.{host}.localhost",),
-                        organiser=name, operator="辽宁省人民政府办公厅"),
-        ]  # fmt: skip
+            SiteDetails(
+                code=province_code,
+                name=name,
+                short_name=short,
+                level="province",
+                host=f"{host}.localhost",
+                division_code=division,
+                aliases=(f"www.{host}.localhost",),
+                organiser=name,
+                operator="辽宁省人民政府办公厅",
+            ),
+        ]
         for city, slug, division in CITIES:
             city_name = f"{city}市人民政府"
             specs.append(
                 SiteDetails(
-                    code=f"{division}0001", name=city_name, short_name=f"{city}市",
-                    level="city", host=f"{slug}.localhost", division_code=division,
-                    parent_code=province_code, organiser=city_name,
+                    code=f"{division}0001",
+                    name=city_name,
+                    short_name=f"{city}市",
+                    level="city",
+                    host=f"{slug}.localhost",
+                    division_code=division,
+                    parent_code=province_code,
+                    organiser=city_name,
                     operator=f"{city}市人民政府办公室",
                 )
-            )  # fmt: skip
+            )
             for county, county_slug, county_division in COUNTIES.get(slug, ()):
                 county_name = f"{city}市{county}人民政府"
                 specs.append(
                     SiteDetails(
-                        code=f"{county_division}0001", name=county_name,
-                        short_name=county, level="county",
+                        code=f"{county_division}0001",
+                        name=county_name,
+                        short_name=county,
+                        level="county",
                         host=f"{county_slug}.{slug}.localhost",
                         division_code=county_division,
-                        parent_code=f"{division}0001", organiser=county_name,
+                        parent_code=f"{division}0001",
+                        organiser=county_name,
                     )
-                )  # fmt: skip
+                )
         hosts = {spec.code: spec.host for spec in specs}
         for parent_code, code, dept_name, prefix in DEPARTMENTS:
             specs.append(
                 SiteDetails(
-                    code=code, name=dept_name, level="department",
+                    code=code,
+                    name=dept_name,
+                    level="department",
                     host=f"{prefix}.{hosts[parent_code]}",
-                    division_code=code[:6], parent_code=parent_code,
+                    division_code=code[:6],
+                    parent_code=parent_code,
                     organiser=dept_name,
                 )
-            )  # fmt: skip
+            )
 
         existing = set(GovSite.objects.values_list("code", flat=True))
         made = 0
@@ -116,9 +149,12 @@ class Command(BaseCommand):
                 for role in SiteRole:
                     username = f"{site.code}-{role.value}"
                     site_member_add(
-                        site=site, actor=admin, username=username, role=role,
+                        site=site,
+                        actor=admin,
+                        username=username,
+                        role=role,
                         password=DEMO_PASSWORD,
-                    )  # fmt: skip
+                    )
             made += 1
             self.stdout.write(f"  {spec.code} {spec.name} http://{spec.host}")
         self.stdout.write(

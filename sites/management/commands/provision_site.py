@@ -44,8 +44,15 @@ class Command(BaseCommand):
         parser.add_argument("--alias", dest="aliases", action="append", default=[])
         parser.add_argument("--theme", default="")
         parser.add_argument("--port", type=int)
-        for name in ("organiser", "operator", "contact-address", "contact-phone",
-                     "contact-email", "icp-number", "public-security-number"):  # fmt: skip
+        for name in (
+            "organiser",
+            "operator",
+            "contact-address",
+            "contact-phone",
+            "contact-email",
+            "icp-number",
+            "public-security-number",
+        ):
             parser.add_argument(f"--{name}", default="")
 
     def handle(self, *args, **options):
