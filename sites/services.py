@@ -275,6 +275,7 @@ def _add_columns(parent: Page, specs: tuple[ColumnSpec, ...]) -> None:
             code=spec.code,
             kind=spec.kind,
             update_period_days=spec.update_period_days,
+            show_in_menus=True,
         )
         parent.add_child(instance=column)
         if spec.children:

@@ -2,6 +2,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -28,7 +29,7 @@ class GovSiteIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         buttons.append(
-            MenuItem(
+            ListingMenuItem(
                 _("Status"),
                 reverse("govsites_status", args=[instance.pk]),
                 icon_name="cog",
@@ -36,7 +37,7 @@ class GovSiteIndexView(IndexView):
             )
         )
         buttons.append(
-            MenuItem(
+            ListingMenuItem(
                 _("Members"),
                 reverse("govsites_members", args=[instance.pk]),
                 icon_name="group",

@@ -10,3 +10,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Live-server tests serve each request on its own thread; persistent connections
+# would outlive the test database. Production keeps them (DB_CONN_MAX_AGE).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

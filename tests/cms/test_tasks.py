@@ -10,7 +10,9 @@ from wagtail.models import ReferenceIndex
 from cms.models import HomePage
 
 
-@pytest.mark.django_db(transaction=True)  # the worker manages its own connection
+# Transactional: the worker manages its own connection. The serialized rollback
+# restores Wagtail's root page and collection after the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_wagtail_reference_index_update_is_queued_not_run_inline(site, caplog):
     home = HomePage.objects.get(pk=site.wagtail_site.root_page_id)
     DBTaskResult.objects.all().delete()

@@ -338,3 +338,16 @@ def test_archived_site_is_read_only_in_the_admin(site, editor, site_admin):
     from django.test import Client
 
     assert Client(HTTP_HOST=site.host).get("/news/").status_code == 200
+
+
+def test_platform_admin_sees_every_site_in_the_registry(
+    platform_admin, site, other_site
+):
+    client = admin_client_for(platform_admin)
+    html = client.get("/admin/govsites/").content.decode()
+    assert site.name in html and other_site.name in html
+    assert f"/admin/govsites/{other_site.pk}/members/" in html
+    for url in [f"/admin/govsites/edit/{other_site.pk}/", "/admin/govsites/new/",
+                f"/admin/govsites/{other_site.pk}/status/",
+                f"/admin/govsites/{other_site.pk}/members/"]:  # fmt: skip
+        assert client.get(url).status_code == 200
