@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SitesConfig(AppConfig):
     name = "sites"
     label = "govsites"
-    verbose_name = _("Sites")
+    verbose_name = _("Government sites")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import Collection, Page, Site
 
 from .tenancy import SiteOwnedModel
@@ -21,9 +22,9 @@ class SiteLevel(models.TextChoices):
 
 
 class SiteStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    CLOSED = "closed", _("Closed")
-    ARCHIVED = "archived", _("Archived")
+    ACTIVE = "active", pgettext_lazy("site status", "Active")
+    CLOSED = "closed", pgettext_lazy("site status", "Closed")
+    ARCHIVED = "archived", pgettext_lazy("site status", "Archived")
 
 
 class SiteRole(models.TextChoices):

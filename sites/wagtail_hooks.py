@@ -52,7 +52,7 @@ class GovSiteViewSet(ModelViewSet):
 
     model = GovSite
     icon = "site"
-    menu_label = _("Sites")
+    menu_label = _("Government sites")
     menu_order = 150
     add_to_admin_menu = True
     index_view_class = GovSiteIndexView
