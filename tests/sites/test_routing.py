@@ -80,6 +80,28 @@ def test_page_urls_are_built_without_scanning_sites(site, other_site):
     assert other_column.full_url == f"http://{other_site.host}/news/"
 
 
+def test_page_urls_match_wagtails_own_answers(site, other_site, rf):
+    """Our replacements give the URLs Wagtail's own lookups give."""
+    column = ColumnPage.objects.descendant_of(site.wagtail_site.root_page).get(code="news")
+    request = rf.get("/", HTTP_HOST=site.host)
+    request._wagtail_site = site.wagtail_site
+    ours = (column.get_url(request), column.get_url(), column.url, column.full_url)
+    routing.uninstall_wagtail_overrides()
+    try:
+        fresh = ColumnPage.objects.get(pk=column.pk)
+        request = rf.get("/", HTTP_HOST=site.host)
+        request._wagtail_site = site.wagtail_site
+        vanilla = (fresh.get_url(request), fresh.get_url(), fresh.url, fresh.full_url)
+    finally:
+        routing.install_wagtail_overrides()
+    assert ours == vanilla == (
+        "/news/",
+        f"http://{site.host}/news/",
+        f"http://{site.host}/news/",
+        f"http://{site.host}/news/",
+    )
+
+
 def test_registry_changes_reach_the_map(site):
     assert routing.resolve("new.test.localhost") is None
     SiteHost.objects.create(govsite=site, hostname="new.test.localhost")
