@@ -170,7 +170,7 @@ def page_get_url(page: Page, request=None, current_site=None):
     if current_site is None and request is not None:
         current_site = Site.find_for_request(request)
     url_parts = page.get_url_parts(request=request)
-    if url_parts is None or url_parts[1] is None and url_parts[2] is None:
+    if url_parts is None or (url_parts[1] is None and url_parts[2] is None):
         return None
     site_id, root_url, page_path = url_parts
     if (current_site is not None and site_id == current_site.id) or len(

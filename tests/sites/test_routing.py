@@ -82,7 +82,8 @@ def test_page_urls_are_built_without_scanning_sites(site, other_site):
 
 def test_page_urls_match_wagtails_own_answers(site, other_site, rf):
     """Our replacements give the URLs Wagtail's own lookups give."""
-    column = ColumnPage.objects.descendant_of(site.wagtail_site.root_page).get(code="news")
+    home = site.wagtail_site.root_page
+    column = ColumnPage.objects.descendant_of(home).get(code="news")
     request = rf.get("/", HTTP_HOST=site.host)
     request._wagtail_site = site.wagtail_site
     ours = (column.get_url(request), column.get_url(), column.url, column.full_url)
@@ -94,11 +95,15 @@ def test_page_urls_match_wagtails_own_answers(site, other_site, rf):
         vanilla = (fresh.get_url(request), fresh.get_url(), fresh.url, fresh.full_url)
     finally:
         routing.install_wagtail_overrides()
-    assert ours == vanilla == (
-        "/news/",
-        f"http://{site.host}/news/",
-        f"http://{site.host}/news/",
-        f"http://{site.host}/news/",
+    assert (
+        ours
+        == vanilla
+        == (
+            "/news/",
+            f"http://{site.host}/news/",
+            f"http://{site.host}/news/",
+            f"http://{site.host}/news/",
+        )
     )
 
 
