@@ -205,6 +205,26 @@ def _check_hosts(hosts: list[str], *, exclude_site: GovSite | None = None) -> di
     return errors
 
 
+def _registry_fields(details: SiteDetails) -> dict:
+    """The ``GovSite`` fields that come straight from what the person gave."""
+    return {
+        "code": details.code,
+        "name": details.name,
+        "short_name": details.short_name,
+        "level": details.level,
+        "division_code": details.division_code,
+        "host": details.host,
+        "theme": details.theme or DEFAULT_THEMES.get(details.level, "portal"),
+        "organiser": details.organiser or details.name,
+        "operator": details.operator,
+        "contact_address": details.contact_address,
+        "contact_phone": details.contact_phone,
+        "contact_email": details.contact_email,
+        "icp_number": details.icp_number,
+        "public_security_number": details.public_security_number,
+    }
+
+
 def site_validate(
     details: SiteDetails, *, instance: GovSite | None = None
 ) -> GovSite | None:
@@ -222,22 +242,7 @@ def site_validate(
             errors["parent_code"] = [
                 _("A site cannot be placed under itself or a site below it.")
             ]
-    candidate = GovSite(
-        code=details.code,
-        name=details.name,
-        short_name=details.short_name,
-        level=details.level,
-        division_code=details.division_code,
-        host=details.host,
-        theme=details.theme or DEFAULT_THEMES.get(details.level, "portal"),
-        organiser=details.organiser,
-        operator=details.operator,
-        contact_address=details.contact_address,
-        contact_phone=details.contact_phone,
-        contact_email=details.contact_email,
-        icp_number=details.icp_number,
-        public_security_number=details.public_security_number,
-    )
+    candidate = GovSite(**_registry_fields(details))
     if instance is not None:
         candidate.pk = instance.pk
     try:
@@ -363,21 +368,8 @@ def _provision(*, details: SiteDetails, port: int | None) -> GovSite:
         is_default_site=False,
     )
     site = GovSite.objects.create(
-        code=details.code,
-        name=details.name,
-        short_name=details.short_name,
-        level=details.level,
+        **_registry_fields(details),
         parent=parent,
-        division_code=details.division_code,
-        host=details.host,
-        theme=details.theme or DEFAULT_THEMES[details.level],
-        organiser=details.organiser or details.name,
-        operator=details.operator,
-        contact_address=details.contact_address,
-        contact_phone=details.contact_phone,
-        contact_email=details.contact_email,
-        icp_number=details.icp_number,
-        public_security_number=details.public_security_number,
         tree_path=(parent.tree_path if parent else "") + f"{details.code}/",
         wagtail_site=wagtail_site,
         folder_page=folder,

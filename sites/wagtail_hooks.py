@@ -166,3 +166,10 @@ def archived_sites_are_read_only_move(request, page, destination):
 @hooks.register("before_copy_page")
 def archived_sites_are_read_only_copy(request, page):
     _refuse_if_archived(request, page)
+
+
+@hooks.register("construct_settings_menu")
+def hide_wagtail_sites_menu(request, menu_items):
+    """Sites are provisioned in 站点管理; a bare Wagtail site made by hand would
+    have no registry row, groups or collection (the router ignores it)."""
+    menu_items[:] = [item for item in menu_items if item.name != "sites"]
