@@ -106,6 +106,15 @@ def browser(chromium_path):
                 "--no-first-run",
             ],
         )
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # Code run while Playwright drives the browser gets its own Django
+            # connection (Playwright switches greenlets, and with them the
+            # context Django keeps connections in): close it here, or the test
+            # database cannot be dropped at the end.
+            from django.db import connections
+
+            connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -43,7 +43,10 @@ def _content(site, label, capture):
 
 
 def _create_content(site, label):
-    marker = f"{label}-{uuid.uuid4().hex[:8]}"
+    # Letters only: a hex run such as "212e41" reads as a number to PostgreSQL's
+    # text parser, which would make the search checks flaky.
+    letters = "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:8])
+    marker = f"{label}-{letters}"
     news = ColumnPage.objects.descendant_of(site.wagtail_site.root_page).get(
         code="news"
     )
