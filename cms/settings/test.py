@@ -6,6 +6,9 @@ seal()
 # Tests never send mail and hash passwords fast; everything else is production's path.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Static files straight from the apps' folders: no collectstatic before a test run.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     child.terminate()
 
         signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(f"serving on http://{host}:{port}/ with a task worker")
+        self._print_urls(host, port)
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
@@ -54,3 +54,17 @@ class Command(BaseCommand):
             stop()
             for child in children:
                 child.wait(timeout=20)
+
+    def _print_urls(self, host, port):
+        from sites.selectors import site_list
+
+        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+        self.stdout.write(f"Serving the platform with a task worker on port {port}:")
+        self.stdout.write(f"  platform index  http://{shown}:{port}/")
+        self.stdout.write(f"  admin           http://{shown}:{port}/admin/")
+        sites = list(site_list()[:5])
+        for site in sites:
+            self.stdout.write(f"  {site.name:<14}  http://{site.host}:{port}/")
+        if len(sites) == 5:
+            self.stdout.write("  … every site is listed on the platform index")
+        self.stdout.write("Press Ctrl-C to stop.")
