@@ -156,7 +156,9 @@ class Command(BaseCommand):
                         password=DEMO_PASSWORD,
                     )
             made += 1
-            self.stdout.write(f"  {spec.code} {spec.name} http://{spec.host}")
+            self.stdout.write(
+                f"  {spec.code} {spec.name} {site.wagtail_site.root_url}/"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{made} demo sites created, {len(specs) - made} already present."
