@@ -38,8 +38,10 @@ class Route:
 class HostMap:
     version: str | None
     routes: dict[str, Route] = field(default_factory=dict)
-    # GovSite rows with their Wagtail site and root page, loaded once per version.
-    sites: dict[int, object] = field(default_factory=dict)
+    # Registry rows as plain dicts (cheap to load for thousands of sites); model
+    # instances are built from them on a site's first request (``site_for``).
+    rows: dict[int, dict] = field(default_factory=dict)
+    instances: dict[int, object] = field(default_factory=dict)
     by_wagtail_site: dict[int, int] = field(default_factory=dict)
     by_folder_page: dict[int, int] = field(default_factory=dict)
     root_page_ids: set[int] = field(default_factory=set)
@@ -52,6 +54,22 @@ class HostMap:
 _lock = threading.Lock()
 _map = HostMap(version=None)
 
+_SITE_FIELDS = {
+    "wagtail_site__hostname": "hostname",
+    "wagtail_site__port": "port",
+    "wagtail_site__site_name": "site_name",
+    "wagtail_site__root_page_id": "root_page_id",
+}
+_ROOT_FIELDS = {
+    "wagtail_site__root_page__url_path": "url_path",
+    "wagtail_site__root_page__path": "path",
+    "wagtail_site__root_page__depth": "depth",
+    "wagtail_site__root_page__title": "title",
+    "wagtail_site__root_page__content_type_id": "content_type_id",
+    "wagtail_site__root_page__locale_id": "locale_id",
+    "wagtail_site__root_page__live": "live",
+}
+
 
 def _current_version() -> str:
     version = cache.get(VERSION_KEY)
@@ -62,22 +80,31 @@ def _current_version() -> str:
     return version
 
 
+def _root_url(hostname: str, port: int) -> str:
+    # As wagtail.models.Site.root_url.
+    if port == 80:
+        return f"http://{hostname}"
+    if port == 443:
+        return f"https://{hostname}"
+    return f"http://{hostname}:{port}"
+
+
 def _load(version: str) -> HostMap:
     from .models import GovSite, SiteHost
 
     host_map = HostMap(version=version, loaded_at=time.monotonic())
-    sites = GovSite.objects.select_related("wagtail_site__root_page")
-    by_id = host_map.sites
-    for site in sites:
-        by_id[site.id] = site
-        host_map.by_wagtail_site[site.wagtail_site_id] = site.id
-        host_map.by_folder_page[site.folder_page_id] = site.id
-        host_map.root_page_ids.add(site.wagtail_site.root_page_id)
-        wagtail_site = site.wagtail_site
-        host_map.root_paths[wagtail_site.root_page.url_path] = SiteRootPath(
-            wagtail_site.id,
-            wagtail_site.root_page.url_path,
-            wagtail_site.root_url,
+    own = [f.attname for f in GovSite._meta.concrete_fields]
+    for row in GovSite.objects.values(*own, *_SITE_FIELDS, *_ROOT_FIELDS):
+        site_id = row["id"]
+        host_map.rows[site_id] = row
+        host_map.by_wagtail_site[row["wagtail_site_id"]] = site_id
+        host_map.by_folder_page[row["folder_page_id"]] = site_id
+        host_map.root_page_ids.add(row["wagtail_site__root_page_id"])
+        url_path = row["wagtail_site__root_page__url_path"]
+        host_map.root_paths[url_path] = SiteRootPath(
+            row["wagtail_site_id"],
+            url_path,
+            _root_url(row["wagtail_site__hostname"], row["wagtail_site__port"]),
             settings.LANGUAGE_CODE,
         )
     host_map.sorted_root_paths = sorted(
@@ -86,16 +113,57 @@ def _load(version: str) -> HostMap:
     for hostname, govsite_id, is_primary in SiteHost.objects.values_list(
         "hostname", "govsite_id", "is_primary"
     ):
-        site = by_id[govsite_id]
+        row = host_map.rows[govsite_id]
         host_map.routes[hostname] = Route(
-            govsite_id=site.id,
-            wagtail_site_id=site.wagtail_site.id,
-            code=site.code,
-            primary_host=site.host,
-            status=site.status,
+            govsite_id=govsite_id,
+            wagtail_site_id=row["wagtail_site_id"],
+            code=row["code"],
+            primary_host=row["host"],
+            status=row["status"],
             is_alias=not is_primary,
         )
     return host_map
+
+
+def _instance(host_map: HostMap, govsite_id: int):
+    """The ``GovSite`` (with its Wagtail site and root page) built from the row."""
+    site = host_map.instances.get(govsite_id)
+    if site is not None:
+        return site
+    from .models import GovSite
+
+    row = host_map.rows.get(govsite_id)
+    if row is None:
+        return None
+    own = {k: v for k, v in row.items() if "__" not in k}
+    site = GovSite(**own)
+    site._state.adding = False
+    wagtail_site = Site(
+        id=row["wagtail_site_id"],
+        is_default_site=False,
+        **{name: row[key] for key, name in _SITE_FIELDS.items()},
+    )
+    wagtail_site._state.adding = False
+    root = Page(
+        id=row["wagtail_site__root_page_id"],
+        **{name: row[key] for key, name in _ROOT_FIELDS.items()},
+    )
+    root._state.adding = False
+    wagtail_site.root_page = root
+    site.wagtail_site = wagtail_site
+    host_map.instances[govsite_id] = site
+    return site
+
+
+def loaded_host_map() -> HostMap | None:
+    """This process's map if it holds one, without loading or checking it."""
+    return _map if _map.version is not None else None
+
+
+def home_page_model():
+    from django.apps import apps
+
+    return apps.get_model(settings.SITES_HOME_PAGE_MODEL)
 
 
 def get_host_map() -> HostMap:
@@ -138,7 +206,7 @@ def resolve(hostname: str) -> Route | None:
 
 def site_for(route: Route):
     """A private copy of the route's ``GovSite`` (with its Wagtail site), no query."""
-    site = get_host_map().sites.get(route.govsite_id)
+    site = _instance(get_host_map(), route.govsite_id)
     return copy.copy(site) if site is not None else None
 
 
@@ -220,4 +288,4 @@ def govsite_for_page(page: Page):
         govsite_id = host_map.by_wagtail_site.get(matches[0].site_id)
     else:  # a site's folder page sits one level above its home page
         govsite_id = host_map.by_folder_page.get(page.pk)
-    return host_map.sites.get(govsite_id) if govsite_id is not None else None
+    return _instance(host_map, govsite_id) if govsite_id is not None else None

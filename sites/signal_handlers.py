@@ -7,7 +7,7 @@ from wagtail.models import Page, Site
 from wagtail.signals import post_page_move
 
 from . import routing
-from .models import GovSite, SiteHost
+from .models import GovSite, SiteFolderPage, SiteHost
 
 
 @receiver(post_save, sender=GovSite)
@@ -22,14 +22,19 @@ def registry_changed(sender, **kwargs):
 
 @receiver(post_save)
 def site_page_saved(sender, instance, **kwargs):
-    """A home or folder page's slug decides its site's root path."""
-    if isinstance(instance, Page):
-        host_map = routing.get_host_map()
-        if (
-            instance.pk in host_map.root_page_ids
-            or instance.pk in host_map.by_folder_page
-        ):
+    """A home or folder page's slug decides its site's root path. Checked against
+    the map this process already holds, never by loading it: page saves are many."""
+    if not isinstance(instance, Page):
+        return
+    host_map = routing.loaded_host_map()
+    if host_map is None:
+        if isinstance(instance, SiteFolderPage | routing.home_page_model()):
             transaction.on_commit(routing.invalidate)
+        return
+    known = host_map.root_paths.get(instance.url_path)
+    is_root = instance.pk in host_map.root_page_ids
+    if (is_root and known is None) or instance.pk in host_map.by_folder_page:
+        transaction.on_commit(routing.invalidate)
 
 
 @receiver(post_page_move)

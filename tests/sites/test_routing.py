@@ -163,3 +163,25 @@ def test_tenant_does_not_leak_into_another_thread(site):
         thread.join()
         assert current_site() == site
     assert seen == [None]
+
+
+def test_saving_an_ordinary_page_does_not_load_the_host_map(site):
+    column = ColumnPage.objects.descendant_of(site.wagtail_site.root_page).first()
+    routing.reset_local()
+    column.title = "改名"
+    column.save()
+    assert routing.loaded_host_map() is None
+
+
+def test_renaming_a_home_pages_slug_keeps_the_sites_urls(
+    site, django_capture_on_commit_callbacks
+):
+    routing.get_host_map()
+    home = Page.objects.get(pk=site.wagtail_site.root_page_id).specific
+    with django_capture_on_commit_callbacks(execute=True):
+        home.slug = "index"
+        home.save()
+    assert home.url_path in routing.get_host_map().root_paths
+    column = ColumnPage.objects.descendant_of(home).get(code="news")
+    assert column.full_url == f"http://{site.host}/news/"
+    assert Client(HTTP_HOST=site.host).get("/news/").status_code == 200
