@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from . import selectors
+
 
 class ColumnKind(models.TextChoices):
     LIST = "list", _("Article list")
@@ -37,9 +39,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["columns"] = (
-            ColumnPage.objects.child_of(self).live().public().order_by("path")
-        )
+        context["columns"] = selectors.home_columns(home=self)
         return context
 
 
