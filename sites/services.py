@@ -478,3 +478,32 @@ def site_member_remove(*, site: GovSite, actor, user, role: str) -> None:
     group = site_groups(site=site).get(role)
     if group is not None:
         group.user_set.remove(user)
+
+
+EDITABLE_FIELDS = (
+    "name", "short_name", "theme", "organiser", "operator", "contact_address",
+    "contact_phone", "contact_email", "icp_number", "public_security_number",
+)  # fmt: skip
+
+
+@transaction.atomic
+def site_update(*, site: GovSite, **changes) -> GovSite:
+    """Change a site's details; its name follows into the Wagtail site, its page
+    folder and its collection, so the admin shows one name everywhere."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(site, name, value)
+    site.full_clean(exclude=["parent", "tree_path", "wagtail_site", "folder_page",
+                             "collection"])  # fmt: skip
+    site.save()
+    if "name" in changes:
+        Site.objects.filter(pk=site.wagtail_site_id).update(site_name=site.name)
+        folder = site.folder_page
+        folder.title = folder.draft_title = site.name
+        folder.save(update_fields=["title", "draft_title"])
+        collection = site.collection
+        collection.name = f"{site.name} ({site.code})"
+        collection.save(update_fields=["name"])
+    return site

@@ -4,11 +4,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
-from . import admin_scoping, views
+from . import admin_scoping, services, views
 from .models import GovSite
 from .routing import govsite_for_page
 from .selectors import is_platform_admin, sites_for_user
@@ -47,6 +47,15 @@ class GovSiteIndexView(IndexView):
         return buttons
 
 
+class GovSiteEditView(EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.site_update(
+            site=self.object,
+            **{name: data[name] for name in services.EDITABLE_FIELDS if name in data},
+        )
+
+
 class GovSiteViewSet(ModelViewSet):
     """站点管理: the registry, for platform admins."""
 
@@ -56,6 +65,7 @@ class GovSiteViewSet(ModelViewSet):
     menu_order = 150
     add_to_admin_menu = True
     index_view_class = GovSiteIndexView
+    edit_view_class = GovSiteEditView
     list_display = [
         "name",
         "code",
@@ -65,18 +75,7 @@ class GovSiteViewSet(ModelViewSet):
     ]
     list_filter = ["level", "status"]
     search_fields = ["name", "code", "host"]
-    form_fields = [
-        "name",
-        "short_name",
-        "theme",
-        "organiser",
-        "operator",
-        "contact_address",
-        "contact_phone",
-        "contact_email",
-        "icp_number",
-        "public_security_number",
-    ]
+    form_fields = list(services.EDITABLE_FIELDS)
     copy_view_enabled = False
     inspect_view_enabled = False
 

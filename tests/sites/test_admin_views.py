@@ -114,3 +114,33 @@ def test_admin_on_a_sites_host_is_not_limited_to_that_site(
     assert site.name in html and other_site.name in html
     members = client.get(f"/admin/govsites/{other_site.pk}/members/")
     assert members.status_code == 200
+
+
+def test_renaming_a_site_renames_its_wagtail_site_folder_and_collection(
+    platform_admin, site
+):
+    from sites.services import EDITABLE_FIELDS
+
+    data = {name: getattr(site, name) for name in EDITABLE_FIELDS}
+    data["name"] = "沈阳市人民政府（新）"
+    response = admin_client_for(platform_admin).post(
+        f"/admin/govsites/edit/{site.pk}/", data
+    )
+    assert response.status_code == 302
+    site = GovSite.objects.get(pk=site.pk)
+    assert site.name == "沈阳市人民政府（新）"
+    assert site.wagtail_site.site_name == site.name
+    assert site.folder_page.title == site.name
+    assert site.collection.name == f"{site.name} ({site.code})"
+
+
+def test_site_details_are_validated_on_edit(platform_admin, site):
+    from sites.services import EDITABLE_FIELDS
+
+    data = {name: getattr(site, name) for name in EDITABLE_FIELDS}
+    data["contact_email"] = "不是邮箱"
+    response = admin_client_for(platform_admin).post(
+        f"/admin/govsites/edit/{site.pk}/", data
+    )
+    assert response.status_code == 200
+    assert GovSite.objects.get(pk=site.pk).contact_email == site.contact_email
