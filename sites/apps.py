@@ -12,4 +12,11 @@ class SitesConfig(AppConfig):
         from . import admin_scoping, routing, signal_handlers  # noqa: F401
 
         routing.install_wagtail_overrides()
+        # Django's host check accepts exactly the hosts the registry matched.
+        from django.conf import settings
+
+        if not isinstance(settings.ALLOWED_HOSTS, routing.RegistryAllowedHosts):
+            settings.ALLOWED_HOSTS = routing.RegistryAllowedHosts(
+                settings.ALLOWED_HOSTS
+            )
         admin_scoping.scope_explorer_filters()

@@ -53,6 +53,13 @@ class SiteRoutingMiddleware:
                 {"message": _("This website has been closed.")},
                 status=410,
             )
+        token = routing.verified_host.set(hostname)
+        try:
+            return self._serve_site(request, route, is_platform_path)
+        finally:
+            routing.verified_host.reset(token)
+
+    def _serve_site(self, request, route, is_platform_path):
         site = routing.site_for(route)
         if site is None:  # removed since the map was read
             return HttpResponseNotFound(

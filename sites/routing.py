@@ -9,6 +9,7 @@ resolves its site with a dict lookup and a link with a few prefix lookups.
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import inspect
 import threading
@@ -22,6 +23,24 @@ from wagtail.models import Page, Site
 from wagtail.models.sites import SiteRootPath
 
 VERSION_KEY = "govsites:hostmap:version"
+
+# The host of the request being served, once the registry has matched it exactly.
+verified_host: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "verified_host", default=None
+)
+
+
+class RegistryAllowedHosts(list):
+    """``ALLOWED_HOSTS`` that follows the site registry: the configured patterns
+    (the platform's own hosts), then the current request's host if the registry
+    matched it exactly. O(1): the registry lookup already happened in
+    ``SiteRoutingMiddleware``; Django's check only has to agree with it."""
+
+    def __iter__(self):
+        yield from super().__iter__()
+        host = verified_host.get()
+        if host:
+            yield host
 
 
 @dataclass(frozen=True)

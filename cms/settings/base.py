@@ -17,9 +17,9 @@ SECRET_KEY = env.str(
     "SECRET_KEY", "django-insecure-laptop-only-key-never-use-in-production"
 )
 DEBUG = env.bool("DEBUG", False)
-# Django's host check is the coarse gate (the platform's domains); the site
-# registry (sites.routing) is the exact one: an unknown host gets a 404.
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", ".localhost", "127.0.0.1"])
+# The platform's own hosts. Every site's host is accepted because the site registry
+# matched it exactly (sites.routing.RegistryAllowedHosts); an unknown host gets 404.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -3,6 +3,11 @@ from .env import seal
 
 seal()
 
+# Django's test set-up replaces ALLOWED_HOSTS with a plain list (adding
+# "testserver"), which drops the registry-following wrapper; test hosts live
+# under .localhost. tests/sites/test_routing.py checks the wrapper itself.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".localhost"]  # noqa: F405
+
 # Tests never send mail and hash passwords fast; everything else is production's path.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

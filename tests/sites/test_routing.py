@@ -185,3 +185,14 @@ def test_renaming_a_home_pages_slug_keeps_the_sites_urls(
     column = ColumnPage.objects.descendant_of(home).get(code="news")
     assert column.full_url == f"http://{site.host}/news/"
     assert Client(HTTP_HOST=site.host).get("/news/").status_code == 200
+
+
+def test_allowed_hosts_follow_the_registry(site, settings):
+    """Only the platform's hosts are configured; a registered site's host passes
+    Django's host check, an unregistered one never reaches it."""
+    settings.ALLOWED_HOSTS = routing.RegistryAllowedHosts(["localhost"])
+    assert Client(HTTP_HOST=site.host).get("/").status_code == 200
+    assert Client(HTTP_HOST="localhost").get("/").status_code == 200
+    assert Client(HTTP_HOST="nobody.localhost").get("/").status_code == 404
+    settings.ALLOWED_HOSTS = ["localhost"]  # a plain list: the site is refused
+    assert Client(HTTP_HOST=site.host).get("/").status_code == 400
