@@ -25,7 +25,7 @@ def site_url(live_server, site, path="/"):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="zh-CN")
+    context = browser.new_context(locale="en-US")
     page = context.new_page()
     yield page
     context.close()
@@ -82,6 +82,9 @@ def test_editor_signs_in_and_sees_only_their_own_site(page, live_server):
     editor = UserFactory()
     site_groups(site=mine)["editor"].user_set.add(editor)
     sign_in(page, live_server, editor)
+    # Chinese first, although this browser asks for English.
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert "我的站点" in page.locator("nav").first.inner_text()
     page.goto(f"{live_server.url}/admin/pages/")
     text = page.locator("main").inner_text()
     assert mine.name in text
