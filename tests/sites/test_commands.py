@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -8,28 +10,47 @@ from sites.models import GovSite
 
 pytestmark = pytest.mark.django_db
 
-PROVINCE = [
-    "--code",
-    "2100000001",
-    "--name",
-    "辽宁省人民政府",
-    "--level",
-    "province",
-    "--division-code",
-    "210000",
-    "--host",
-    "ln.test.localhost",
-]
+
+def cli(**options) -> list[str]:
+    """Command-line options from keyword arguments (division_code → --division-code)."""
+    args = []
+    for key, value in options.items():
+        args += [f"--{key.replace('_', '-')}", value]
+    return args
 
 
-def provision(*args):
+PROVINCE = {
+    "code": "2100000001",
+    "name": "辽宁省人民政府",
+    "level": "province",
+    "division_code": "210000",
+    "host": "ln.test.localhost",
+}
+CITY = {
+    "code": "2101000001",
+    "name": "沈阳市人民政府",
+    "level": "city",
+    "division_code": "210100",
+    "host": "sy.test.localhost",
+    "parent": "2100000001",
+}
+OTHER_PROVINCE = {
+    "code": "2200000001",
+    "name": "吉林省人民政府",
+    "level": "province",
+    "division_code": "220000",
+    "host": "jl.test.localhost",
+}
+
+
+def provision(**options):
     out = StringIO()
-    call_command("provision_site", *args, stdout=out)
+    call_command("provision_site", *cli(**options), stdout=out)
     return json.loads(out.getvalue())
 
 
 def test_provision_site_prints_the_new_site_as_json():
-    province = provision(*PROVINCE, "--port", "8000")
+    province = provision(**PROVINCE, port="8000")
     assert province == {
         "code": "2100000001",
         "name": "辽宁省人民政府",
@@ -41,99 +62,50 @@ def test_provision_site_prints_the_new_site_as_json():
         "theme": "portal",
         "aliases": [],
     }
-    county_args = [
-        "--code",
-        "2101120001",
-        "--name",
-        "浑南区人民政府",
-        "--level",
-        "county",
-        "--division-code",
-        "210112",
-        "--host",
-        "hunnan.test.localhost",
-    ]
-    city = provision(
-        "--code",
-        "2101000001",
-        "--name",
-        "沈阳市人民政府",
-        "--level",
-        "city",
-        "--division-code",
-        "210100",
-        "--host",
-        "sy.test.localhost",
-        "--parent",
-        "2100000001",
-        "--alias",
-        "www.sy.test.localhost",
-    )
+    city = provision(**CITY, alias="www.sy.test.localhost")
     assert city["aliases"] == ["www.sy.test.localhost"]
-    county = provision(*county_args, "--parent", "2101000001")
+    county = provision(
+        code="2101120001",
+        name="浑南区人民政府",
+        level="county",
+        division_code="210112",
+        host="hunnan.test.localhost",
+        parent="2101000001",
+    )
     assert county["parent_code"] == "2101000001"
 
 
 @pytest.mark.parametrize(
-    ("args", "expected"),
+    ("changes", "expected"),
     [
-        (["--code", "2100000001"], "code"),
-        (["--host", "ln.test.localhost"], "host"),
-        (["--level", "county", "--parent", "2100000001"], "parent_code"),
-        (["--code", "21-0000001"], "code"),
+        ({"code": "2100000001"}, "code"),
+        ({"host": "ln.test.localhost"}, "host"),
+        (
+            {
+                "level": "county",
+                "parent": "2100000001",
+                "division_code": "210112",
+                "code": "2101120001",
+            },
+            "parent_code",
+        ),
+        ({"code": "21-0000001"}, "code"),
     ],
 )
-def test_provision_site_refuses_bad_input_in_one_line(args, expected):
-    provision(*PROVINCE)
-    other = [
-        "--code",
-        "2200000001",
-        "--name",
-        "吉林省人民政府",
-        "--level",
-        "province",
-        "--division-code",
-        "220000",
-        "--host",
-        "jl.test.localhost",
-    ]
-    for flag, value in zip(args[::2], args[1::2], strict=True):
-        index = other.index(flag) if flag in other else None
-        if index is None:
-            other += [flag, value]
-        else:
-            other[index + 1] = value
-    if "--level" in args and "county" in args:
-        other[other.index("--division-code") + 1] = "210112"
-        other[other.index("--code") + 1] = "2101120001"
+def test_provision_site_refuses_bad_input_in_one_line(changes, expected):
+    provision(**PROVINCE)
     before = GovSite.objects.count()
     with pytest.raises(CommandError) as error:
-        provision(*other)
+        provision(**{**OTHER_PROVINCE, **changes})
     assert expected in str(error.value)
     assert "\n" not in str(error.value)
     assert GovSite.objects.count() == before
 
 
-def test_provision_site_exits_non_zero_from_the_shell(tmp_path):
-    import subprocess
-    import sys
-
+def test_provision_site_exits_non_zero_from_the_shell():
+    bad = {**PROVINCE, "code": "bad"}
     result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "provision_site",
-            "--code",
-            "bad",
-            "--name",
-            "x",
-            "--level",
-            "province",
-            "--division-code",
-            "210000",
-            "--host",
-            "x.localhost",
-        ],
+        [sys.executable, "manage.py", "provision_site", *cli(**bad)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -164,21 +136,8 @@ def _database_url():
 
 
 def test_list_sites_json_lists_every_site():
-    provision(*PROVINCE)
-    provision(
-        "--code",
-        "2101000001",
-        "--name",
-        "沈阳市人民政府",
-        "--level",
-        "city",
-        "--division-code",
-        "210100",
-        "--host",
-        "sy.test.localhost",
-        "--parent",
-        "2100000001",
-    )
+    provision(**PROVINCE)
+    provision(**CITY)
     out = StringIO()
     call_command("list_sites", "--json", stdout=out)
     rows = json.loads(out.getvalue())
