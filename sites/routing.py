@@ -231,9 +231,7 @@ def site_for(route: Route):
 
 def site_root_paths() -> list[SiteRootPath]:
     """Replacement for ``Site.get_site_root_paths``: most specific path first."""
-    return sorted(
-        get_host_map().root_paths.values(), key=lambda s: s.root_path, reverse=True
-    )
+    return get_host_map().sorted_root_paths
 
 
 def relevant_site_root_paths(page: Page, cache_object=None) -> tuple[SiteRootPath, ...]:

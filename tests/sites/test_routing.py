@@ -10,6 +10,7 @@ from cms.models import ColumnPage
 from sites import routing, services
 from sites.models import SiteHost
 from sites.tenancy import current_site
+from tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,14 @@ def test_allowed_hosts_follow_the_registry(site, settings):
     assert Client(HTTP_HOST="nobody.localhost").get("/").status_code == 404
     settings.ALLOWED_HOSTS = ["localhost"]  # a plain list: the site is refused
     assert Client(HTTP_HOST=site.host).get("/").status_code == 400
+
+
+def test_site_root_paths_are_ordered_as_wagtail_orders_them(site):
+    """Wagtail sorts by root path, descending (``-root_page__url_path``)."""
+    city = SiteFactory.child(site, "city")
+    paths = [p.root_path for p in Site.get_site_root_paths()]
+    assert {
+        city.wagtail_site.root_page.url_path,
+        site.wagtail_site.root_page.url_path,
+    } <= set(paths)
+    assert paths == sorted(paths, reverse=True)
