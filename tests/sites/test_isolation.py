@@ -169,6 +169,9 @@ LISTING_URLS = {
     "aging_pages": lambda o: "/admin/reports/aging-pages/",
     "site_history": lambda o: "/admin/reports/site-history/",
     "my_sites": lambda o: "/admin/govsites/mine/",
+    "dashboard": lambda o: "/admin/",
+    "workflow_report": lambda o: "/admin/reports/workflow/",
+    "workflow_tasks_report": lambda o: "/admin/reports/workflow_tasks/",
 }
 
 

@@ -124,3 +124,21 @@ def test_the_tenant_walk_catches_unscoped_models():
         for name in ("unscoped", "uniquewithoutsite"):
             apps.all_models["govsites"].pop(name, None)
         apps.clear_cache()
+
+
+def test_no_group_reaches_beyond_one_site(site, other_site):
+    """Every group with page or collection permissions belongs to one site, and
+    none holds the tree root or a global image/document permission (Wagtail's
+    default Editors/Moderators groups did; a migration removes them)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission
+
+    scoped = Group.objects.filter(
+        pk__in=GroupPagePermission.objects.values("group")
+    ) | Group.objects.filter(pk__in=GroupCollectionPermission.objects.values("group"))
+    assert scoped.exists()
+    assert not scoped.filter(site_links__isnull=True).exists()
+    assert not GroupPagePermission.objects.filter(page__depth=1).exists()
+    assert not Group.objects.filter(
+        permissions__content_type__app_label__in=["wagtailimages", "wagtaildocs"]
+    ).exists()
