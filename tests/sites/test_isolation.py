@@ -170,6 +170,22 @@ LISTING_URLS = {
     "site_history": lambda o: "/admin/reports/site-history/",
     "my_sites": lambda o: "/admin/govsites/mine/",
     "dashboard": lambda o: "/admin/",
+    "page_type_usage": lambda o: "/admin/pages/usage/cms/columnpage/",
+    "bulk_delete": lambda o: f"/admin/bulk/wagtailcore/page/delete/?id={o['page'].pk}",
+    "bulk_move": lambda o: f"/admin/bulk/wagtailcore/page/move/?id={o['page'].pk}",
+    "bulk_publish": lambda o: (
+        f"/admin/bulk/wagtailcore/page/publish/?id={o['page'].pk}"
+    ),
+    "bulk_unpublish": lambda o: (
+        f"/admin/bulk/wagtailcore/page/unpublish/?id={o['page'].pk}"
+    ),
+    "bulk_image_delete": lambda o: (
+        f"/admin/bulk/wagtailimages/image/delete/?id={o['image'].pk}"
+    ),
+    "bulk_document_delete": lambda o: (
+        f"/admin/bulk/wagtaildocs/document/delete/?id={o['document'].pk}"
+    ),
+    "admin_api_pages": lambda o: f"/admin/api/main/pages/?search={o['page'].title}",
     "workflow_report": lambda o: "/admin/reports/workflow/",
     "workflow_tasks_report": lambda o: "/admin/reports/workflow_tasks/",
 }
@@ -218,6 +234,8 @@ def test_editor_listings_show_nothing_of_another_site(
         "images",
         "document_chooser",
         "my_sites",
+        "page_type_usage",
+        "admin_api_pages",
     ],
 )
 def test_editor_listings_do_show_their_own_site(name, editor, site, mine):
@@ -357,3 +375,16 @@ def test_platform_admin_sees_every_site_in_the_registry(
                 f"/admin/govsites/{other_site.pk}/status/",
                 f"/admin/govsites/{other_site.pk}/members/"]:  # fmt: skip
         assert client.get(url).status_code == 200
+
+
+def test_bulk_actions_show_what_the_user_may_touch_and_only_count_the_rest(
+    site_admin, site, mine, theirs
+):
+    url = (
+        "/admin/bulk/wagtailcore/page/delete/"
+        f"?id={mine['page'].pk}&id={theirs['page'].pk}"
+    )
+    html = admin_client_for(site_admin).get(url).content.decode()
+    assert mine["page"].title in html
+    assert theirs["page"].title not in html
+    assert "1 项" in html or "1 item" in html
