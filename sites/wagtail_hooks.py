@@ -162,6 +162,16 @@ def archived_sites_are_read_only_move(request, page, destination):
     _refuse_if_archived(request, destination)
 
 
+@hooks.register("before_move_page")
+def moves_need_permission_at_both_ends(request, page, destination):
+    """Wagtail's move confirmation page checks nothing on GET and shows both
+    titles; refuse before it renders unless the user may make this move."""
+    from django.core.exceptions import PermissionDenied
+
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
+
+
 @hooks.register("before_copy_page")
 def archived_sites_are_read_only_copy(request, page):
     _refuse_if_archived(request, page)

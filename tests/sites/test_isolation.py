@@ -127,6 +127,10 @@ OBJECT_URLS = {
     "history": lambda o: f"/admin/pages/{o['page'].pk}/history/",
     "copy": lambda o: f"/admin/pages/{o['page'].pk}/copy/",
     "move": lambda o: f"/admin/pages/{o['page'].pk}/move/",
+    "move_confirm": lambda o: (
+        f"/admin/pages/{o['page'].pk}/move/{o['page'].get_parent().get_parent().pk}"
+        "/confirm/"
+    ),
     "delete": lambda o: f"/admin/pages/{o['page'].pk}/delete/",
     "unpublish": lambda o: f"/admin/pages/{o['page'].pk}/unpublish/",
     "add_subpage": lambda o: f"/admin/pages/{o['page'].pk}/add_subpage/",
@@ -388,3 +392,16 @@ def test_bulk_actions_show_what_the_user_may_touch_and_only_count_the_rest(
     assert mine["page"].title in html
     assert theirs["page"].title not in html
     assert "1 项" in html or "1 item" in html
+
+
+def test_editor_cannot_move_their_own_page_into_another_site(editor, mine, theirs):
+    url = (
+        f"/admin/pages/{mine['page'].pk}/move/{theirs['page'].get_parent().pk}/confirm/"
+    )
+    client = admin_client_for(editor)
+    response = client.get(url)
+    assert_denied(response, url)
+    assert shown(theirs, text_of(response), url) == []
+    assert_denied(client.post(url), url)
+    mine["page"].refresh_from_db()
+    assert mine["page"].get_parent().pk != theirs["page"].get_parent().pk
