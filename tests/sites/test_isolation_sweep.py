@@ -84,3 +84,33 @@ def test_the_sweep_sees_objects_where_they_are_shown(platform_admin, theirs):
     """The same sweep as a platform admin finds the objects on many pages, so an
     empty result above means nothing was shown, not that nothing was looked at."""
     assert len(_sweep(admin_client_for(platform_admin), theirs)) > 20
+
+
+def _state(objects):
+    page = type(objects["page"]).objects.get(pk=objects["page"].pk)
+    image = type(objects["image"]).objects.filter(pk=objects["image"].pk).first()
+    document = (
+        type(objects["document"]).objects.filter(pk=objects["document"].pk).first()
+    )
+    return (
+        (page.title, page.live, page.path, page.locked, page.latest_revision_id),
+        image and (image.title, image.collection_id),
+        document and (document.title, document.collection_id),
+    )
+
+
+def test_posting_to_every_admin_url_changes_nothing_of_another_site(editor, theirs):
+    client = admin_client_for(editor)
+    client.raise_request_exception = False
+    before = _state(theirs)
+    shown_on = {}
+    for url in admin_urls_for(theirs):
+        response = client.post(
+            url, {"title": "被篡改", "slug": "hacked", "action-publish": "1"}
+        )
+        if response.status_code == 200:
+            found = shown(theirs, text_of(response), url)
+            if found:
+                shown_on[url] = found
+    assert shown_on == {}
+    assert _state(theirs) == before
