@@ -122,10 +122,6 @@ class GovSite(models.Model):
         return self.pk
 
     @property
-    def is_active(self) -> bool:
-        return self.status == SiteStatus.ACTIVE
-
-    @property
     def root_page(self) -> Page:
         return self.wagtail_site.root_page
 

@@ -23,10 +23,6 @@ def site_list() -> QuerySet[GovSite]:
     )
 
 
-def site_get(*, code: str) -> GovSite:
-    return site_list().get(code=code)
-
-
 def sites_for_user(user) -> QuerySet[GovSite]:
     """The sites ``user`` may manage: platform admins every site; a site admin their
     site and every site below it; editors and reviewers their own sites."""
@@ -54,17 +50,6 @@ def sites_for_user(user) -> QuerySet[GovSite]:
         ids = list(GovSite.objects.filter(condition).values_list("pk", flat=True))
         setattr(user, cache_attr, ids)
     return site_list().filter(pk__in=ids)
-
-
-def sites_with_role(user, role: str) -> QuerySet[GovSite]:
-    """Sites where ``user`` is directly in the ``role`` group."""
-    from .models import SiteGroup
-
-    with all_sites():
-        site_ids = SiteGroup.objects.filter(group__user=user, role=role).values(
-            "site_id"
-        )
-    return site_list().filter(pk__in=site_ids)
 
 
 def can_administer_site(user, site: GovSite) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from wagtail.models import (
@@ -427,8 +427,8 @@ def site_groups(*, site: GovSite) -> dict[str, Group]:
         return {link.role: link.group for link in links}
 
 
-class SitePermissionDenied(PermissionError):
-    pass
+class SitePermissionDenied(PermissionDenied):
+    """The actor may not administer this site (a 403 wherever it surfaces)."""
 
 
 @transaction.atomic

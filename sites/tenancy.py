@@ -61,10 +61,6 @@ def all_sites() -> Iterator[None]:
         _all_sites.reset(token)
 
 
-def in_all_sites_context() -> bool:
-    return _all_sites.get()
-
-
 class SiteScopedManager(TenantManager):
     """Filters by the current site; raises when there is none (fails closed)."""
 

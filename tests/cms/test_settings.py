@@ -33,7 +33,7 @@ def run_manage(*args, env_overrides, settings="cms.settings.dev"):
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
-        ("DATABASE_URL", "sqlite:///db.sqlite3"),
+        ("DATABASE_URL", "sqlite:///db.sqlite3"),  # refused: PostgreSQL only
         ("DATABASE_URL", "not a url"),
         ("REDIS_URL", "http://localhost:6379"),
         ("DEBUG", "perhaps"),

@@ -165,3 +165,20 @@ def test_close_reopen_and_archive_keep_content(site):
     services.site_reopen(site=site)
     assert GovSite.objects.get(pk=site.pk).status == "active"
     assert Page.objects.descendant_of(site.folder_page).count() == pages
+
+
+def test_member_services_refuse_an_actor_who_does_not_administer_the_site(
+    site, other_site, editor, site_admin
+):
+    from django.core.exceptions import PermissionDenied
+
+    for actor, target in [(editor, site), (site_admin, other_site)]:
+        with pytest.raises(PermissionDenied):
+            services.site_member_add(
+                site=target, actor=actor, username=editor.username, role="admin"
+            )
+        with pytest.raises(PermissionDenied):
+            services.site_member_remove(
+                site=target, actor=actor, user=editor, role="editor"
+            )
+    assert not site_groups(site=site)["admin"].user_set.filter(pk=editor.pk).exists()
