@@ -1,0 +1,188 @@
+"""Working-day arithmetic on the national calendar, and the checks its admin uses.
+
+A day is a working day when it is a weekday that is not a holiday, or a weekend day
+marked as an adjusted working day (调休上班). Deadlines (办理时限, consultation
+periods) are counted with ``add_working_days`` and ``working_days_between``.
+
+A year whose State Council notice has not been entered is still counted (weekends
+plus whatever days exist) but logged once per process, and ``calendar_gaps`` lists
+it for the admin dashboard.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import CalendarDay, CalendarYear, DayKind
+
+logger = logging.getLogger(__name__)
+
+ONE_DAY = timedelta(days=1)
+SATURDAY = 5  # date.weekday(): Monday is 0
+
+# Years already warned about in this process, so a busy deadline loop logs once.
+_warned_years: set[int] = set()
+_warned_lock = threading.Lock()
+
+
+def _is_weekend(day: date) -> bool:
+    return day.weekday() >= SATURDAY
+
+
+def _overrides(first: date, last: date) -> dict[date, str]:
+    """The kind of every calendar day in [first, last], in one query."""
+    return dict(
+        CalendarDay.objects.filter(date__range=(first, last)).values_list(
+            "date", "kind"
+        )
+    )
+
+
+def _is_working(day: date, overrides: dict[date, str]) -> bool:
+    kind = overrides.get(day)
+    if kind == DayKind.HOLIDAY:
+        return False
+    if kind == DayKind.WORKDAY:
+        return True
+    return not _is_weekend(day)
+
+
+def _warn_if_unconfirmed(years: Iterable[int]) -> None:
+    """Log once per process for each of ``years`` whose notice is not entered."""
+    pending = set(years) - _warned_years
+    if not pending:
+        return
+    confirmed = set(
+        CalendarYear.objects.filter(year__in=pending, confirmed=True).values_list(
+            "year", flat=True
+        )
+    )
+    for year in sorted(pending - confirmed):
+        with _warned_lock:
+            if year in _warned_years:
+                continue
+            _warned_years.add(year)
+        logger.warning(
+            "working-day calendar for %s is not confirmed: counting weekends and "
+            "the days entered so far until the State Council notice is entered",
+            year,
+        )
+
+
+def _window(working_days: int) -> timedelta:
+    """Calendar days that usually hold ``working_days`` working days, with room
+    for the longest holiday (春节, 8 or 9 days off)."""
+    return timedelta(days=working_days * 7 // 5 + 21)
+
+
+def is_working_day(day: date) -> bool:
+    """Whether ``day`` is a working day on the national calendar."""
+    working = _is_working(day, _overrides(day, day))
+    _warn_if_unconfirmed([day.year])
+    return working
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date ``days`` working days after ``start`` (``start`` is not counted).
+
+    ``add_working_days(d, 0)`` is ``d``. Loads the calendar for a window at once:
+    one query for the days (a second only if a window falls short), one for the
+    years.
+    """
+    if days < 0:
+        raise ValueError(f"days must not be negative, got {days}")
+    if days == 0:
+        return start
+    remaining = days
+    first = start + ONE_DAY
+    first_year = first.year
+    while True:
+        last = first + _window(remaining)
+        overrides = _overrides(first, last)
+        day = first
+        while day <= last:
+            if _is_working(day, overrides):
+                remaining -= 1
+                if remaining == 0:
+                    _warn_if_unconfirmed(range(first_year, day.year + 1))
+                    return day
+            day += ONE_DAY
+        first = last + ONE_DAY
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days lie in (start, end]; 0 when ``end`` is not after
+    ``start``. ``working_days_between(d, add_working_days(d, n)) == n``."""
+    if end <= start:
+        return 0
+    first = start + ONE_DAY
+    overrides = _overrides(first, end)
+    count = sum(
+        _is_working(first + timedelta(days=offset), overrides)
+        for offset in range((end - first).days + 1)
+    )
+    _warn_if_unconfirmed(range(first.year, end.year + 1))
+    return count
+
+
+def calendar_gaps(today: date) -> list[int]:
+    """The years (``today``'s and the next) with no confirmed calendar."""
+    years = [today.year, today.year + 1]
+    confirmed = set(
+        CalendarYear.objects.filter(year__in=years, confirmed=True).values_list(
+            "year", flat=True
+        )
+    )
+    return [year for year in years if year not in confirmed]
+
+
+def calendar_day_validate(
+    *, day: date | None, kind: str, instance_pk: int | None = None
+) -> None:
+    """Refuse a date already in the calendar and a working day "adjusted" onto a
+    weekday (it is one already). A holiday on a weekend is allowed: notices list
+    whole holiday periods, weekends included."""
+    if day is None:
+        return
+    errors: dict[str, list[str]] = {}
+    existing = CalendarDay.objects.filter(date=day)
+    if instance_pk is not None:
+        existing = existing.exclude(pk=instance_pk)
+    entry = existing.first()
+    if entry is not None:
+        errors["date"] = [
+            _(
+                "%(date)s is already in the calendar (%(kind)s, %(name)s); "
+                "edit that entry instead."
+            )
+            % {
+                "date": day.isoformat(),
+                "kind": entry.get_kind_display(),
+                "name": entry.name,
+            }
+        ]
+    if kind == DayKind.WORKDAY and not _is_weekend(day):
+        errors["kind"] = [
+            _(
+                "%(date)s is a %(weekday)s, a working day anyway; only a Saturday "
+                "or Sunday can be an adjusted working day."
+            )
+            % {"date": day.isoformat(), "weekday": date_format(day, "l")}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def calendar_year_validate(*, confirmed: bool, source: str) -> None:
+    """A year is confirmed only with the notice it was entered from."""
+    if confirmed and not source.strip():
+        raise ValidationError(
+            {"source": [_("Name the notice the days were entered from.")]}
+        )

@@ -1,0 +1,9 @@
+import pytest
+
+from cms.workdays import services
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_warnings(monkeypatch):
+    """The once-per-process warning memory starts empty in every test."""
+    monkeypatch.setattr(services, "_warned_years", set())
