@@ -24,3 +24,16 @@ def home_columns(*, home: Page) -> list[Page]:
     for column in columns:
         column.latest = by_parent[column.path]
     return columns
+
+
+def column_items(*, column: Page):
+    """A column's published content pages, newest first (sub-columns excluded)."""
+    from .models import ColumnPage
+
+    return (
+        Page.objects.child_of(column)
+        .live()
+        .public()
+        .not_type(ColumnPage)
+        .order_by("-first_published_at", "-pk")
+    )

@@ -1,9 +1,10 @@
-"""One structured log line per background task, whatever the task is."""
+"""Signal receivers: task log lines, publishing side effects."""
 
 import logging
 
 from django.dispatch import receiver
 from django_tasks.signals import task_finished
+from wagtail.signals import page_published
 
 logger = logging.getLogger("cms.tasks")
 
@@ -25,3 +26,14 @@ def log_task_finished(sender, task_result, **kwargs):
             "duration_ms": round(duration, 2) if duration is not None else None,
         },
     )
+
+
+@receiver(page_published)
+def register_published_normative_document(sender, instance, **kwargs):
+    """A normative document receives its registration number when first published,
+    inside the publishing transaction (``ContentPage.publish``)."""
+    from .models import PolicyDocumentPage
+    from .publishing import register_normative_document
+
+    if isinstance(instance, PolicyDocumentPage):
+        register_normative_document(page=instance)

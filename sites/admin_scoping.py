@@ -91,3 +91,77 @@ def platform_admin_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# -- workflow reports: their filters list every site's workflows, tasks and the
+# people who asked for review --------------------------------------------------
+
+
+def workflows_for_user(request):
+    from wagtail.models import Workflow
+
+    if is_platform_admin(request.user):
+        return Workflow.objects.all()
+    homes = sites_for_user(request.user).values("wagtail_site__root_page")
+    return Workflow.objects.filter(workflow_pages__page__in=homes).distinct()
+
+
+def tasks_for_user(request):
+    from wagtail.models import Task
+
+    return Task.objects.filter(
+        workflow_tasks__workflow__in=workflows_for_user(request)
+    ).distinct()
+
+
+def requesters_for_user(request):
+    from wagtail.admin.views.reports.workflows import (
+        get_editable_page_ids_query,
+        get_requested_by_queryset,
+    )
+    from wagtail.models import WorkflowState
+
+    if is_platform_admin(request.user):
+        return get_requested_by_queryset(request)
+    requested = WorkflowState.objects.filter(
+        object_id__in=get_editable_page_ids_query(request)
+    ).values("requested_by")
+    return get_user_model().objects.filter(pk__in=requested)
+
+
+def _scoped_workflow_views():
+    import django_filters
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.filters import FilteredModelChoiceFilter
+    from wagtail.admin.views.reports import workflows as reports
+
+    class WorkflowReportFilterSet(reports.WorkflowReportFilterSet):
+        workflow = django_filters.ModelChoiceFilter(
+            queryset=workflows_for_user, label=_("Workflow")
+        )
+        requested_by = django_filters.ModelChoiceFilter(
+            field_name="requested_by", queryset=requesters_for_user
+        )
+
+    class WorkflowTasksReportFilterSet(reports.WorkflowTasksReportFilterSet):
+        workflow = django_filters.ModelChoiceFilter(
+            field_name="workflow_state__workflow",
+            queryset=workflows_for_user,
+            label=_("Workflow"),
+        )
+        task = FilteredModelChoiceFilter(
+            queryset=tasks_for_user,
+            filter_field="id_workflow",
+            filter_accessor="workflows",
+        )
+
+    class WorkflowView(reports.WorkflowView):
+        filterset_class = WorkflowReportFilterSet
+
+    class WorkflowTasksView(reports.WorkflowTasksView):
+        filterset_class = WorkflowTasksReportFilterSet
+
+    return WorkflowView, WorkflowTasksView
+
+
+ScopedWorkflowView, ScopedWorkflowTasksView = _scoped_workflow_views()

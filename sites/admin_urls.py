@@ -7,10 +7,28 @@ from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportVie
 from .admin_scoping import (
     ScopedBrowseView,
     ScopedChosenMultipleView,
+    ScopedWorkflowTasksView,
+    ScopedWorkflowView,
     platform_admin_only,
 )
 
 urlpatterns = [
+    path(
+        "admin/reports/workflow/",
+        require_admin_access(ScopedWorkflowView.as_view()),
+    ),
+    path(
+        "admin/reports/workflow/results/",
+        require_admin_access(ScopedWorkflowView.as_view(results_only=True)),
+    ),
+    path(
+        "admin/reports/workflow_tasks/",
+        require_admin_access(ScopedWorkflowTasksView.as_view()),
+    ),
+    path(
+        "admin/reports/workflow_tasks/results/",
+        require_admin_access(ScopedWorkflowTasksView.as_view(results_only=True)),
+    ),
     path(
         "admin/choose-page/<int:parent_page_id>/",
         require_admin_access(ScopedBrowseView.as_view()),

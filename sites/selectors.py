@@ -80,3 +80,15 @@ def site_members(*, site: GovSite) -> list[tuple[str, object]]:
         for user in link.group.user_set.order_by("username"):
             members.append((link.role, user))
     return members
+
+
+def site_of_page_path(path: str) -> GovSite | None:
+    """The site whose page tree holds the (possibly unsaved) page at ``path``."""
+    from wagtail.models import Page
+
+    prefixes = [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]
+    return (
+        GovSite.objects.filter(wagtail_site__root_page__path__in=prefixes)
+        .order_by("-wagtail_site__root_page__depth")
+        .first()
+    )

@@ -13,12 +13,17 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    GroupSitePermission,
     Page,
     Site,
+    Workflow,
+    WorkflowPage,
 )
 
 from . import routing
@@ -60,8 +65,10 @@ PAGE_PERMISSIONS = {
         "lock_page",
         "unlock_page",
     ],
+    # Editors and reviewers publish only through the site's review workflow:
+    # without publish permission Wagtail offers them "submit" and "approve".
     SiteRole.EDITOR: ["add_page", "change_page"],
-    SiteRole.REVIEWER: ["change_page", "publish_page", "lock_page", "unlock_page"],
+    SiteRole.REVIEWER: ["change_page", "lock_page", "unlock_page"],
 }
 COLLECTION_PERMISSIONS = {
     SiteRole.ADMIN: [
@@ -325,6 +332,45 @@ def _grant(site: GovSite, home: Page) -> None:
             )
             for codename in COLLECTION_PERMISSIONS[role]
         )
+        if role == SiteRole.ADMIN:
+            GroupSitePermission.objects.bulk_create(
+                GroupSitePermission(
+                    group=group, site=site.wagtail_site, permission=permission
+                )
+                for permission in _site_settings_permissions()
+            )
+
+
+def _site_settings_permissions() -> list[Permission]:
+    """The change permission of every per-site settings model (Wagtail site
+    settings), which a site's admins hold for their own site."""
+    models = [m for m in apps.get_models() if issubclass(m, BaseSiteSetting)]
+    return [
+        Permission.objects.get(
+            content_type__app_label=m._meta.app_label,
+            codename=f"change_{m._meta.model_name}",
+        )
+        for m in models
+    ]
+
+
+def _create_workflow(site: GovSite, home: Page) -> Workflow:
+    """The site's two-step review: its reviewers, then its site admins."""
+    groups = {
+        link.role: link.group
+        for link in SiteGroup.objects.filter(site=site).select_related("group")
+    }
+    workflow = Workflow.objects.create(name=f"{site.name} {_('two-step review')}")
+    steps = [
+        (SiteRole.REVIEWER, _("Reviewer approval")),
+        (SiteRole.ADMIN, _("Site admin approval")),
+    ]
+    for order, (role, name) in enumerate(steps):
+        task = GroupApprovalTask.objects.create(name=f"{site.name} {name}")
+        task.groups.set([groups[role]])
+        workflow.workflow_tasks.create(task=task, sort_order=order)
+    WorkflowPage.objects.create(workflow=workflow, page=home)
+    return workflow
 
 
 def site_provision(*, details: SiteDetails, port: int | None = None) -> GovSite:
@@ -382,6 +428,7 @@ def _provision(*, details: SiteDetails, port: int | None) -> GovSite:
     )
     with use_site(site):
         _grant(site, home)
+        _create_workflow(site, home)
     transaction.on_commit(routing.invalidate)
     return site
 

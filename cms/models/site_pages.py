@@ -1,0 +1,166 @@
+"""The frame of a government site: its home page and its columns (栏目)."""
+
+import re
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.url_routing import RouteResult
+
+from cms.blocks import HomeSectionBlock
+
+from cms import selectors
+
+
+class ColumnKind(models.TextChoices):
+    LIST = "list", _("Article list")
+    DISCLOSURE = "disclosure", _("Government information disclosure")
+    POLICY = "policy", _("Policy documents")
+    INTERPRETATION = "interpretation", _("Policy interpretations")
+    CONSULTATION = "consultation", _("Consultations")
+    INTERACTION = "interaction", _("Interaction")
+    SERVICE = "service", _("Government services entry")
+    ABOUT = "about", _("About the region")
+    LINK = "link", _("External link")
+
+
+class ListLayout(models.TextChoices):
+    TITLES = "titles", _("Titles with dates")
+    SUMMARIES = "summaries", _("Titles with summaries")
+    PICTURES = "pictures", _("Pictures")
+    DOCUMENTS = "documents", _("Document table (number, organ, date)")
+
+
+CONTENT_PAGE_TYPES = [
+    "cms.ArticlePage",
+    "cms.PolicyDocumentPage",
+    "cms.InterpretationPage",
+    "cms.ConsultationPage",
+]
+# /<column>/<yyyymm>/t<yyyymmdd>_<id>.html, the address of a content page.
+CONTENT_ADDRESS = re.compile(r"^t(?P<day>\d{8})_(?P<id>\d+)\.html$")
+MONTH = re.compile(r"^\d{6}$")
+
+
+class HomePage(Page):
+    """The home page of one site; the Wagtail site's root page."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+    sections = StreamField(
+        HomeSectionBlock(),
+        verbose_name=_("sections"),
+        blank=True,
+        help_text=_(
+            "What the home page shows, in order: headlines, blocks of the latest "
+            "items of a column, service entrances and links to other platforms. "
+            "Empty: every top-level column with its latest items."
+        ),
+    )
+
+    parent_page_types = ["govsites.SiteFolderPage"]
+    subpage_types = ["cms.ColumnPage"]
+    max_count_per_parent = 1
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("sections")]
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["columns"] = selectors.home_columns(home=self)
+        return context
+
+
+class ColumnPage(Page):
+    """A column (栏目): a section of a site with an expected update period."""
+
+    code = models.SlugField(_("column code"), max_length=60, allow_unicode=False)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ColumnKind.choices, default=ColumnKind.LIST
+    )
+    update_period_days = models.PositiveIntegerField(
+        _("expected update period (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for columns that are not expected to update."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    list_layout = models.CharField(
+        _("list layout"),
+        max_length=12,
+        choices=ListLayout.choices,
+        default=ListLayout.TITLES,
+    )
+
+    parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
+    subpage_types = ["cms.ColumnPage", *CONTENT_PAGE_TYPES]
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("code"),
+                FieldPanel("kind"),
+                FieldPanel("update_period_days"),
+                FieldPanel("list_layout"),
+            ],
+            heading=_("Column"),
+        ),
+        FieldPanel("description"),
+    ]
+
+    per_page = 20
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+
+    def route(self, request, path_components):
+        # /<column>/<yyyymm>/t<yyyymmdd>_<id>.html: a content page by its id, so
+        # renaming or re-slugging it never breaks an address already handed out.
+        if len(path_components) == 2 and MONTH.match(path_components[0]):
+            match = CONTENT_ADDRESS.match(path_components[1])
+            if match:
+                page = (
+                    Page.objects.child_of(self)
+                    .filter(pk=int(match["id"]))
+                    .live()
+                    .specific()
+                    .first()
+                )
+                if page is None:
+                    raise Http404
+                return RouteResult(page)
+        if len(path_components) == 1 and path_components[0] in FEEDS:
+            return RouteResult(self, kwargs={"feed": path_components[0]})
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, feed=None, **kwargs):
+        if feed is not None:
+            from cms.feeds import serve_column_feed
+
+            return serve_column_feed(request, column=self, kind=FEEDS[feed])
+        return super().serve(request, *args, **kwargs)
+
+    def items(self):
+        """The column's published content, newest first (columns excluded)."""
+        return selectors.column_items(column=self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = Paginator(self.items(), self.per_page).get_page(
+            request.GET.get("page")
+        )
+        context["subcolumns"] = (
+            ColumnPage.objects.child_of(self).live().public().order_by("path")
+        )
+        return context
+
+
+FEEDS = {"rss.xml": "rss", "atom.xml": "atom"}

@@ -1,0 +1,136 @@
+"""Publishing rules: index numbers, registration of normative documents, the checks
+that run before a page is published or sent for review."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sites.selectors import site_of_page_path
+
+from .models.registries import NormativeRegistration
+from .numbering import next_value
+
+
+def new_index_number(*, page) -> str:
+    """索引号 of a new policy document: ``<site code>/<year>-<sequence>``."""
+    site = site_of_page_path(page.path)
+    if site is None:
+        return ""
+    year = timezone.localdate().year
+    sequence = next_value(scope="index", key=f"{site.code}/{year}")
+    return f"{site.code}/{year}-{sequence:05d}"
+
+
+def index_number_taken(*, page, site) -> bool:
+    from .models import PolicyDocumentPage
+
+    return (
+        PolicyDocumentPage.objects.descendant_of(site.root_page)
+        .filter(index_number=page.index_number)
+        .exclude(pk=page.pk)
+        .exists()
+    )
+
+
+def register_normative_document(*, page) -> NormativeRegistration | None:
+    """Give a normative document its registration number, once, when it first goes
+    live. Sequential per issuing organ and year; safe under concurrent publishing
+    (``next_value`` locks the counter row until the publishing transaction ends)."""
+    if not page.is_normative or not page.live:
+        return None
+    existing = NormativeRegistration.objects.filter(document=page).first()
+    if existing is not None:
+        return existing
+    year = timezone.localtime(page.first_published_at or timezone.now()).year
+    organ = page.issuing_organ
+    sequence = next_value(scope="normative", key=f"{organ}/{year}")
+    return NormativeRegistration.objects.create(
+        issuing_organ=organ,
+        year=year,
+        sequence=sequence,
+        document=page,
+        document_title=page.title,
+    )
+
+
+@dataclasses.dataclass
+class Problems:
+    errors: list[tuple[str | None, str]] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+    def warning_message(self) -> str:
+        return _(
+            "Please check before publishing: %(warnings)s Correct the content, or "
+            "tick the box to confirm it is right and submit again."
+        ) % {"warnings": " ".join(self.warnings)}
+
+
+def check_before_saving(*, page, parent, publishing: bool) -> Problems:
+    """Rules the edit form applies: uniqueness always, the content checks and the
+    interpretation rule when the page is being published or sent for review."""
+    from cms.contentchecks.services import check_content, format_findings
+
+    from .models import PolicyDocumentPage
+
+    problems = Problems()
+    site = site_of_page_path(parent.path)
+    if site is None:
+        return problems
+    if (
+        isinstance(page, PolicyDocumentPage)
+        and page.index_number
+        and index_number_taken(page=page, site=site)
+    ):
+        problems.errors.append(
+            (
+                "index_number",
+                _("Index number %(number)s is already used by another document.")
+                % {"number": page.index_number},
+            )
+        )
+    if not publishing:
+        return problems
+    report = check_content(site=site, fields=page.check_texts())
+    if report.blocks:
+        problems.errors.append(
+            (
+                None,
+                _("This content cannot be published: %(findings)s")
+                % {"findings": format_findings(report.blocks)},
+            )
+        )
+    if report.warnings:
+        problems.warnings.append(format_findings(report.warnings))
+    if isinstance(page, PolicyDocumentPage) and page.is_normative:
+        _check_interpretation(page, site, problems)
+    return problems
+
+
+def _check_interpretation(page, site, problems: Problems) -> None:
+    from .models import InterpretationPage, PublishingSettings
+    from .models.choices import InterpretationRule
+
+    if page.pk and InterpretationPage.objects.live().filter(document=page).exists():
+        return
+    rule = PublishingSettings.for_site(site.wagtail_site).interpretation_rule
+    if rule == InterpretationRule.BLOCK:
+        problems.errors.append(
+            (
+                None,
+                _(
+                    "This site publishes normative documents only together with "
+                    "their interpretation: publish an interpretation of this "
+                    "document first."
+                ),
+            )
+        )
+    else:
+        problems.warnings.append(
+            _(
+                "This normative document has no published interpretation; policy "
+                "interpretations should be published at the same time."
+            )
+        )
