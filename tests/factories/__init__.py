@@ -1,3 +1,18 @@
+from .content import (
+    ArticleFactory,
+    ConsultationFactory,
+    InterpretationFactory,
+    PolicyDocumentFactory,
+    column,
+)
 from .sites import SiteFactory, UserFactory
 
-__all__ = ["SiteFactory", "UserFactory"]
+__all__ = [
+    "ArticleFactory",
+    "ConsultationFactory",
+    "InterpretationFactory",
+    "PolicyDocumentFactory",
+    "SiteFactory",
+    "UserFactory",
+    "column",
+]
