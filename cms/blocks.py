@@ -25,6 +25,7 @@ class ImageBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         label = _("Image")
+        template = "cms/blocks/image_block.html"
 
 
 class AttachmentBlock(blocks.StructBlock):
@@ -39,6 +40,7 @@ class AttachmentBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = _("Attachment")
+        template = "cms/blocks/attachment_block.html"
 
 
 class VideoLinkBlock(blocks.StructBlock):
@@ -48,6 +50,7 @@ class VideoLinkBlock(blocks.StructBlock):
     class Meta:
         icon = "media"
         label = _("Video link")
+        template = "cms/blocks/video_block.html"
 
 
 class BodyBlock(blocks.StreamBlock):
