@@ -1,6 +1,7 @@
 """The admin edit form of content pages: publishing rules checked before publishing."""
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -22,6 +23,34 @@ class ContentPageForm(WagtailAdminPageForm):
             "correct it or tick this box to confirm it is right."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A content page's address is built from its date and id, so its slug is
+        # only a label: filled in from the title when left empty.
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug:
+            return slug
+        if self.instance.slug:
+            return self.instance.slug
+        base = slugify(self.data.get("title", ""), allow_unicode=True)[:60] or "page"
+        parent = self.parent_page
+        if parent is None:
+            return base
+        taken = set(
+            parent.get_children()
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
     def is_publishing(self) -> bool:
         return any(self.data.get(action) for action in PUBLISHING_ACTIONS)

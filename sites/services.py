@@ -24,6 +24,7 @@ from wagtail.models import (
     Site,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
 from . import routing
@@ -368,7 +369,7 @@ def _create_workflow(site: GovSite, home: Page) -> Workflow:
     for order, (role, name) in enumerate(steps):
         task = GroupApprovalTask.objects.create(name=f"{site.name} {name}")
         task.groups.set([groups[role]])
-        workflow.workflow_tasks.create(task=task, sort_order=order)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
     WorkflowPage.objects.create(workflow=workflow, page=home)
     return workflow
 

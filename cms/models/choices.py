@@ -48,8 +48,9 @@ class ConsultationKind(models.TextChoices):
 
     RULE_DRAFT = "rule_draft", _("Draft local government rule")
     NORMATIVE = "normative", _("Normative document")
-    NORMATIVE_BUSINESS = "normative_business", _(
-        "Normative document closely affecting businesses"
+    NORMATIVE_BUSINESS = (
+        "normative_business",
+        _("Normative document closely affecting businesses"),
     )
     OTHER = "other", pgettext_lazy("consultation kind", "Other draft")
 

@@ -94,7 +94,11 @@ class ContentPage(Page):
         site_id, root_url, page_path = parts
         column_path = page_path.rstrip("/").rsplit("/", 1)[0] + "/"
         day = self.url_date()
-        return site_id, root_url, f"{column_path}{day:%Y%m}/t{day:%Y%m%d}_{self.pk}.html"
+        return (
+            site_id,
+            root_url,
+            f"{column_path}{day:%Y%m}/t{day:%Y%m%d}_{self.pk}.html",
+        )
 
     def serve(self, request, *args, **kwargs):
         # One address per page: the slug path Wagtail also routes, or an address
@@ -375,10 +379,7 @@ class InterpretationPage(ContentPage):
             raise ValidationError(
                 {
                     "document": [
-                        _(
-                            "Choose the policy document this interpretation "
-                            "explains."
-                        )
+                        _("Choose the policy document this interpretation explains.")
                     ]
                 }
             )
@@ -423,9 +424,7 @@ class ConsultationPage(ContentPage):
         _("adoption report"),
         blank=True,
         features=["h3", "h4", "bold", "ol", "ul", "link", "document-link"],
-        help_text=_(
-            "意见采纳情况: publish it after the consultation has closed."
-        ),
+        help_text=_("意见采纳情况: publish it after the consultation has closed."),
     )
 
     content_panels = [

@@ -11,9 +11,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from cms.blocks import HomeSectionBlock
-
 from cms import selectors
+from cms.blocks import HomeSectionBlock
 
 
 class ColumnKind(models.TextChoices):

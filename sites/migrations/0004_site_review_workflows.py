@@ -35,9 +35,7 @@ def forwards(apps, schema_editor):
         defaults={"name": "Can change publishing settings"},
     )
     for site in GovSite.objects.select_related("wagtail_site"):
-        groups = {
-            link.role: link.group for link in SiteGroup.objects.filter(site=site)
-        }
+        groups = {link.role: link.group for link in SiteGroup.objects.filter(site=site)}
         if {"admin", "editor", "reviewer"} - set(groups):
             continue
         GroupPagePermission.objects.filter(
