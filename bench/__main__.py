@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "scale"]
+BENCHMARKS = ["startup", "scale", "checks"]
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,1 @@
+"""内容检查: sensitive words and serious wording errors checked before publishing."""
