@@ -324,6 +324,13 @@ class PolicyDocumentPage(ContentPage):
 
     def full_clean(self, *args, **kwargs):
         super().full_clean(*args, **kwargs)
+        self._set_index_number()
+
+    def minimal_clean(self):  # what Wagtail runs when a draft is saved
+        super().minimal_clean()
+        self._set_index_number()
+
+    def _set_index_number(self):
         # Like Wagtail's slug: generated once the page has its place in the tree.
         if not self.index_number and self.path:
             from cms import publishing
