@@ -246,3 +246,33 @@ def test_consultation_states_follow_the_dates_and_the_report(site):
     assert page.state == "reported"
     page.starts_on = today + datetime.timedelta(days=1)
     assert page.state == "upcoming"
+
+
+def test_closed_consultations_without_report_are_on_their_sites_dashboard(
+    site, other_site, editor
+):
+    from tests.conftest import admin_client_for
+
+    today = timezone.localdate()
+    closed = dict(
+        kind="other",
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today - datetime.timedelta(days=2),
+        publish=True,
+    )
+    mine = ConsultationFactory(
+        parent=column(site, "yjzj"), title="待报告的征求意见", **closed
+    )
+    ConsultationFactory(
+        parent=column(other_site, "yjzj"), title="他站征求意见", **closed
+    )
+    client = admin_client_for(editor)
+    dashboard = client.get("/admin/").content.decode()
+    assert "待报告的征求意见" in dashboard
+    assert "他站征求意见" not in dashboard
+    edit = client.get(f"/admin/pages/{mine.pk}/edit/", follow=True)
+    assert any("采纳" in str(m) for m in edit.context["messages"])
+
+    mine.adoption_report = "<p>采纳情况</p>"
+    mine.save_revision().publish()
+    assert "待报告的征求意见" not in client.get("/admin/").content.decode()
