@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cms.demo_content import seed_site_content
 from cms.models import HomePage
 from sites.models import GovSite, SiteRole
 from sites.services import SiteDetails, site_member_add, site_provision
@@ -53,6 +54,9 @@ DEPARTMENTS = [
     ("2101000001", "2101000002", "沈阳市司法局", "sfj"),
     ("2102000001", "2102000002", "大连市营商环境建设局", "yshj"),
 ]
+
+# Sites that get every page type (the others get a few news items).
+FULL_CONTENT = {"2100000001", "2101000001", "2101020001", "2100000002"}
 
 INTRO = (
     "<p>{name}深入推进“放管服”改革，按照“一次认证、全网通办”的要求，"
@@ -164,6 +168,11 @@ class Command(BaseCommand):
                 f"{made} demo sites created, {len(specs) - made} already present."
             )
         )
+        pages = 0
+        for site in GovSite.objects.filter(code__in=[spec.code for spec in specs]):
+            with transaction.atomic():
+                pages += seed_site_content(site, full=site.code in FULL_CONTENT)
+        self.stdout.write(self.style.SUCCESS(f"{pages} demo pages published."))
         self.stdout.write(
             f"Demo accounts (demo only!): {PLATFORM_ADMIN}, and <site code>-admin, "
             f"-editor, -reviewer for every site; password: {DEMO_PASSWORD}"

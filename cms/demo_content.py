@@ -1,0 +1,189 @@
+"""Demo content for the demo sites: every page type, published the way the
+platform publishes (revisions, registration numbers, index numbers).
+
+Used by ``seed_demo`` only; a site that already has content is left alone."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from .models import (
+    ArticlePage,
+    ColumnPage,
+    ConsultationPage,
+    ContentPage,
+    InterpretationPage,
+    PolicyDocumentPage,
+)
+from .models.site_pages import ColumnKind
+
+NEWS_COLUMNS = ("zwyw", "gzdt")
+
+
+def _column(site, *, codes=(), kind=None) -> ColumnPage | None:
+    columns = ColumnPage.objects.descendant_of(site.root_page)
+    for code in codes:
+        found = columns.filter(code=code).first()
+        if found is not None:
+            return found
+    if kind is not None:
+        return columns.filter(kind=kind).order_by("path").first()
+    return None
+
+
+def _publish(parent: ColumnPage, page: ContentPage) -> ContentPage:
+    page.live = False
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def _paragraphs(*texts: str) -> list:
+    return [("paragraph", f"<p>{text}</p>") for text in texts]
+
+
+def has_content(site) -> bool:
+    return (
+        ArticlePage.objects.descendant_of(site.root_page).exists()
+        or PolicyDocumentPage.objects.descendant_of(site.root_page).exists()
+    )
+
+
+def seed_site_content(site, *, full: bool) -> int:
+    """Publish demo pages on ``site``; ``full`` adds policy documents with their
+    interpretation and consultations (one open, one closed with its report)."""
+    if has_content(site):
+        return 0
+    made = 0
+    news = _column(site, codes=NEWS_COLUMNS)
+    notices = _column(site, codes=("tzgg",))
+    short = site.short_name or site.name
+    if news is not None:
+        for title, text in [
+            (
+                f"{short}召开优化营商环境工作推进会",
+                f"会议总结了{short}“放管服”改革进展，部署深化“一网通办”“最多跑一次”"
+                "改革，要求各部门压缩办理时限、减少申报材料。",
+            ),
+            (
+                f"{short}政务服务中心推出“周末不打烊”服务",
+                "自本月起，政务服务中心综合窗口周六上午正常办理社保、医保、不动产登记"
+                "等高频事项，方便上班族办事。",
+            ),
+        ]:
+            _publish(
+                news,
+                ArticlePage(
+                    title=title,
+                    source=site.name,
+                    body=_paragraphs(
+                        text, "下一步，将持续推进政务服务标准化、规范化、便利化。"
+                    ),
+                ),
+            )
+            made += 1
+    if notices is not None:
+        _publish(
+            notices,
+            ArticlePage(
+                title=f"{short}关于2027年元旦放假安排的通知",
+                source=site.name,
+                body=_paragraphs(
+                    "根据国务院办公厅通知精神，现将2027年元旦放假安排通知如下。"
+                ),
+            ),
+        )
+        made += 1
+    if full:
+        made += _seed_policy(site)
+        made += _seed_consultations(site)
+    return made
+
+
+def _seed_policy(site) -> int:
+    documents = _column(site, kind=ColumnKind.POLICY)
+    interpretations = _column(site, kind=ColumnKind.INTERPRETATION)
+    if documents is None or interpretations is None:
+        return 0
+    organ = f"{site.name}办公室" if site.level != "department" else site.name
+    old = _publish(
+        documents,
+        PolicyDocumentPage(
+            title=f"{site.name}关于优化营商环境的若干意见",
+            issuing_organ=organ,
+            document_number="辽政办发〔2019〕12号",
+            written_on=datetime.date(2019, 5, 10),
+            subject_category="commerce",
+            is_normative=True,
+            body=_paragraphs("为进一步优化营商环境，提出如下意见。"),
+        ),
+    )
+    new = _publish(
+        documents,
+        PolicyDocumentPage(
+            title=f"{site.name}关于进一步优化营商环境的若干措施",
+            issuing_organ=organ,
+            document_number="辽政办发〔2026〕5号",
+            written_on=datetime.date(2026, 3, 2),
+            subject_category="commerce",
+            is_normative=True,
+            body=_paragraphs(
+                "一、推行涉企事项“一网通办”。",
+                "二、压缩工程建设项目审批时限。",
+                "三、本措施自印发之日起施行，有效期5年。",
+            ),
+        ),
+    )
+    _publish(
+        interpretations,
+        InterpretationPage(
+            title=f"一图读懂《{site.name}关于进一步优化营商环境的若干措施》",
+            document=new,
+            source=organ,
+            body=_paragraphs("《若干措施》共三条，聚焦企业办事堵点难点。"),
+        ),
+    )
+    old.validity = "repealed"
+    old.validity_changed_on = datetime.date(2026, 3, 2)
+    old.superseded_by = new
+    old.save_revision().publish()
+    return 3
+
+
+def _seed_consultations(site) -> int:
+    column = _column(site, kind=ColumnKind.CONSULTATION)
+    if column is None:
+        return 0
+    today = timezone.localdate()
+    _publish(
+        column,
+        ConsultationPage(
+            title=f"关于《{site.short_name or site.name}促进民营经济发展若干规定（草案）》"
+            "公开征求意见的公告",
+            kind="normative_business",
+            starts_on=today - datetime.timedelta(days=5),
+            ends_on=today + datetime.timedelta(days=25),
+            draft="<p>第一条 为促进民营经济健康发展，制定本规定。</p>",
+            explanation="<p>起草背景和主要内容说明。</p>",
+            how_to_comment="<p>请在本页面提交意见，或发送电子邮件。</p>",
+        ),
+    )
+    closed = ConsultationPage(
+        title=f"关于《{site.short_name or site.name}城市供水管理办法（修订草案）》"
+        "公开征求意见的公告",
+        kind="normative",
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today - datetime.timedelta(days=30),
+        draft="<p>第一条 为加强城市供水管理，制定本办法。</p>",
+        how_to_comment="<p>请在本页面提交意见。</p>",
+    )
+    _publish(column, closed)
+    closed.adoption_report = (
+        "<p>征求意见期间共收到意见建议23条，采纳9条，部分采纳5条，"
+        "未采纳9条（主要涉及上位法已有规定的事项）。</p>"
+    )
+    closed.save_revision().publish()
+    return 2
