@@ -92,8 +92,10 @@ def _check_not_shortened(page, today, errors) -> None:
     """Once comments are open, the published end date may move later, not earlier."""
     if not page.pk:
         return
-    published = type(page).objects.filter(pk=page.pk, live=True).values_list(
-        "starts_on", "ends_on"
+    published = (
+        type(page)
+        .objects.filter(pk=page.pk, live=True)
+        .values_list("starts_on", "ends_on")
     )
     for starts_on, ends_on in published:
         if starts_on <= today and page.ends_on < ends_on:

@@ -158,11 +158,11 @@ def _seed_consultations(site) -> int:
     if column is None:
         return 0
     today = timezone.localdate()
+    short = site.short_name or site.name
     _publish(
         column,
         ConsultationPage(
-            title=f"关于《{site.short_name or site.name}促进民营经济发展若干规定（草案）》"
-            "公开征求意见的公告",
+            title=f"关于《{short}促进民营经济发展若干规定（草案）》公开征求意见的公告",
             kind="normative_business",
             starts_on=today - datetime.timedelta(days=5),
             ends_on=today + datetime.timedelta(days=25),
@@ -172,8 +172,7 @@ def _seed_consultations(site) -> int:
         ),
     )
     closed = ConsultationPage(
-        title=f"关于《{site.short_name or site.name}城市供水管理办法（修订草案）》"
-        "公开征求意见的公告",
+        title=f"关于《{short}城市供水管理办法（修订草案）》公开征求意见的公告",
         kind="normative",
         starts_on=today - datetime.timedelta(days=60),
         ends_on=today - datetime.timedelta(days=30),

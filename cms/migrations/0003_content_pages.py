@@ -9,166 +9,1098 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0002_create_cache_table'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("cms", "0002_create_cache_table"),
+        (
+            "taggit",
+            "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx",
+        ),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConsultationPage',
+            name="ConsultationPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('source', models.CharField(blank=True, help_text='The organ or publication the content comes from (来源).', max_length=100, verbose_name='source')),
-                ('author', models.CharField(blank=True, max_length=100, verbose_name='author')),
-                ('migrated', models.BooleanField(default=False, editable=False, help_text='Published on the old site; its date is the original one.', verbose_name='migrated from an old site')),
-                ('kind', models.CharField(choices=[('rule_draft', 'Draft local government rule'), ('normative', 'Normative document'), ('normative_business', 'Normative document closely affecting businesses'), ('other', 'Other draft')], default='normative', max_length=20, verbose_name='kind of draft')),
-                ('starts_on', models.DateField(verbose_name='comments open on')),
-                ('ends_on', models.DateField(verbose_name='comments close after')),
-                ('short_period_reason', models.TextField(blank=True, help_text='Required when the period is shorter than the law asks for this kind of draft; it is published with the consultation.', verbose_name='reason for a shorter period')),
-                ('draft', wagtail.fields.RichTextField(verbose_name='draft')),
-                ('draft_attachments', wagtail.fields.StreamField([('attachment', 2)], blank=True, block_lookup={0: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 1: ('wagtail.blocks.CharBlock', (), {'help_text': "Leave empty to use the document's title.", 'label': 'link text', 'max_length': 200, 'required': False}), 2: ('wagtail.blocks.StructBlock', [[('document', 0), ('title', 1)]], {})}, verbose_name='draft attachments')),
-                ('explanation', wagtail.fields.RichTextField(blank=True, verbose_name='explanation of the draft')),
-                ('how_to_comment', wagtail.fields.RichTextField(verbose_name='how to comment')),
-                ('requires_identity', models.BooleanField(default=False, verbose_name='commenters must give name and contact')),
-                ('show_comment_texts', models.BooleanField(default=False, verbose_name='show comment texts to the public')),
-                ('adoption_report', wagtail.fields.RichTextField(blank=True, help_text='意见采纳情况: publish it after the consultation has closed.', verbose_name='adoption report')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="The organ or publication the content comes from (来源).",
+                        max_length=100,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "author",
+                    models.CharField(blank=True, max_length=100, verbose_name="author"),
+                ),
+                (
+                    "migrated",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Published on the old site; its date is the original one.",
+                        verbose_name="migrated from an old site",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rule_draft", "Draft local government rule"),
+                            ("normative", "Normative document"),
+                            (
+                                "normative_business",
+                                "Normative document closely affecting businesses",
+                            ),
+                            ("other", "Other draft"),
+                        ],
+                        default="normative",
+                        max_length=20,
+                        verbose_name="kind of draft",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="comments open on")),
+                ("ends_on", models.DateField(verbose_name="comments close after")),
+                (
+                    "short_period_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Required when the period is shorter than the law asks for this kind of draft; it is published with the consultation.",
+                        verbose_name="reason for a shorter period",
+                    ),
+                ),
+                ("draft", wagtail.fields.RichTextField(verbose_name="draft")),
+                (
+                    "draft_attachments",
+                    wagtail.fields.StreamField(
+                        [("attachment", 2)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "document"},
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Leave empty to use the document's title.",
+                                    "label": "link text",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            2: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 0), ("title", 1)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="draft attachments",
+                    ),
+                ),
+                (
+                    "explanation",
+                    wagtail.fields.RichTextField(
+                        blank=True, verbose_name="explanation of the draft"
+                    ),
+                ),
+                (
+                    "how_to_comment",
+                    wagtail.fields.RichTextField(verbose_name="how to comment"),
+                ),
+                (
+                    "requires_identity",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="commenters must give name and contact",
+                    ),
+                ),
+                (
+                    "show_comment_texts",
+                    models.BooleanField(
+                        default=False, verbose_name="show comment texts to the public"
+                    ),
+                ),
+                (
+                    "adoption_report",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="意见采纳情况: publish it after the consultation has closed.",
+                        verbose_name="adoption report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consultation',
-                'verbose_name_plural': 'consultations',
+                "verbose_name": "consultation",
+                "verbose_name_plural": "consultations",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.AddField(
-            model_name='columnpage',
-            name='list_layout',
-            field=models.CharField(choices=[('titles', 'Titles with dates'), ('summaries', 'Titles with summaries'), ('pictures', 'Pictures'), ('documents', 'Document table (number, organ, date)')], default='titles', max_length=12, verbose_name='list layout'),
+            model_name="columnpage",
+            name="list_layout",
+            field=models.CharField(
+                choices=[
+                    ("titles", "Titles with dates"),
+                    ("summaries", "Titles with summaries"),
+                    ("pictures", "Pictures"),
+                    ("documents", "Document table (number, organ, date)"),
+                ],
+                default="titles",
+                max_length=12,
+                verbose_name="list layout",
+            ),
         ),
         migrations.AddField(
-            model_name='homepage',
-            name='sections',
-            field=wagtail.fields.StreamField([('headlines', 3), ('column', 5), ('entrances', 10)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 40}), 1: ('wagtail.blocks.PageChooserBlock', (), {'help_text': 'Empty: the newest items of the whole site.', 'label': 'column', 'page_type': ['cms.ColumnPage'], 'required': False}), 2: ('wagtail.blocks.IntegerBlock', (), {'label': 'number of items', 'max_value': 20, 'min_value': 1}), 3: ('wagtail.blocks.StructBlock', [[('title', 0), ('column', 1), ('count', 2)]], {}), 4: ('wagtail.blocks.PageChooserBlock', (), {'label': 'column', 'page_type': ['cms.ColumnPage']}), 5: ('wagtail.blocks.StructBlock', [[('column', 4), ('count', 2)]], {}), 6: ('wagtail.blocks.URLBlock', (), {'label': 'address'}), 7: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('service', 'Government services'), ('hotline', 'Hotline 12345'), ('trading', 'Public resource trading'), ('disclosure', 'Information disclosure'), ('mail', 'Mailbox'), ('link', 'Other')], 'label': 'icon'}), 8: ('wagtail.blocks.StructBlock', [[('title', 0), ('url', 6), ('icon', 7)]], {}), 9: ('wagtail.blocks.ListBlock', (8,), {'label': 'entrances'}), 10: ('wagtail.blocks.StructBlock', [[('title', 0), ('entrances', 9)]], {})}, help_text='What the home page shows, in order: headlines, blocks of the latest items of a column, service entrances and links to other platforms. Empty: every top-level column with its latest items.', verbose_name='sections'),
+            model_name="homepage",
+            name="sections",
+            field=wagtail.fields.StreamField(
+                [("headlines", 3), ("column", 5), ("entrances", 10)],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"label": "title", "max_length": 40},
+                    ),
+                    1: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {
+                            "help_text": "Empty: the newest items of the whole site.",
+                            "label": "column",
+                            "page_type": ["cms.ColumnPage"],
+                            "required": False,
+                        },
+                    ),
+                    2: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {"label": "number of items", "max_value": 20, "min_value": 1},
+                    ),
+                    3: (
+                        "wagtail.blocks.StructBlock",
+                        [[("title", 0), ("column", 1), ("count", 2)]],
+                        {},
+                    ),
+                    4: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"label": "column", "page_type": ["cms.ColumnPage"]},
+                    ),
+                    5: (
+                        "wagtail.blocks.StructBlock",
+                        [[("column", 4), ("count", 2)]],
+                        {},
+                    ),
+                    6: ("wagtail.blocks.URLBlock", (), {"label": "address"}),
+                    7: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("service", "Government services"),
+                                ("hotline", "Hotline 12345"),
+                                ("trading", "Public resource trading"),
+                                ("disclosure", "Information disclosure"),
+                                ("mail", "Mailbox"),
+                                ("link", "Other"),
+                            ],
+                            "label": "icon",
+                        },
+                    ),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("title", 0), ("url", 6), ("icon", 7)]],
+                        {},
+                    ),
+                    9: ("wagtail.blocks.ListBlock", (8,), {"label": "entrances"}),
+                    10: (
+                        "wagtail.blocks.StructBlock",
+                        [[("title", 0), ("entrances", 9)]],
+                        {},
+                    ),
+                },
+                help_text="What the home page shows, in order: headlines, blocks of the latest items of a column, service entrances and links to other platforms. Empty: every top-level column with its latest items.",
+                verbose_name="sections",
+            ),
         ),
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('source', models.CharField(blank=True, help_text='The organ or publication the content comes from (来源).', max_length=100, verbose_name='source')),
-                ('author', models.CharField(blank=True, max_length=100, verbose_name='author')),
-                ('migrated', models.BooleanField(default=False, editable=False, help_text='Published on the old site; its date is the original one.', verbose_name='migrated from an old site')),
-                ('subtitle', models.CharField(blank=True, max_length=255, verbose_name='subtitle')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('heading', 1), ('image', 5), ('table', 6), ('attachment', 9), ('quote', 10), ('video', 13)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'label': 'Paragraph'}), 1: ('wagtail.blocks.CharBlock', (), {'icon': 'title', 'label': 'Heading', 'max_length': 120}), 2: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'image'}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': 'Describe the image for people who cannot see it (required for accessibility).', 'label': 'alternative text', 'max_length': 200}), 4: ('wagtail.blocks.CharBlock', (), {'label': 'caption', 'max_length': 200, 'required': False}), 5: ('wagtail.blocks.StructBlock', [[('image', 2), ('alt', 3), ('caption', 4)]], {}), 6: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': 'Table'}), 7: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 8: ('wagtail.blocks.CharBlock', (), {'help_text': "Leave empty to use the document's title.", 'label': 'link text', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('document', 7), ('title', 8)]], {}), 10: ('wagtail.blocks.BlockQuoteBlock', (), {'label': 'Quote'}), 11: ('wagtail.blocks.URLBlock', (), {'label': 'video address'}), 12: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 200}), 13: ('wagtail.blocks.StructBlock', [[('url', 11), ('title', 12)]], {})}, verbose_name='body')),
-                ('attachments', wagtail.fields.StreamField([('attachment', 2)], blank=True, block_lookup={0: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 1: ('wagtail.blocks.CharBlock', (), {'help_text': "Leave empty to use the document's title.", 'label': 'link text', 'max_length': 200, 'required': False}), 2: ('wagtail.blocks.StructBlock', [[('document', 0), ('title', 1)]], {})}, verbose_name='attachments')),
-                ('cover_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='cover image')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="The organ or publication the content comes from (来源).",
+                        max_length=100,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "author",
+                    models.CharField(blank=True, max_length=100, verbose_name="author"),
+                ),
+                (
+                    "migrated",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Published on the old site; its date is the original one.",
+                        verbose_name="migrated from an old site",
+                    ),
+                ),
+                (
+                    "subtitle",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("paragraph", 0),
+                            ("heading", 1),
+                            ("image", 5),
+                            ("table", 6),
+                            ("attachment", 9),
+                            ("quote", 10),
+                            ("video", 13),
+                        ],
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "icon": "title",
+                                    "label": "Heading",
+                                    "max_length": 120,
+                                },
+                            ),
+                            2: (
+                                "wagtail.images.blocks.ImageChooserBlock",
+                                (),
+                                {"label": "image"},
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Describe the image for people who cannot see it (required for accessibility).",
+                                    "label": "alternative text",
+                                    "max_length": 200,
+                                },
+                            ),
+                            4: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "label": "caption",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            5: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 2), ("alt", 3), ("caption", 4)]],
+                                {},
+                            ),
+                            6: (
+                                "wagtail.contrib.table_block.blocks.TableBlock",
+                                (),
+                                {"label": "Table"},
+                            ),
+                            7: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "document"},
+                            ),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Leave empty to use the document's title.",
+                                    "label": "link text",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 7), ("title", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.blocks.BlockQuoteBlock",
+                                (),
+                                {"label": "Quote"},
+                            ),
+                            11: (
+                                "wagtail.blocks.URLBlock",
+                                (),
+                                {"label": "video address"},
+                            ),
+                            12: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "title", "max_length": 200},
+                            ),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [[("url", 11), ("title", 12)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "attachments",
+                    wagtail.fields.StreamField(
+                        [("attachment", 2)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "document"},
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Leave empty to use the document's title.",
+                                    "label": "link text",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            2: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 0), ("title", 1)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="attachments",
+                    ),
+                ),
+                (
+                    "cover_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="cover image",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ArticlePageTag',
+            name="ArticlePageTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='cms.articlepage')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "content_object",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_items",
+                        to="cms.articlepage",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='articlepage',
-            name='tags',
-            field=modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='A comma-separated list of tags.', through='cms.ArticlePageTag', to='taggit.Tag', verbose_name='tags'),
+            model_name="articlepage",
+            name="tags",
+            field=modelcluster.contrib.taggit.ClusterTaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="cms.ArticlePageTag",
+                to="taggit.Tag",
+                verbose_name="tags",
+            ),
         ),
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=30)),
-                ('key', models.CharField(max_length=200)),
-                ('value', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("scope", models.CharField(max_length=30)),
+                ("key", models.CharField(max_length=200)),
+                ("value", models.BigIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'key'), name='counter_unique_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scope", "key"), name="counter_unique_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PolicyDocumentPage',
+            name="PolicyDocumentPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('source', models.CharField(blank=True, help_text='The organ or publication the content comes from (来源).', max_length=100, verbose_name='source')),
-                ('author', models.CharField(blank=True, max_length=100, verbose_name='author')),
-                ('migrated', models.BooleanField(default=False, editable=False, help_text='Published on the old site; its date is the original one.', verbose_name='migrated from an old site')),
-                ('document_number', models.CharField(blank=True, help_text='发文字号, for example 辽政办发〔2019〕12号.', max_length=60, verbose_name='document number')),
-                ('issuing_organ', models.CharField(max_length=100, verbose_name='issuing organ')),
-                ('index_number', models.CharField(blank=True, help_text='索引号. Leave empty to have one generated (site code/year-sequence); type one only when bringing a document over from an old site.', max_length=60, verbose_name='index number')),
-                ('subject_category', models.CharField(choices=[('general', 'General government affairs'), ('economy', 'Economic management and state assets'), ('finance', 'Finance, banking and audit'), ('land', 'Land resources and energy'), ('agriculture', 'Agriculture, forestry and water'), ('industry', 'Industry and transport'), ('commerce', 'Commerce, customs and tourism'), ('market', 'Market regulation and work safety'), ('construction', 'Urban and rural construction, environment'), ('science', 'Science and education'), ('culture', 'Culture, broadcasting and press'), ('health', 'Health and sports'), ('population', 'Population, women and children'), ('labour', 'Labour, personnel and supervision'), ('security', 'Public security and justice'), ('civil', 'Civil affairs, poverty relief and disaster relief'), ('ethnic', 'Ethnic and religious affairs'), ('foreign', 'Foreign affairs'), ('other', 'Other')], default='general', max_length=40, verbose_name='subject category')),
-                ('written_on', models.DateField(verbose_name='date written')),
-                ('is_normative', models.BooleanField(default=False, help_text='行政规范性文件: receives a registration number when first published.', verbose_name='normative document')),
-                ('validity', models.CharField(choices=[('in_force', 'In force'), ('amended', 'Amended'), ('repealed', 'Repealed'), ('expired', 'Expired')], default='in_force', max_length=12, verbose_name='validity')),
-                ('validity_changed_on', models.DateField(blank=True, null=True, verbose_name='validity changed on')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('heading', 1), ('image', 5), ('table', 6), ('attachment', 9), ('quote', 10), ('video', 13)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'label': 'Paragraph'}), 1: ('wagtail.blocks.CharBlock', (), {'icon': 'title', 'label': 'Heading', 'max_length': 120}), 2: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'image'}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': 'Describe the image for people who cannot see it (required for accessibility).', 'label': 'alternative text', 'max_length': 200}), 4: ('wagtail.blocks.CharBlock', (), {'label': 'caption', 'max_length': 200, 'required': False}), 5: ('wagtail.blocks.StructBlock', [[('image', 2), ('alt', 3), ('caption', 4)]], {}), 6: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': 'Table'}), 7: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 8: ('wagtail.blocks.CharBlock', (), {'help_text': "Leave empty to use the document's title.", 'label': 'link text', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('document', 7), ('title', 8)]], {}), 10: ('wagtail.blocks.BlockQuoteBlock', (), {'label': 'Quote'}), 11: ('wagtail.blocks.URLBlock', (), {'label': 'video address'}), 12: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 200}), 13: ('wagtail.blocks.StructBlock', [[('url', 11), ('title', 12)]], {})}, verbose_name='body')),
-                ('attachments', wagtail.fields.StreamField([('attachment', 2)], blank=True, block_lookup={0: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 1: ('wagtail.blocks.CharBlock', (), {'help_text': "Leave empty to use the document's title.", 'label': 'link text', 'max_length': 200, 'required': False}), 2: ('wagtail.blocks.StructBlock', [[('document', 0), ('title', 1)]], {})}, verbose_name='attachments')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supersedes', to='cms.policydocumentpage', verbose_name='superseded by')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="The organ or publication the content comes from (来源).",
+                        max_length=100,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "author",
+                    models.CharField(blank=True, max_length=100, verbose_name="author"),
+                ),
+                (
+                    "migrated",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Published on the old site; its date is the original one.",
+                        verbose_name="migrated from an old site",
+                    ),
+                ),
+                (
+                    "document_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="发文字号, for example 辽政办发〔2019〕12号.",
+                        max_length=60,
+                        verbose_name="document number",
+                    ),
+                ),
+                (
+                    "issuing_organ",
+                    models.CharField(max_length=100, verbose_name="issuing organ"),
+                ),
+                (
+                    "index_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="索引号. Leave empty to have one generated (site code/year-sequence); type one only when bringing a document over from an old site.",
+                        max_length=60,
+                        verbose_name="index number",
+                    ),
+                ),
+                (
+                    "subject_category",
+                    models.CharField(
+                        choices=[
+                            ("general", "General government affairs"),
+                            ("economy", "Economic management and state assets"),
+                            ("finance", "Finance, banking and audit"),
+                            ("land", "Land resources and energy"),
+                            ("agriculture", "Agriculture, forestry and water"),
+                            ("industry", "Industry and transport"),
+                            ("commerce", "Commerce, customs and tourism"),
+                            ("market", "Market regulation and work safety"),
+                            (
+                                "construction",
+                                "Urban and rural construction, environment",
+                            ),
+                            ("science", "Science and education"),
+                            ("culture", "Culture, broadcasting and press"),
+                            ("health", "Health and sports"),
+                            ("population", "Population, women and children"),
+                            ("labour", "Labour, personnel and supervision"),
+                            ("security", "Public security and justice"),
+                            (
+                                "civil",
+                                "Civil affairs, poverty relief and disaster relief",
+                            ),
+                            ("ethnic", "Ethnic and religious affairs"),
+                            ("foreign", "Foreign affairs"),
+                            ("other", "Other"),
+                        ],
+                        default="general",
+                        max_length=40,
+                        verbose_name="subject category",
+                    ),
+                ),
+                ("written_on", models.DateField(verbose_name="date written")),
+                (
+                    "is_normative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="行政规范性文件: receives a registration number when first published.",
+                        verbose_name="normative document",
+                    ),
+                ),
+                (
+                    "validity",
+                    models.CharField(
+                        choices=[
+                            ("in_force", "In force"),
+                            ("amended", "Amended"),
+                            ("repealed", "Repealed"),
+                            ("expired", "Expired"),
+                        ],
+                        default="in_force",
+                        max_length=12,
+                        verbose_name="validity",
+                    ),
+                ),
+                (
+                    "validity_changed_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="validity changed on"
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("paragraph", 0),
+                            ("heading", 1),
+                            ("image", 5),
+                            ("table", 6),
+                            ("attachment", 9),
+                            ("quote", 10),
+                            ("video", 13),
+                        ],
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "icon": "title",
+                                    "label": "Heading",
+                                    "max_length": 120,
+                                },
+                            ),
+                            2: (
+                                "wagtail.images.blocks.ImageChooserBlock",
+                                (),
+                                {"label": "image"},
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Describe the image for people who cannot see it (required for accessibility).",
+                                    "label": "alternative text",
+                                    "max_length": 200,
+                                },
+                            ),
+                            4: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "label": "caption",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            5: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 2), ("alt", 3), ("caption", 4)]],
+                                {},
+                            ),
+                            6: (
+                                "wagtail.contrib.table_block.blocks.TableBlock",
+                                (),
+                                {"label": "Table"},
+                            ),
+                            7: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "document"},
+                            ),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Leave empty to use the document's title.",
+                                    "label": "link text",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 7), ("title", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.blocks.BlockQuoteBlock",
+                                (),
+                                {"label": "Quote"},
+                            ),
+                            11: (
+                                "wagtail.blocks.URLBlock",
+                                (),
+                                {"label": "video address"},
+                            ),
+                            12: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "title", "max_length": 200},
+                            ),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [[("url", 11), ("title", 12)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "attachments",
+                    wagtail.fields.StreamField(
+                        [("attachment", 2)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "document"},
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Leave empty to use the document's title.",
+                                    "label": "link text",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            2: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 0), ("title", 1)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="attachments",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supersedes",
+                        to="cms.policydocumentpage",
+                        verbose_name="superseded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy document',
-                'verbose_name_plural': 'policy documents',
+                "verbose_name": "policy document",
+                "verbose_name_plural": "policy documents",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='InterpretationPage',
+            name="InterpretationPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('source', models.CharField(blank=True, help_text='The organ or publication the content comes from (来源).', max_length=100, verbose_name='source')),
-                ('author', models.CharField(blank=True, max_length=100, verbose_name='author')),
-                ('migrated', models.BooleanField(default=False, editable=False, help_text='Published on the old site; its date is the original one.', verbose_name='migrated from an old site')),
-                ('form', models.CharField(choices=[('text', 'Text'), ('graphic', 'Graphic'), ('video', 'Video'), ('interview', 'Interview')], default='text', max_length=12, verbose_name='form')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('heading', 1), ('image', 5), ('table', 6), ('attachment', 9), ('quote', 10), ('video', 13)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'label': 'Paragraph'}), 1: ('wagtail.blocks.CharBlock', (), {'icon': 'title', 'label': 'Heading', 'max_length': 120}), 2: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'image'}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': 'Describe the image for people who cannot see it (required for accessibility).', 'label': 'alternative text', 'max_length': 200}), 4: ('wagtail.blocks.CharBlock', (), {'label': 'caption', 'max_length': 200, 'required': False}), 5: ('wagtail.blocks.StructBlock', [[('image', 2), ('alt', 3), ('caption', 4)]], {}), 6: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': 'Table'}), 7: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 8: ('wagtail.blocks.CharBlock', (), {'help_text': "Leave empty to use the document's title.", 'label': 'link text', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('document', 7), ('title', 8)]], {}), 10: ('wagtail.blocks.BlockQuoteBlock', (), {'label': 'Quote'}), 11: ('wagtail.blocks.URLBlock', (), {'label': 'video address'}), 12: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 200}), 13: ('wagtail.blocks.StructBlock', [[('url', 11), ('title', 12)]], {})}, verbose_name='body')),
-                ('attachments', wagtail.fields.StreamField([('attachment', 2)], blank=True, block_lookup={0: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 1: ('wagtail.blocks.CharBlock', (), {'help_text': "Leave empty to use the document's title.", 'label': 'link text', 'max_length': 200, 'required': False}), 2: ('wagtail.blocks.StructBlock', [[('document', 0), ('title', 1)]], {})}, verbose_name='attachments')),
-                ('document', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='interpretations', to='cms.policydocumentpage', verbose_name='interpreted document')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="The organ or publication the content comes from (来源).",
+                        max_length=100,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "author",
+                    models.CharField(blank=True, max_length=100, verbose_name="author"),
+                ),
+                (
+                    "migrated",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Published on the old site; its date is the original one.",
+                        verbose_name="migrated from an old site",
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("graphic", "Graphic"),
+                            ("video", "Video"),
+                            ("interview", "Interview"),
+                        ],
+                        default="text",
+                        max_length=12,
+                        verbose_name="form",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("paragraph", 0),
+                            ("heading", 1),
+                            ("image", 5),
+                            ("table", 6),
+                            ("attachment", 9),
+                            ("quote", 10),
+                            ("video", 13),
+                        ],
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "icon": "title",
+                                    "label": "Heading",
+                                    "max_length": 120,
+                                },
+                            ),
+                            2: (
+                                "wagtail.images.blocks.ImageChooserBlock",
+                                (),
+                                {"label": "image"},
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Describe the image for people who cannot see it (required for accessibility).",
+                                    "label": "alternative text",
+                                    "max_length": 200,
+                                },
+                            ),
+                            4: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "label": "caption",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            5: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 2), ("alt", 3), ("caption", 4)]],
+                                {},
+                            ),
+                            6: (
+                                "wagtail.contrib.table_block.blocks.TableBlock",
+                                (),
+                                {"label": "Table"},
+                            ),
+                            7: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "document"},
+                            ),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Leave empty to use the document's title.",
+                                    "label": "link text",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 7), ("title", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.blocks.BlockQuoteBlock",
+                                (),
+                                {"label": "Quote"},
+                            ),
+                            11: (
+                                "wagtail.blocks.URLBlock",
+                                (),
+                                {"label": "video address"},
+                            ),
+                            12: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "title", "max_length": 200},
+                            ),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [[("url", 11), ("title", 12)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "attachments",
+                    wagtail.fields.StreamField(
+                        [("attachment", 2)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "document"},
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Leave empty to use the document's title.",
+                                    "label": "link text",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            2: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 0), ("title", 1)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="attachments",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="interpretations",
+                        to="cms.policydocumentpage",
+                        verbose_name="interpreted document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy interpretation',
-                'verbose_name_plural': 'policy interpretations',
+                "verbose_name": "policy interpretation",
+                "verbose_name_plural": "policy interpretations",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='PublishingSettings',
+            name="PublishingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('interpretation_rule', models.CharField(choices=[('warn', 'Warn the editor'), ('block', 'Block publishing')], default='warn', help_text='Policy interpretations are to be published together with normative documents; choose whether a missing one only warns the editor or blocks publishing.', max_length=10, verbose_name='normative document without a published interpretation')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "interpretation_rule",
+                    models.CharField(
+                        choices=[
+                            ("warn", "Warn the editor"),
+                            ("block", "Block publishing"),
+                        ],
+                        default="warn",
+                        help_text="Policy interpretations are to be published together with normative documents; choose whether a missing one only warns the editor or blocks publishing.",
+                        max_length=10,
+                        verbose_name="normative document without a published interpretation",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publishing settings',
+                "verbose_name": "publishing settings",
             },
         ),
         migrations.CreateModel(
-            name='NormativeRegistration',
+            name="NormativeRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuing_organ', models.CharField(max_length=100, verbose_name='issuing organ')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('sequence', models.PositiveIntegerField(verbose_name='sequence')),
-                ('document_title', models.CharField(max_length=255, verbose_name='document title')),
-                ('registered_at', models.DateTimeField(auto_now_add=True, verbose_name='registered at')),
-                ('document', models.OneToOneField(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='registration', to='cms.policydocumentpage', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "issuing_organ",
+                    models.CharField(max_length=100, verbose_name="issuing organ"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("sequence", models.PositiveIntegerField(verbose_name="sequence")),
+                (
+                    "document_title",
+                    models.CharField(max_length=255, verbose_name="document title"),
+                ),
+                (
+                    "registered_at",
+                    models.DateTimeField(
+                        auto_now_add=True, verbose_name="registered at"
+                    ),
+                ),
+                (
+                    "document",
+                    models.OneToOneField(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="registration",
+                        to="cms.policydocumentpage",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'normative document registration',
-                'verbose_name_plural': 'normative document registrations',
-                'ordering': ['issuing_organ', 'year', 'sequence'],
-                'constraints': [models.UniqueConstraint(fields=('issuing_organ', 'year', 'sequence'), name='registration_unique_number')],
+                "verbose_name": "normative document registration",
+                "verbose_name_plural": "normative document registrations",
+                "ordering": ["issuing_organ", "year", "sequence"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuing_organ", "year", "sequence"),
+                        name="registration_unique_number",
+                    )
+                ],
             },
         ),
     ]

@@ -254,12 +254,12 @@ def test_closed_consultations_without_report_are_on_their_sites_dashboard(
     from tests.conftest import admin_client_for
 
     today = timezone.localdate()
-    closed = dict(
-        kind="other",
-        starts_on=today - datetime.timedelta(days=30),
-        ends_on=today - datetime.timedelta(days=2),
-        publish=True,
-    )
+    closed = {
+        "kind": "other",
+        "starts_on": today - datetime.timedelta(days=30),
+        "ends_on": today - datetime.timedelta(days=2),
+        "publish": True,
+    }
     mine = ConsultationFactory(
         parent=column(site, "yjzj"), title="待报告的征求意见", **closed
     )
