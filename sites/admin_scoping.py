@@ -165,3 +165,77 @@ def _scoped_workflow_views():
 
 
 ScopedWorkflowView, ScopedWorkflowTasksView = _scoped_workflow_views()
+
+
+# -- tag autocomplete: taggit's tags are one platform-wide table ------------------
+
+
+def visible_tags(user, tag_model):
+    """Tags used on pages, images or documents ``user`` may see in the admin."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from taggit.models import TaggedItem, TaggedItemBase
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    if is_platform_admin(user):
+        return tag_model.objects.all()
+    used = Q(pk__in=[])
+    homes = [
+        site.root_page
+        for site in sites_for_user(user).select_related("wagtail_site__root_page")
+    ]
+    for through in apps.get_models():
+        if not issubclass(through, TaggedItemBase) or through is TaggedItem:
+            continue
+        tag_field = through._meta.get_field("tag")
+        target = through._meta.get_field("content_object").related_model
+        if tag_field.related_model is not tag_model or not issubclass(target, Page):
+            continue
+        under = Q(pk__in=[])
+        for home in homes:
+            under |= Q(content_object__path__startswith=home.path)
+        used |= Q(pk__in=through.objects.filter(under).values("tag"))
+    if tag_model is TaggedItem.tag_model():
+        for model in (get_image_model(), get_document_model()):
+            policy = policy_registry.get_by_type(model)
+            ids = policy.instances_user_has_any_permission_for(
+                user, ["choose", "add", "change"]
+            ).values_list("pk", flat=True)
+            used |= Q(
+                pk__in=TaggedItem.objects.filter(
+                    content_type=ContentType.objects.get_for_model(model),
+                    object_id__in=ids,
+                ).values("tag")
+            )
+    return tag_model.objects.filter(used)
+
+
+def scoped_tag_autocomplete(request, app_name=None, model_name=None):
+    """Wagtail's tag autocomplete, offering only tags of the user's own sites."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.http import JsonResponse
+    from taggit.models import Tag, TagBase
+    from wagtail.admin.views.tags import TAGS_AUTOCOMPLETE_LIMIT
+
+    tag_model = Tag
+    if app_name and model_name:
+        try:
+            content_type = ContentType.objects.get_by_natural_key(app_name, model_name)
+        except ContentType.DoesNotExist as error:
+            raise Http404 from error
+        tag_model = content_type.model_class()
+        if tag_model is None or not issubclass(tag_model, TagBase):
+            raise Http404
+    term = request.GET.get("term", "")
+    if not term:
+        return JsonResponse([], safe=False)
+    names = (
+        visible_tags(request.user, tag_model)
+        .filter(name__istartswith=term)
+        .order_by("name")
+        .values_list("name", flat=True)[:TAGS_AUTOCOMPLETE_LIMIT]
+    )
+    return JsonResponse(list(names), safe=False)

@@ -10,9 +10,18 @@ from .admin_scoping import (
     ScopedWorkflowTasksView,
     ScopedWorkflowView,
     platform_admin_only,
+    scoped_tag_autocomplete,
 )
 
 urlpatterns = [
+    path(
+        "admin/tag-autocomplete/",
+        require_admin_access(scoped_tag_autocomplete),
+    ),
+    path(
+        "admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/",
+        require_admin_access(scoped_tag_autocomplete),
+    ),
     path(
         "admin/reports/workflow/",
         require_admin_access(ScopedWorkflowView.as_view()),
