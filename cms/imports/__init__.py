@@ -1,0 +1,1 @@
+"""Bringing old sites' content onto the platform (``manage.py import_content``)."""
