@@ -37,3 +37,40 @@ def column_items(*, column: Page):
         .not_type(ColumnPage)
         .order_by("-first_published_at", "-pk")
     )
+
+
+def latest_content(*, home: Page):
+    """A site's published content pages, newest first."""
+    from .models import ColumnPage
+
+    return (
+        Page.objects.descendant_of(home)
+        .live()
+        .public()
+        .not_type(ColumnPage)
+        .exclude(depth__lte=home.depth)
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def home_sections(*, home: Page) -> list[tuple]:
+    """The home page's chosen sections, each with the items it shows."""
+    sections = []
+    for block in home.sections:
+        items = []
+        if block.block_type in ("headlines", "column"):
+            column = block.value.get("column")
+            count = block.value["count"]
+            if column is not None and column.path.startswith(home.path):
+                items = list(column_items(column=column)[:count])
+            elif block.block_type == "headlines":
+                items = list(latest_content(home=home)[:count])
+        sections.append((block, items))
+    return sections
+
+
+def breadcrumbs(*, page: Page):
+    """The page's ancestors a visitor can open: its site's home page and columns."""
+    from .models import ColumnPage, HomePage
+
+    return page.get_ancestors().type(HomePage, ColumnPage).specific()

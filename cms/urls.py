@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import health, views
+from cms import health, sitemaps, views
+from cms.uploads import views as uploads_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -15,12 +17,30 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media: image renditions only, in every environment (no web server needed in
+# front). Original uploads are never served; documents go through Wagtail's
+# serve view above, which checks collection privacy and sets download headers.
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns += [
+        path(
+            f"{settings.MEDIA_URL.lstrip('/')}images/<path:path>",
+            uploads_views.rendition_serve,
+            name="rendition_serve",
+        ),
+    ]
 
 urlpatterns += [
+    # A site's sitemap and robots.txt (404 on the platform's own hosts).
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("", views.home, name="home"),
+    # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
+    # (rss.xml, atom.xml): page routes whose last segment is a file name, which
+    # Wagtail's own pattern (slug segments ending in "/") does not match.
+    re_path(
+        r"^((?:[\w\-]+/)+[\w\-]+\.(?:html|xml))$",
+        wagtail_views.serve,
+        name="page_file",
+    ),
     path("", include(wagtail_urls)),
 ]

@@ -87,6 +87,11 @@ class ContentPage(Page):
 
     # -- URLs -------------------------------------------------------------------
 
+    def breadcrumbs(self):
+        from cms import selectors
+
+        return selectors.breadcrumbs(page=self)
+
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request)
         if parts is None:

@@ -72,7 +72,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["columns"] = selectors.home_columns(home=self)
+        if self.sections:
+            context["sections"] = selectors.home_sections(home=self)
+        else:
+            context["columns"] = selectors.home_columns(home=self)
         return context
 
 
@@ -146,6 +149,9 @@ class ColumnPage(Page):
 
             return serve_column_feed(request, column=self, kind=FEEDS[feed])
         return super().serve(request, *args, **kwargs)
+
+    def breadcrumbs(self):
+        return selectors.breadcrumbs(page=self)
 
     def items(self):
         """The column's published content, newest first (columns excluded)."""

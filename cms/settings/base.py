@@ -4,6 +4,7 @@ through ``cms.settings.env``; dev, test and production only adjust a few lines."
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+from marshmallow.validate import Range
 
 from .env import HTTP_URL, LOG_LEVEL, POSTGRES_URL, REDIS_URL, env
 
@@ -24,8 +25,12 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "cms",
+    "cms.contentchecks",
+    "cms.workdays",
+    "cms.imports",
     "sites",
     "wagtail.contrib.forms",
+    "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -47,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -203,22 +209,6 @@ WAGTAILADMIN_BASE_URL = env.str(
 # Site search runs on our own segmented index (search/); Wagtail's database backend
 # is kept for the admin only.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = [
-    "csv",
-    "docx",
-    "doc",
-    "odt",
-    "pdf",
-    "pptx",
-    "rtf",
-    "txt",
-    "xlsx",
-    "xls",
-    "zip",
-    "ofd",
-    "wps",
-]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -255,3 +245,36 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Uploads: what editors may upload, checked by cms/uploads (extension, size, the
+# file's real contents).
+# A malformed size reads as None here; seal() stops start-up before it is used.
+_MB = 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = (
+    env.int("UPLOAD_MAX_IMAGE_MB", 10, validate=Range(min=1)) or 0
+) * _MB
+# Decompression bombs: a few kilobytes can declare billions of pixels.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.forms.ImageForm"
+# Attachments of Chinese government pages: PDF and OFD (the national fixed-layout
+# format), Microsoft and Kingsoft WPS Office files, plain text and CSV, archives,
+# scans. No HTML, SVG or RTF, and no macro-enabled OOXML (docm, xlsm, pptm).
+WAGTAILDOCS_EXTENSIONS = [
+    *("pdf", "ofd"),
+    *("doc", "docx", "xls", "xlsx", "ppt", "pptx"),
+    *("wps", "et", "dps"),
+    *("txt", "csv"),
+    *("zip", "rar", "7z"),
+    *("jpg", "jpeg", "png"),
+]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = (
+    env.int("UPLOAD_MAX_DOCUMENT_MB", 50, validate=Range(min=1)) or 0
+) * _MB
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.forms.DocumentForm"
+# Documents always go through Wagtail's serve view (collection privacy, and
+# Content-Disposition, CSP and nosniff headers); only PDF opens in the browser,
+# everything else downloads as an attachment.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
