@@ -19,7 +19,12 @@ def new_index_number(*, page) -> str:
     site = site_of_page_path(page.path)
     if site is None:
         return ""
-    year = timezone.localdate().year
+    # A migrated document keeps the year it was published in.
+    year = (
+        timezone.localtime(page.first_published_at).year
+        if page.migrated and page.first_published_at
+        else timezone.localdate().year
+    )
     sequence = next_value(scope="index", key=f"{site.code}/{year}")
     return f"{site.code}/{year}-{sequence:05d}"
 
@@ -39,7 +44,9 @@ def register_normative_document(*, page) -> NormativeRegistration | None:
     """Give a normative document its registration number, once, when it first goes
     live. Sequential per issuing organ and year; safe under concurrent publishing
     (``next_value`` locks the counter row until the publishing transaction ends)."""
-    if not page.is_normative or not page.live:
+    if not page.is_normative or not page.live or page.migrated:
+        # Migrated documents were registered by the old system, before the
+        # platform's registry existed; their old number travels in the document.
         return None
     existing = NormativeRegistration.objects.filter(document=page).first()
     if existing is not None:
@@ -68,9 +75,15 @@ class Problems:
         ) % {"warnings": " ".join(self.warnings)}
 
 
-def check_before_saving(*, page, parent, publishing: bool) -> Problems:
+def check_before_saving(
+    *, page, parent, publishing: bool, migrating: bool = False
+) -> Problems:
     """Rules the edit form applies: uniqueness always, the content checks and the
-    interpretation rule when the page is being published or sent for review."""
+    interpretation rule when the page is being published or sent for review.
+
+    ``migrating``: content brought over from an old site, published there long
+    ago; the interpretation rule is about publishing new documents and is not
+    applied (the interpretation is imported after its document)."""
     from cms.contentchecks.services import check_content, format_findings
 
     from .models import PolicyDocumentPage
@@ -104,7 +117,7 @@ def check_before_saving(*, page, parent, publishing: bool) -> Problems:
         )
     if report.warnings:
         problems.warnings.append(format_findings(report.warnings))
-    if isinstance(page, PolicyDocumentPage) and page.is_normative:
+    if isinstance(page, PolicyDocumentPage) and page.is_normative and not migrating:
         _check_interpretation(page, site, problems)
     return problems
 

@@ -471,7 +471,9 @@ def _default_column(*, site, kind_name: str, kind: _Kind) -> ColumnPage:
 
 def _check(*, page: ContentPage, parent) -> tuple[str, ...]:
     """The checks an editor's publishing goes through; errors reject the line."""
-    problems = publishing.check_before_saving(page=page, parent=parent, publishing=True)
+    problems = publishing.check_before_saving(
+        page=page, parent=parent, publishing=True, migrating=True
+    )
     if problems.errors:
         raise _Rejected(
             Reason.CHECKS, " ".join(message for _field, message in problems.errors)

@@ -139,7 +139,7 @@ class ColumnPage(Page):
                 if page is None:
                     raise Http404
                 return RouteResult(page)
-        if len(path_components) == 1 and path_components[0] in FEEDS:
+        if len(path_components) == 1 and path_components[0] in FEEDS and self.live:
             return RouteResult(self, kwargs={"feed": path_components[0]})
         return super().route(request, path_components)
 

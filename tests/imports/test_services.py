@@ -319,21 +319,32 @@ def test_interpretation_cannot_name_another_sites_document(site, other_site):
     assert by_number.reason == Reason.DOCUMENT_NOT_FOUND
 
 
-def test_normative_document_gets_its_registration_number(site):
+def test_a_migrated_normative_document_keeps_its_year_and_is_not_re_registered(
+    site,
+):
+    """Old normative documents were registered by the old system; the platform's
+    registry numbers what is first published here. No interpretation rule either:
+    interpretations are imported after their documents."""
     outcome = import_line(
         site=site, column=None, item=policy_document("d1", normative=True)
     )
     assert outcome.status == Status.IMPORTED
-    # No interpretation yet: the site's rule (warn by default) flags it.
-    assert outcome.warnings
+    assert outcome.warnings == ()
     document = imported_page(outcome)
-    registration = NormativeRegistration.objects.get(document=document)
-    assert registration.year == 2019
-    assert (
-        registration.number
-        == f"辽宁省人民政府办公厅〔2019〕第{registration.sequence}号"
+    assert not NormativeRegistration.objects.filter(document=document).exists()
+    assert document.index_number.startswith(f"{site.code}/2019-")
+
+
+def test_a_migrated_normative_document_imports_on_a_blocking_site(site):
+    from cms.models import PublishingSettings
+
+    settings = PublishingSettings.for_site(site.wagtail_site)
+    settings.interpretation_rule = "block"
+    settings.save()
+    outcome = import_line(
+        site=site, column=None, item=policy_document("d1", normative=True)
     )
-    assert document.index_number.startswith(f"{site.code}/")
+    assert outcome.status == Status.IMPORTED
 
 
 def test_future_dates_are_rejected(site):
