@@ -6,10 +6,10 @@ from django.utils.translation import pgettext_lazy
 
 
 class Validity(models.TextChoices):
-    IN_FORCE = "in_force", _("In force")
-    AMENDED = "amended", _("Amended")
-    REPEALED = "repealed", _("Repealed")
-    EXPIRED = "expired", _("Expired")
+    IN_FORCE = "in_force", pgettext_lazy("validity", "In force")
+    AMENDED = "amended", pgettext_lazy("validity", "Amended")
+    REPEALED = "repealed", pgettext_lazy("validity", "Repealed")
+    EXPIRED = "expired", pgettext_lazy("validity", "Expired")
 
 
 class SubjectCategory(models.TextChoices):
@@ -37,7 +37,7 @@ class SubjectCategory(models.TextChoices):
 
 
 class InterpretationForm(models.TextChoices):
-    TEXT = "text", _("Text")
+    TEXT = "text", pgettext_lazy("interpretation form", "Text")
     GRAPHIC = "graphic", _("Graphic")
     VIDEO = "video", _("Video")
     INTERVIEW = "interview", _("Interview")

@@ -16,6 +16,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -282,7 +283,7 @@ class PolicyDocumentPage(ContentPage):
                 ),
                 FieldRowPanel([FieldPanel("written_on"), FieldPanel("is_normative")]),
             ],
-            heading=_("Document"),
+            heading=pgettext_lazy("policy document panel", "Document"),
         ),
         MultiFieldPanel(
             [
@@ -416,7 +417,10 @@ class ConsultationPage(ContentPage):
             "draft; it is published with the consultation."
         ),
     )
-    draft = RichTextField(_("draft"), features=["h3", "h4", "bold", "ol", "ul"])
+    draft = RichTextField(
+        pgettext_lazy("consultation", "draft"),
+        features=["h3", "h4", "bold", "ol", "ul"],
+    )
     draft_attachments = StreamField(
         AttachmentListBlock(), verbose_name=_("draft attachments"), blank=True
     )
@@ -495,7 +499,7 @@ class ConsultationPage(ContentPage):
 
     def check_texts(self) -> dict[str, str]:
         texts = super().check_texts()
-        texts[str(_("draft"))] = "\n".join(
+        texts[str(pgettext_lazy("consultation", "draft"))] = "\n".join(
             stream_text(value)
             for value in (
                 self.draft,
