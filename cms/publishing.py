@@ -106,6 +106,8 @@ def check_before_saving(
         )
     if not publishing:
         return problems
+    if not _has_body(page):
+        problems.errors.append((None, _("The body is empty: write the content first.")))
     report = check_content(site=site, fields=page.check_texts())
     if report.blocks:
         problems.errors.append(
@@ -120,6 +122,20 @@ def check_before_saving(
     if isinstance(page, PolicyDocumentPage) and page.is_normative and not migrating:
         _check_interpretation(page, site, problems)
     return problems
+
+
+def _has_body(page) -> bool:
+    """Whether a page with a body has something in it (text, image, table or
+    attachment); an empty paragraph is not content."""
+    from .models.content import stream_text
+
+    body = getattr(page, "body", None)
+    if body is None or isinstance(body, str):
+        return True
+    return any(
+        block.block_type != "paragraph" or stream_text(block.value.source).strip()
+        for block in body
+    )
 
 
 def _check_interpretation(page, site, problems: Problems) -> None:

@@ -246,3 +246,12 @@ def test_written_dates_and_validity_are_kept(site):
         parent=column(site, "zcwj"), written_on=datetime.date(2025, 12, 30)
     )
     assert PolicyDocumentPage.objects.get(pk=document.pk).written_on.year == 2025
+
+
+def test_an_empty_body_cannot_be_sent_for_review(site, editor):
+    response = _post_article(
+        admin_client_for(editor), site, _article("空稿件", "", "action-submit")
+    )
+    assert response.status_code == 200
+    assert "正文" in _errors(response)  # 正文为空：请先填写内容。
+    assert not ArticlePage.objects.filter(title="空稿件").exists()
