@@ -1,4 +1,5 @@
-"""Serve the platform: gunicorn for the web and the task worker beside it."""
+"""Serve the platform: gunicorn for the web, the task worker beside it, and
+Wagtail's scheduled publishing once a minute."""
 
 import os
 import signal
@@ -8,6 +9,9 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+SCHEDULE_INTERVAL = 60  # seconds between runs of publish_scheduled
 
 
 class Command(BaseCommand):
@@ -45,8 +49,15 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         self._print_urls(host, port)
+        next_schedule_run = time.monotonic()
         try:
             while all(child.poll() is None for child in children):
+                if time.monotonic() >= next_schedule_run:
+                    # Pages whose go-live or expiry time has come (cron in production).
+                    subprocess.Popen(  # noqa: S603
+                        [python, manage, "publish_scheduled"], env=env
+                    )
+                    next_schedule_run = time.monotonic() + SCHEDULE_INTERVAL
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
