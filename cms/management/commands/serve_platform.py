@@ -10,7 +10,6 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-
 SCHEDULE_INTERVAL = 60  # seconds between runs of publish_scheduled
 
 
