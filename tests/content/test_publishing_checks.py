@@ -67,6 +67,7 @@ def test_a_blocked_word_stops_publishing_and_shows_the_term_in_context(
     errors = _errors(response)
     assert "国务院总里" in errors and "国务院总理" in errors
     assert "【国务院总里】" in errors  # the context marks where it is
+    assert "内容不能发布" in errors  # in Chinese, the admin's default language
     assert not ArticlePage.objects.filter(title="会议报道").exists()
 
 

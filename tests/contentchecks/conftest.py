@@ -22,3 +22,14 @@ def platform_term(term, **fields):
 def site_term(site, term, **fields):
     with use_site(site):
         return SiteTerm.objects.create(site=site, term=term, **fields)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests compare messages with their English source text; the admin
+    serves Chinese by default (test_in_chinese.py checks that translation)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
