@@ -17,6 +17,7 @@ def home_columns(*, home: Page) -> list[Page]:
         .live()
         .public()
         .order_by("path")
+        .specific(defer=True)
     )
     by_parent = defaultdict(list)
     for page in children:
@@ -36,6 +37,8 @@ def column_items(*, column: Page):
         .public()
         .not_type(ColumnPage)
         .order_by("-first_published_at", "-pk")
+        # Specific pages build their stable addresses; bodies are not loaded.
+        .specific(defer=True)
     )
 
 
@@ -50,6 +53,7 @@ def latest_content(*, home: Page):
         .not_type(ColumnPage)
         .exclude(depth__lte=home.depth)
         .order_by("-first_published_at", "-pk")
+        .specific(defer=True)
     )
 
 

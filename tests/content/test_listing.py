@@ -23,6 +23,10 @@ def test_a_column_lists_published_items_newest_first_in_pages(site):
     first = _html(site, news).content.decode()
     assert first.index(titles[-1]) < first.index(titles[-2])
     assert titles[0] not in first and "未发布的稿件" not in first
+    # Items link to their stable addresses, not to slug paths that redirect.
+    newest = ArticleFactory._meta.model.objects.get(title=titles[-1])
+    assert f'href="{newest.relative_url(site.wagtail_site)}"' in first
+    assert newest.relative_url(site.wagtail_site).endswith(f"_{newest.pk}.html")
     second = Client(HTTP_HOST=site.host).get(
         news.relative_url(site.wagtail_site), {"page": 2}
     )
@@ -60,5 +64,6 @@ def test_the_home_page_shows_its_chosen_sections(site, other_site):
     home.save_revision().publish()
     html = _html(site, home).content.decode()
     assert html.count("本站要闻") == 2
+    assert ".html" in html  # headline links are the articles' stable addresses
     assert "他站要闻" not in html
     assert "政务服务网" in html
