@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import PagePermissionTester
 
 from .models.choices import ConsultationKind, ConsultationState
 
@@ -130,3 +131,13 @@ def awaiting_report(*, homes, today: datetime.date | None = None):
 
 def state_label(state: str) -> str:
     return ConsultationState(state).label
+
+
+class OpenConsultationPermissionTester(PagePermissionTester):
+    """Taking an open consultation down would close it before its end date: only
+    platform admins (superusers) may, say to withdraw a draft published in error."""
+
+    def can_unpublish(self):
+        if self.page.live and self.page.specific.state == ConsultationState.OPEN:
+            return self.user.is_active and self.user.is_superuser
+        return super().can_unpublish()

@@ -497,6 +497,11 @@ class ConsultationPage(ContentPage):
 
         consultations.validate(self)
 
+    def permissions_for_user(self, user):
+        from cms.consultations import OpenConsultationPermissionTester
+
+        return OpenConsultationPermissionTester(user, self)
+
     def check_texts(self) -> dict[str, str]:
         texts = super().check_texts()
         texts[str(pgettext_lazy("consultation", "draft"))] = "\n".join(

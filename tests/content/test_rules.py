@@ -276,3 +276,29 @@ def test_closed_consultations_without_report_are_on_their_sites_dashboard(
     mine.adoption_report = "<p>采纳情况</p>"
     mine.save_revision().publish()
     assert "待报告的征求意见" not in client.get("/admin/").content.decode()
+
+
+def test_site_admins_cannot_take_an_open_consultation_down(site, site_admin):
+    from tests.conftest import admin_client_for
+
+    today = timezone.localdate()
+    page = ConsultationFactory(
+        parent=column(site, "yjzj"),
+        kind="other",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=10),
+        publish=True,
+    )
+    client = admin_client_for(site_admin)
+    assert client.get(f"/admin/pages/{page.pk}/unpublish/").status_code in (302, 403)
+    client.post(f"/admin/pages/{page.pk}/unpublish/")
+    page.refresh_from_db()
+    assert page.live
+    # After its end date the same admin may.
+    ConsultationPage.objects.filter(pk=page.pk).update(
+        starts_on=today - datetime.timedelta(days=20),
+        ends_on=today - datetime.timedelta(days=1),
+    )
+    client.post(f"/admin/pages/{page.pk}/unpublish/")
+    page.refresh_from_db()
+    assert not page.live

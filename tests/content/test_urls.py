@@ -117,3 +117,17 @@ def test_a_scheduled_page_goes_live_at_its_time_with_that_date(site):
     article.refresh_from_db()
     assert article.live
     assert article.first_published_at is not None
+
+
+def test_a_page_past_its_expiry_is_taken_down_and_keeps_its_date(site):
+    from django.core.management import call_command
+
+    article = ArticleFactory(parent=column(site, "zwyw"), publish=True)
+    first = article.first_published_at
+    type(article).objects.filter(pk=article.pk).update(
+        expire_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    call_command("publish_scheduled")
+    article.refresh_from_db()
+    assert not article.live and article.expired
+    assert article.first_published_at == first
