@@ -2,13 +2,18 @@
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
-from sites.selectors import sites_for_user
+from cms.workdays.permissions import PlatformAdminPermissionPolicy
+from sites.selectors import is_platform_admin, sites_for_user
 
 from . import consultations
 from .admin_panels import AwaitingReportPanel
-from .models import ConsultationPage
+from .models import ConsultationPage, NormativeRegistration
 from .models.choices import ConsultationState
 
 
@@ -35,3 +40,45 @@ def remind_of_the_adoption_report(request, page):
                 "情况) on its tab and publish it."
             ),
         )
+
+
+class ReadOnlyForPlatformAdmins(PlatformAdminPermissionPolicy):
+    """The registry is written by publishing only; platform admins may read it."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and is_platform_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and is_platform_admin(user)
+
+
+register_permission_policy(
+    NormativeRegistration, ReadOnlyForPlatformAdmins(NormativeRegistration)
+)
+
+
+class NormativeRegistrationViewSet(ModelViewSet):
+    """行政规范性文件登记簿: every registration number the platform has issued."""
+
+    model = NormativeRegistration
+    icon = "list-ol"
+    menu_label = gettext_lazy("Normative document registry")
+    add_to_settings_menu = True
+    form_fields = []  # no form: numbers are issued by publishing only
+    list_display = [
+        Column("number", label=gettext_lazy("Registration number")),
+        "document_title",
+        "issuing_organ",
+        "registered_at",
+    ]
+    list_filter = ["year"]
+    search_fields = ["document_title", "issuing_organ"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_normative_registry():
+    return NormativeRegistrationViewSet(
+        "cms_normative_registry", url_prefix="cms/normative-registry"
+    )

@@ -90,3 +90,27 @@ def test_concurrent_publishing_hands_out_distinct_consecutive_numbers():
     )
     assert sequences == list(range(1, 9))
     assert PolicyDocumentPage.objects.filter(live=True).count() == 8
+
+
+@pytest.mark.django_db
+def test_platform_admins_read_the_registry_and_nobody_writes_it(
+    site, platform_admin, site_admin
+):
+    from tests.conftest import admin_client_for
+
+    document = _normative(site, publish=True)
+    index = "/admin/cms/normative-registry/"
+    listing = admin_client_for(platform_admin).get(index)
+    assert listing.status_code == 200
+    assert document.registration.number in listing.content.decode()
+    assert admin_client_for(platform_admin).get(index + "new/").status_code in (
+        302,
+        403,
+        404,
+    )
+    assert admin_client_for(site_admin).get(index).status_code in (302, 403)
+    registration = document.registration
+    edit = f"{index}edit/{registration.pk}/"
+    admin_client_for(platform_admin).post(edit, {"sequence": "99"})
+    registration.refresh_from_db()
+    assert registration.sequence == 1
