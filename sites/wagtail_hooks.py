@@ -182,3 +182,18 @@ def hide_wagtail_sites_menu(request, menu_items):
     """Sites are provisioned in 站点管理; a bare Wagtail site made by hand would
     have no registry row, groups or collection (the router ignores it)."""
     menu_items[:] = [item for item in menu_items if item.name != "sites"]
+
+
+@hooks.register("before_serve_document")
+def documents_answer_only_on_their_own_sites(document, request):
+    """A site's host serves the documents of its collection and those below it (a
+    city's pages may link its counties' documents), not another site's documents.
+    Platform hosts (the admin, previews) serve every document."""
+    from django.http import Http404
+
+    site = getattr(request, "govsite", None)
+    if site is None:
+        return None
+    if not document.collection.path.startswith(site.collection.path):
+        raise Http404
+    return None
