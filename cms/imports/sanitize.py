@@ -113,3 +113,81 @@ def text_to_html(text: str) -> str:
 
 def body_html(body: str) -> str:
     return clean_html(body) if looks_like_html(body) else text_to_html(body)
+
+
+_TABLE_TAG = re.compile(r"</?table>")
+
+
+class _TableCells(HTMLParser):
+    """Rows of cell texts of one sanitised table; tables inside cells (old sites
+    laid pages out with them) are read as text of the cell they sit in."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.header_row = False
+        self._depth = 0
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._depth += 1
+        elif self._depth == 1 and tag == "tr":
+            self.rows.append([])
+        elif self._depth == 1 and tag in ("td", "th"):
+            if not self.rows:
+                self.rows.append([])
+            if tag == "th" and len(self.rows) == 1:
+                self.header_row = True
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._depth -= 1
+        elif self._depth == 1 and tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_value(html: str) -> dict:
+    """A sanitised ``<table>`` as the value of Wagtail's TableBlock."""
+    parser = _TableCells()
+    parser.feed(html)
+    parser.close()
+    width = max((len(row) for row in parser.rows), default=1)
+    data = [row + [""] * (width - len(row)) for row in parser.rows] or [[""]]
+    return {
+        "data": data,
+        "first_row_is_table_header": parser.header_row,
+        "first_col_is_header": False,
+        "table_caption": "",
+    }
+
+
+def body_blocks(html: str) -> list[tuple[str, object]]:
+    """Sanitised body HTML as StreamField blocks: rich text paragraphs, and each
+    top-level table as a table block (the rich-text editor has no tables, so a table
+    kept inside rich text would be lost the first time an editor saves the page)."""
+    blocks: list[tuple[str, object]] = []
+    depth, start, text_from = 0, 0, 0
+    for match in _TABLE_TAG.finditer(html):
+        if match.group() == "<table>":
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                before = html[text_from:start].strip()
+                if before:
+                    blocks.append(("paragraph", before))
+                blocks.append(("table", table_value(html[start : match.end()])))
+                text_from = match.end()
+    rest = html[text_from:].strip()
+    if rest:
+        blocks.append(("paragraph", rest))
+    return blocks

@@ -44,7 +44,7 @@ from sites.tenancy import use_site
 
 from . import selectors
 from .models import ImportedItem
-from .sanitize import body_html
+from .sanitize import body_blocks, body_html
 
 EXTERNAL_ID_MAX_LENGTH = ImportedItem._meta.get_field("external_id").max_length
 
@@ -385,14 +385,17 @@ def _document_number(value: str) -> str:
         raise _Rejected(Reason.DOCUMENT_NUMBER, " ".join(error.messages)) from None
 
 
-def _body(item: dict[str, Any]) -> list[tuple[str, RichText]]:
+def _body(item: dict[str, Any]) -> list[tuple[str, Any]]:
     html = body_html(_text(item, "body"))
     if not html:
         raise _Rejected(
             Reason.EMPTY_BODY,
             _("The body is empty once scripts and unsupported markup are removed."),
         )
-    return [("paragraph", RichText(html))]
+    return [
+        (kind, RichText(value) if kind == "paragraph" else value)
+        for kind, value in body_blocks(html)
+    ]
 
 
 def _page_fields(*, site, kind: _Kind, item: dict[str, Any]) -> dict[str, Any]:

@@ -246,7 +246,7 @@ def test_html_bodies_are_sanitised(site):
     outcome = import_line(site=site, column=None, item=news("h1", body=body))
 
     page = imported_page(outcome)
-    [block] = page.body
+    block, table = page.body
     assert block.block_type == "paragraph"
     html = block.value.source
     for removed in ("script", "alert", "onclick", "style", "javascript", "color"):
@@ -255,7 +255,8 @@ def test_html_bodies_are_sanitised(site):
         assert removed not in html
     assert '<a href="https://www.gov.cn/">中国政府网</a>' in html
     assert "坏链接" in html and "旧站链接" in html and "二级标题" in html
-    assert "<td>表格</td>" in html
+    assert table.block_type == "table"
+    assert table.value["data"] == [["表格"]]
     assert html.startswith("<p>第一段</p>")
 
 
@@ -385,3 +386,25 @@ def test_titles_lose_old_markup_and_entities(site):
         ),
     )
     assert imported_page(outcome).title == "关于“放管服”改革 的通知"
+
+
+def test_tables_become_table_blocks_that_survive_editing(site):
+    body = (
+        "<p>收费标准如下：</p>"
+        "<table><tr><th>项目</th><th>标准</th></tr>"
+        "<tr><td>工本费</td><td>10元</td></tr>"
+        "<tr><td>说明<table><tr><td>内嵌</td></tr></table></td></tr></table>"
+        "<p>以上标准自公布之日起执行。</p>"
+    )
+    page = imported_page(
+        import_line(site=site, column=None, item=news("t1", body=body))
+    )
+    kinds = [block.block_type for block in page.body]
+    assert kinds == ["paragraph", "table", "paragraph"]
+    table = page.body[1].value
+    assert table["data"] == [["项目", "标准"], ["工本费", "10元"], ["说明内嵌", ""]]
+    assert table["first_row_is_table_header"]
+    from django.test import Client
+
+    html = Client(HTTP_HOST=site.host).get(page.relative_url(site.wagtail_site))
+    assert "<th" in html.content.decode() and "10元" in html.content.decode()
