@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 # normalised, anything else is refused with an example.
 _OPEN = "〔[【［(（〈"
 _CLOSE = "〕]】］)）〉"
-DOCUMENT_NUMBER = re.compile(
-    rf"^(?P<organ>[\u4e00-\u9fffA-Za-z]{{1,30}})\s*[{re.escape(_OPEN)}]\s*"
-    rf"(?P<year>\d{{4}})\s*[{re.escape(_CLOSE)}]\s*(?P<sequence>\d{{1,5}})\s*号$"
+_NUMBER = (
+    rf"(?P<organ>[\u4e00-\u9fffA-Za-z]{{1,30}})\s*[{re.escape(_OPEN)}]\s*"
+    rf"(?P<year>\d{{4}})\s*[{re.escape(_CLOSE)}]\s*(?P<sequence>\d{{1,5}})\s*号"
 )
+DOCUMENT_NUMBER = re.compile(rf"^{_NUMBER}$")
+# Document numbers inside running text (search queries, body text).
+DOCUMENT_NUMBER_IN_TEXT = re.compile(_NUMBER)
 
 
 def normalize_document_number(value: str) -> str:
