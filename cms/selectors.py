@@ -37,8 +37,10 @@ def column_items(*, column: Page):
         .public()
         .not_type(ColumnPage)
         .order_by("-first_published_at", "-pk")
-        # Specific pages build their stable addresses; bodies are not loaded.
-        .specific(defer=True)
+        # Specific pages build their stable addresses and show their own fields
+        # (a document's number); their StreamField bodies are not loaded.
+        .defer_streamfields()
+        .specific()
     )
 
 
@@ -53,7 +55,8 @@ def latest_content(*, home: Page):
         .not_type(ColumnPage)
         .exclude(depth__lte=home.depth)
         .order_by("-first_published_at", "-pk")
-        .specific(defer=True)
+        .defer_streamfields()
+        .specific()
     )
 
 

@@ -8,8 +8,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from cms.workdays.permissions import PlatformAdminPermissionPolicy
-from sites.selectors import is_platform_admin, sites_for_user
+from sites.permissions import ReadOnlyForPlatformAdmins
+from sites.selectors import sites_for_user
 
 from . import consultations
 from .admin_panels import AwaitingReportPanel
@@ -40,16 +40,6 @@ def remind_of_the_adoption_report(request, page):
                 "情况) on its tab and publish it."
             ),
         )
-
-
-class ReadOnlyForPlatformAdmins(PlatformAdminPermissionPolicy):
-    """The registry is written by publishing only; platform admins may read it."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and is_platform_admin(user)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and is_platform_admin(user)
 
 
 register_permission_policy(

@@ -11,15 +11,17 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from sites.permissions import PlatformAdminPermissionPolicy
+
 from . import views
 from .forms import PlatformTermForm, SiteTermForm
 from .models import PlatformTerm, SiteTerm, TermAction, TermCategory
-from .permissions import PlatformTermPermissionPolicy, SiteTermPermissionPolicy
+from .permissions import SiteTermPermissionPolicy
 from .selectors import administered_sites
 
 # Before any view asks for them (Wagtail would otherwise make model-permission
 # policies, which know nothing of sites).
-register_permission_policy(PlatformTerm, PlatformTermPermissionPolicy(PlatformTerm))
+register_permission_policy(PlatformTerm, PlatformAdminPermissionPolicy(PlatformTerm))
 register_permission_policy(SiteTerm, SiteTermPermissionPolicy(SiteTerm))
 
 _COLUMNS = [

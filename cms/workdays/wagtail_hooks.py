@@ -9,11 +9,11 @@ from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from sites.permissions import PlatformAdminPermissionPolicy
 from sites.selectors import is_platform_admin
 
 from .models import CalendarDay, CalendarYear, DayKind
 from .panels import CalendarGapsPanel
-from .permissions import PlatformAdminPermissionPolicy
 from .selectors import calendar_year_choices
 from .services import calendar_gaps
 

@@ -67,3 +67,26 @@ def test_the_home_page_shows_its_chosen_sections(site, other_site):
     assert ".html" in html  # headline links are the articles' stable addresses
     assert "他站要闻" not in html
     assert "政务服务网" in html
+
+
+def test_a_document_column_costs_the_same_queries_for_3_or_12_documents(site, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PolicyDocumentFactory
+
+    documents = column(site, "zcwj")
+    ColumnPage.objects.filter(pk=documents.pk).update(list_layout="documents")
+    # No periodic check of the site registry in the middle of the comparison.
+    settings.SITES_HOST_MAP_TTL = 3600
+    _html(site, documents)  # warm the process's caches (host map, site settings)
+
+    def queries_for(total):
+        while documents.get_children().count() < total:
+            PolicyDocumentFactory(parent=documents, publish=True)
+        with CaptureQueriesContext(connection) as captured:
+            html = _html(site, documents).content.decode()
+        assert html.count("测政办发〔2026〕") == total  # each row shows its number
+        return len(captured)
+
+    assert queries_for(3) == queries_for(12)
