@@ -63,6 +63,18 @@ def platform_admin(db):
 
 
 @pytest.fixture
+def english_messages(settings):
+    """English messages, for tests that compare them with their source text; the
+    admin serves Chinese by default (tests/uploads/test_in_chinese.py and
+    tests/content check the translations)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def site_client(site):
     """A client whose requests go to ``site``'s host."""
     return Client(HTTP_HOST=site.host)

@@ -174,13 +174,26 @@ def attachment_names(page) -> list[str]:
     return names
 
 
+class BodyPage(ContentPage):
+    """A content page with a body and attachments: articles, documents,
+    interpretations (a consultation has its draft instead)."""
+
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+    attachments = StreamField(
+        AttachmentListBlock(), verbose_name=_("attachments"), blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
 class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey(
         "cms.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
     )
 
 
-class ArticlePage(ContentPage):
+class ArticlePage(BodyPage):
     """News, notices and other articles (新闻、通知公告)."""
 
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
@@ -191,10 +204,6 @@ class ArticlePage(ContentPage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-    )
-    body = StreamField(BodyBlock(), verbose_name=_("body"))
-    attachments = StreamField(
-        AttachmentListBlock(), verbose_name=_("attachments"), blank=True
     )
     tags = ClusterTaggableManager(
         verbose_name=_("tags"), through=ArticlePageTag, blank=True
@@ -216,7 +225,7 @@ class ArticlePage(ContentPage):
         verbose_name_plural = _("articles")
 
 
-class PolicyDocumentPage(ContentPage):
+class PolicyDocumentPage(BodyPage):
     """A policy document (政策文件), possibly a normative document (规范性文件)."""
 
     document_number = models.CharField(
@@ -265,10 +274,6 @@ class PolicyDocumentPage(ContentPage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="supersedes",
-    )
-    body = StreamField(BodyBlock(), verbose_name=_("body"))
-    attachments = StreamField(
-        AttachmentListBlock(), verbose_name=_("attachments"), blank=True
     )
 
     content_panels = [
@@ -351,7 +356,7 @@ class PolicyDocumentPage(ContentPage):
         return InterpretationPage.objects.live().public().filter(document=self)
 
 
-class InterpretationPage(ContentPage):
+class InterpretationPage(BodyPage):
     """A policy interpretation (政策解读) of one policy document."""
 
     document = models.ForeignKey(
@@ -367,10 +372,6 @@ class InterpretationPage(ContentPage):
         max_length=12,
         choices=choices.InterpretationForm.choices,
         default=choices.InterpretationForm.TEXT,
-    )
-    body = StreamField(BodyBlock(), verbose_name=_("body"))
-    attachments = StreamField(
-        AttachmentListBlock(), verbose_name=_("attachments"), blank=True
     )
 
     content_panels = [

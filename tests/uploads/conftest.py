@@ -8,11 +8,5 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
-    """These tests compare messages with their English source text; the admin
-    serves Chinese by default (test_in_chinese.py checks that translation)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def english(english_messages):
+    """These tests compare messages with their English source text."""
