@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import health, sitemaps, views
+from cms.api import api
 from cms.uploads import views as uploads_views
 
 urlpatterns = [
@@ -15,6 +16,9 @@ urlpatterns = [
     path("", include("sites.admin_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The JSON API, on the platform's hosts and on every site's host (the site of a
+    # request is the host's, as for pages).
+    path("api/v1/", api.urls),
 ]
 
 # Media: image renditions only, in every environment (no web server needed in
