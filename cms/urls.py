@@ -9,6 +9,9 @@ from cms import health, sitemaps, views
 from cms.api import api
 from cms.uploads import views as uploads_views
 
+# A themed 500 page for the request's site, rendered without running queries.
+handler500 = "themes.views.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -37,6 +40,8 @@ urlpatterns += [
     # A site's sitemap and robots.txt (404 on the platform's own hosts).
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    # The senior-friendly stylesheet per visitor and links between sites (themes).
+    path("", include("themes.urls")),
     path("", views.home, name="home"),
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which

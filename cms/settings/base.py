@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "cms.workdays",
     "cms.imports",
     "sites",
+    "themes",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -57,7 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cms.middleware.RequestLogMiddleware",
+    "themes.middleware.ThemeMiddleware",
     "sites.middleware.SiteRoutingMiddleware",
+    "themes.middleware.SeniorModeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,14 +88,26 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [PROJECT_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Public templates come from the current site's theme first, then the
+            # base theme (themes/loaders.py), then the project's and apps' folders.
+            "loaders": [
+                (
+                    "themes.loaders.CachedLoader",
+                    [
+                        "themes.loaders.Loader",
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cms.context_processors.govsite",
+                "themes.context_processors.theme",
             ],
         },
     },
@@ -192,6 +207,12 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", BASE_DIR / "static_collected")
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Each theme's static/ folder, as static/themes/<theme>/.
+    "themes.finders.ThemeFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", VAR_DIR / "media")
 STORAGES = {
@@ -209,6 +230,12 @@ WAGTAILADMIN_BASE_URL = env.str(
 # Site search runs on our own segmented index (search/); Wagtail's database backend
 # is kept for the admin only.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Senior-friendly mode (themes/senior.py): the visitor's choice is a cookie; set
+# THEMES_SENIOR_COOKIE_DOMAIN (e.g. ".ln.gov.cn") when the sites share a parent
+# domain, so the choice follows the visitor across them.
+THEMES_SENIOR_COOKIE_NAME = "gov_senior"
+THEMES_SENIOR_COOKIE_DOMAIN = env.str("THEMES_SENIOR_COOKIE_DOMAIN", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,84 @@
+import functools
+import logging
+
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template import loader
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from . import registry, senior
+from .selectors import (
+    column_tree,
+    site_for_request,
+    site_root_url_by_code,
+    theme_for_request,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _senior_css(theme_name: str) -> bytes:
+    theme = registry.theme_find(theme_name) or registry.base_theme()
+    for folder in (theme.static_dir, registry.base_theme().static_dir):
+        path = folder / "senior.css"
+        if path.is_file():
+            return path.read_bytes()
+    return b""
+
+
+@require_safe
+def mode_css(request):
+    """The per-visitor part of every page's look: the senior-friendly rules when
+    the visitor chose them (cookie), nothing otherwise. Pages stay the same bytes."""
+    body = (
+        _senior_css(theme_for_request(request).name) if senior.is_on(request) else b""
+    )
+    response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@require_safe
+def site_map(request):
+    """The site map (网站地图): the site's column tree, in its theme."""
+    site = getattr(request, "govsite", None)
+    if site is None:
+        raise Http404
+    return render(request, "site_map.html", {"tree": column_tree(site=site)})
+
+
+@require_safe
+def site_go(request, code: str):
+    """A link to another site of the platform that carries the senior-friendly
+    choice to a host the shared cookie domain does not reach."""
+    url = site_root_url_by_code(code=code)
+    if url is None:
+        raise Http404
+    target = url + "/"
+    if senior.is_on(request):
+        target += f"?{senior.PARAM}=1"
+    response = HttpResponseRedirect(target)
+    response["Cache-Control"] = "private, no-store"
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def server_error(request, template_name="500.html"):
+    """The themed 500 page of the request's site, rendered without the context
+    processors (no query may run while something has already failed)."""
+    try:
+        theme = theme_for_request(request)
+        site = site_for_request(request)
+        template = loader.get_template(template_name)
+        html = template.render({"govsite": site, "theme": theme, "request": None})
+    except Exception:  # the fallback must not fail too
+        logger.exception("the themed 500 page failed; plain text instead")
+        html = (
+            '<!DOCTYPE html><html lang="zh-hans"><meta charset="utf-8">'
+            "<title>服务器错误</title><h1>服务器错误</h1>"
+            "<p>网站暂时无法处理您的请求，请稍后再试。</p></html>"
+        )
+    return HttpResponse(html, status=500)
