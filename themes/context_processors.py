@@ -15,6 +15,8 @@ def theme(request):
         }
     settings = SimpleLazyObject(lambda: selectors.theme_settings_get(site=site))
     return {
+        # Also for a closed site's notice, answered before the site is current.
+        "govsite": site,
         "theme": current,
         "theme_settings": settings,
         "theme_colours": SimpleLazyObject(
