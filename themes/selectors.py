@@ -98,14 +98,12 @@ def related_sites(*, site: GovSite, limit: int = 12) -> list[dict]:
     return related
 
 
-def site_root_url_by_code(*, code: str) -> str | None:
-    """The home address of the site with this site code, from the in-memory
-    registry (no query); None for an unknown code."""
+def site_host_by_code(*, code: str) -> str | None:
+    """The primary host of the site with this site code, from the in-memory
+    registry (no query); None for an unknown or closed site."""
     for row in routing.get_host_map().rows.values():
-        if row["code"] == code:
-            route = routing.resolve(row["host"])
-            site = routing.site_for(route) if route is not None else None
-            return site.wagtail_site.root_url if site is not None else None
+        if row["code"] == code and row["status"] != "closed":
+            return row["host"]
     return None
 
 

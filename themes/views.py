@@ -2,6 +2,7 @@ import functools
 import logging
 
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_vary_headers
@@ -11,7 +12,7 @@ from . import registry, senior
 from .selectors import (
     column_tree,
     site_for_request,
-    site_root_url_by_code,
+    site_host_by_code,
     theme_for_request,
 )
 
@@ -36,7 +37,8 @@ def mode_css(request):
         _senior_css(theme_for_request(request).name) if senior.is_on(request) else b""
     )
     response = HttpResponse(body, content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "private, no-cache"
+    # no-store: a browser must not reuse the answer after the visitor switches.
+    response["Cache-Control"] = "private, no-store"
     patch_vary_headers(response, ["Cookie"])
     return response
 
@@ -54,10 +56,13 @@ def site_map(request):
 def site_go(request, code: str):
     """A link to another site of the platform that carries the senior-friendly
     choice to a host the shared cookie domain does not reach."""
-    url = site_root_url_by_code(code=code)
-    if url is None:
+    host = site_host_by_code(code=code)
+    if host is None:
         raise Http404
-    target = url + "/"
+    # Every site is served by this same install: the scheme and port the visitor
+    # used here (the Host header's, which a proxy in front keeps) reach it too.
+    port = split_domain_port(request.get_host())[1]
+    target = f"{request.scheme}://{host}{':' + port if port else ''}/"
     if senior.is_on(request):
         target += f"?{senior.PARAM}=1"
     response = HttpResponseRedirect(target)
