@@ -13,7 +13,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility tests (package.json pins it); CI installs npm.
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed $(if $(NPM),node_modules/.installed)
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.factories import SiteFactory
-from tests.themes.conftest import build_pages, furnish
+from tests.themes.conftest import build_pages, furnish, path_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -116,7 +116,7 @@ def test_a_click_through_the_navigation_to_an_article(context, live_server):
     page.wait_for_url(url(live_server, site, "/news/zwyw/"))
     assert page.locator("h1").inner_text() == "政务要闻"
     page.get_by_role("link", name=pages.article.title).click()
-    page.wait_for_url(url(live_server, site, pages.article.url))
+    page.wait_for_url(url(live_server, site, path_of(pages.article)))
     assert page.locator("h1").inner_text() == pages.article.title
     crumbs = page.locator("nav.breadcrumbs")
     assert crumbs.get_by_role("link", name="政务要闻").is_visible()
@@ -205,7 +205,7 @@ def test_every_page_type_fits_a_375_px_phone(browser, live_server, theme):
             assert overflow <= 0, f"{theme} {name} scrolls sideways by {overflow}px"
             assert phone.get_by_role("search").is_visible(), name
         phone.goto(url(live_server, site, "/?senior=1"))
-        for path in ("/", pages.document.url):
+        for path in ("/", path_of(pages.document)):
             phone.goto(url(live_server, site, path))
             overflow = phone.evaluate(
                 "document.documentElement.scrollWidth - window.innerWidth"
