@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import health, sitemaps, views
 from cms.api import api
 from cms.uploads import views as uploads_views
+from search import views as search_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -37,6 +38,8 @@ urlpatterns += [
     # A site's sitemap and robots.txt (404 on the platform's own hosts).
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    # Site search (search/): this site, or every site with scope=all.
+    path("search/", search_views.search, name="search"),
     path("", views.home, name="home"),
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which
