@@ -52,3 +52,12 @@ def page_deleted(sender, instance, **kwargs):
         from . import services
 
         services.item_request_update(item_keys=[page_key(instance.pk)])
+
+
+@receiver([post_save, post_delete], sender="govsearch.Synonym")
+def synonyms_changed(sender, **kwargs):
+    from django.core.cache import cache
+
+    from .selectors import SYNONYMS_CACHE_KEY
+
+    cache.delete(SYNONYMS_CACHE_KEY)
