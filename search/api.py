@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from . import presenters, selectors, services
@@ -73,24 +73,37 @@ def search(request, filters: Query[SearchQuery]):
     data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     form = SearchForm(data)
     if not form.is_valid():
-        messages = [f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items() if name in form.fields]
+        messages = [
+            f"{form[name].label}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+            if name in form.fields
+        ]
         raise HttpError(400, "; ".join(messages) or _("Invalid search parameters."))
     params = form.params()
     scope = "all" if site is None else params.scope
     if not params.q:
         return SearchOut(
-            query="", scope=scope, page=params.page, total=0,
-            total_is_lower_bound=False, results=[], facets={},
+            query="",
+            scope=scope,
+            page=params.page,
+            total=0,
+            total_is_lower_bound=False,
+            results=[],
+            facets={},
             hot_searches=selectors.hot_searches(site=site) if site else [],
         )
     try:
         parsed, results = selectors.search_results(site=site, params=params)
     except BackendUnavailable:
-        return 503, {
-            "detail": _(
-                "The search service is temporarily unavailable. Please try again later."
-            )
-        }
+        return Status(
+            503,
+            {
+                "detail": _(
+                    "The search service is temporarily unavailable. "
+                    "Please try again later."
+                )
+            },
+        )
     if site is not None and params.page == 1:
         services.query_record(site=site, query=parsed.text, found=results.total)
     hits = presenters.present_hits(results=results, parsed=parsed, site=site)
@@ -100,9 +113,7 @@ def search(request, filters: Query[SearchQuery]):
         "page": params.page,
         "total": results.total,
         "total_is_lower_bound": results.total_is_lower_bound,
-        "results": [
-            {**hit, "snippet_html": str(hit["snippet_html"])} for hit in hits
-        ],
+        "results": [{**hit, "snippet_html": str(hit["snippet_html"])} for hit in hits],
         "facets": presenters.present_facets(results),
         "hot_searches": selectors.hot_searches(site=site) if site else [],
     }

@@ -35,9 +35,7 @@ class SearchForm(forms.Form):
     column = forms.IntegerField(label=_("Column"), required=False, min_value=1)
     date_from = forms.DateField(label=_("Published from"), required=False)
     date_to = forms.DateField(label=_("Published until"), required=False)
-    site = forms.RegexField(
-        label=_("Site"), required=False, regex=r"^[0-9a-z]{1,10}$"
-    )
+    site = forms.RegexField(label=_("Site"), required=False, regex=r"^[0-9a-z]{1,10}$")
     level = forms.ChoiceField(
         label=_("Site level"),
         required=False,
@@ -50,13 +48,18 @@ class SearchForm(forms.Form):
         label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE
     )
 
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            data = data.copy()
+            # The query is never refused: cleaned (control characters out) and cut.
+            data["q"] = clean(data.get("q", ""))
+        super().__init__(data, **kwargs)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error(
-                "date_to", _("The end date is before the start date.")
-            )
+            self.add_error("date_to", _("The end date is before the start date."))
         return data
 
     def params(self) -> SearchParams:
@@ -67,7 +70,7 @@ class SearchForm(forms.Form):
             if name not in self.errors
         }
         return SearchParams(
-            q=clean(self.data.get("q", "")),
+            q=self.data.get("q", "") if self.is_bound else "",
             scope=data.get("scope") or "site",
             content_type=data.get("type") or "",
             column=data.get("column"),

@@ -38,7 +38,8 @@ def present_hits(*, results: SearchResults, parsed, site: GovSite | None) -> lis
 def present_facets(results: SearchResults) -> dict[str, list[dict]]:
     site_ids = [int(pk) for pk in results.facets.get("site", {})]
     sites = {
-        str(s.pk): s for s in GovSite.objects.filter(pk__in=site_ids).only("name", "code")
+        str(s.pk): s
+        for s in GovSite.objects.filter(pk__in=site_ids).only("name", "code")
     }
     levels = dict(SiteLevel.choices)
     out: dict[str, list[dict]] = {}

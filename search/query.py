@@ -44,7 +44,9 @@ class ParsedQuery:
         return not self.terms
 
     def highlight_words(self) -> list[str]:
-        words = {token for term in self.terms for alt in term.alternatives for token in alt}
+        words = {
+            token for term in self.terms for alt in term.alternatives for token in alt
+        }
         return sorted(words, key=len, reverse=True)
 
 

@@ -29,7 +29,9 @@ def synonym_map() -> dict[str, tuple[str, ...]]:
             words = [w.lower() for w in synonym.words()]
             for word in words:
                 found[word] = tuple(
-                    dict.fromkeys([*found.get(word, ()), *(w for w in words if w != word)])
+                    dict.fromkeys(
+                        [*found.get(word, ()), *(w for w in words if w != word)]
+                    )
                 )
         cache.set(SYNONYMS_CACHE_KEY, found, 300)
     return found
@@ -59,7 +61,9 @@ def search_results(
     facet_site = None
     if params.site and everywhere:
         facet_site = (
-            GovSite.objects.filter(code=params.site).values_list("pk", flat=True).first()
+            GovSite.objects.filter(code=params.site)
+            .values_list("pk", flat=True)
+            .first()
         )
         if facet_site is None:
             facet_site = -1  # an unknown site code finds nothing

@@ -73,9 +73,7 @@ def subtree_item_keys(*, page_id: int) -> list[str]:
     return [page_key(pk) for pk in ids]
 
 
-def items_update(
-    *, item_keys: list[str], backend: SearchBackend | None = None
-) -> None:
+def items_update(*, item_keys: list[str], backend: SearchBackend | None = None) -> None:
     """Bring these items' documents to what the database holds now (idempotent).
     Raises BackendUnavailable, leaving the pending rows for a retry."""
     backend = backend or get_backend()
@@ -192,4 +190,6 @@ def query_record(*, site: GovSite, query: str, found: int) -> None:
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
-    return datetime.timedelta(seconds=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)])
+    return datetime.timedelta(
+        seconds=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
+    )

@@ -75,7 +75,12 @@ def _page_links(request, page: int, pages: int) -> dict:
     }
 
 
-FACET_PARAMS = {"site": "site", "level": "level", "content_type": "type", "year": "year"}
+FACET_PARAMS = {
+    "site": "site",
+    "level": "level",
+    "content_type": "type",
+    "year": "year",
+}
 
 
 def _with_links(request, facets: dict[str, list[dict]]) -> dict[str, list[dict]]:

@@ -29,8 +29,8 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchQueryCompiler,
 )
 from modelsearch.index import AutocompleteField, SearchField
-from modelsearch.utils import get_content_type_pk
 from modelsearch.query import PlainText
+from modelsearch.utils import get_content_type_pk
 
 from .analysis import index_text
 
@@ -75,7 +75,9 @@ class SegmentedIndex(PostgresIndex):
                 vectors.append(sql)
                 params.extend(value_params)
             params.extend((indexer.title_text, indexer.body_text))
-            rows.append(f"(%s, %s, {vectors[0]}, {vectors[1]}, {vectors[2]}, 1.0, %s, %s)")
+            rows.append(
+                f"(%s, %s, {vectors[0]}, {vectors[1]}, {vectors[2]}, 1.0, %s, %s)"
+            )
         table = IndexEntry._meta.db_table
         with self.write_connection.cursor() as cursor:
             cursor.execute(
@@ -90,10 +92,9 @@ class SegmentedIndex(PostgresIndex):
                               body = EXCLUDED.body,
                               title_text = EXCLUDED.title_text,
                               body_text = EXCLUDED.body_text
-                """,  # noqa: S608 - the table is modelsearch's; values are parameters
+                """,
                 params,
             )
-
 
 
 def _segmented(query):

@@ -7,8 +7,8 @@ import dataclasses
 import datetime
 from collections.abc import Iterable, Iterator
 
-from ..documents import IndexDocument
-from ..query import ParsedQuery
+from search.documents import IndexDocument
+from search.query import ParsedQuery
 
 # Results are ranked among at most this many matches (the most recent title
 # matches and the most recent matches); facets count the same matches.

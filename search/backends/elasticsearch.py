@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
-from ..documents import IndexDocument
-from ..query import ParsedQuery
+from search.documents import IndexDocument
+from search.query import ParsedQuery
+
 from .base import (
     BackendUnavailable,
     Hit,
@@ -151,7 +152,10 @@ def _filters(request: SearchRequest) -> list:
         filters.append(
             Q(
                 "range",
-                published_at={"gte": f"{request.year}-01-01", "lt": f"{request.year + 1}-01-01"},
+                published_at={
+                    "gte": f"{request.year}-01-01",
+                    "lt": f"{request.year + 1}-01-01",
+                },
             )
         )
     return filters
@@ -166,19 +170,29 @@ def build_search(request: SearchRequest, *, index: str):
         "function_score",
         query=Q("bool", must=[_term_query(request.query)], filter=_filters(request)),
         functions=[
-            {"gauss": {"published_at": {"origin": "now", "scale": "365d", "decay": 0.5}}}
+            {
+                "gauss": {
+                    "published_at": {"origin": "now", "scale": "365d", "decay": 0.5}
+                }
+            }
         ],
         boost_mode="multiply",
     )
-    search = Search(index=index).query(scored).extra(
-        track_total_hits=10000, from_=request.offset, size=request.per_page
+    search = (
+        Search(index=index)
+        .query(scored)
+        .extra(track_total_hits=10000, from_=request.offset, size=request.per_page)
     )
     search.aggs.bucket("site", "terms", field="site_ids", size=50)
     search.aggs.bucket("level", "terms", field="site_level", size=10)
     search.aggs.bucket("content_type", "terms", field="content_type", size=10)
     search.aggs.bucket(
-        "year", "date_histogram", field="published_at", calendar_interval="year",
-        format="yyyy", min_doc_count=1,
+        "year",
+        "date_histogram",
+        field="published_at",
+        calendar_interval="year",
+        format="yyyy",
+        min_doc_count=1,
     )
     return search
 
@@ -210,7 +224,7 @@ class ElasticsearchBackend(SearchBackend):
     def ping(self) -> bool:
         try:
             return bool(self.client.ping())
-        except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        except Exception:
             return False
 
     def analyzer(self) -> tuple[str, str]:
@@ -225,7 +239,9 @@ class ElasticsearchBackend(SearchBackend):
         return chosen
 
     def _create_index(self, name: str) -> None:
-        self._call(self.client.indices.create, index=name, body=index_mapping(*self.analyzer()))
+        self._call(
+            self.client.indices.create, index=name, body=index_mapping(*self.analyzer())
+        )
 
     def _ensure_alias(self) -> None:
         if not self._call(self.client.indices.exists_alias, name=self.alias):
@@ -326,7 +342,4 @@ class ElasticsearchBackend(SearchBackend):
             }
             for name in ("site", "level", "content_type", "year")
         }
-        return SearchResults(
-            hits, total.value, total.relation == "gte", facets
-        )
-
+        return SearchResults(hits, total.value, total.relation == "gte", facets)

@@ -19,10 +19,11 @@ from collections.abc import Iterable, Iterator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..analysis import tokens
-from ..documents import IndexDocument
-from ..models import SearchDocument
-from ..query import quote_lexeme, tsquery
+from search.analysis import tokens
+from search.documents import IndexDocument
+from search.models import SearchDocument
+from search.query import quote_lexeme, tsquery
+
 from .base import (
     CANDIDATES,
     Hit,
@@ -215,7 +216,8 @@ class PostgresBackend(SearchBackend):
             )
             SELECT d.id, d.site_ids, d.site_level, d.content_type, d.published_at,
                    ts_rank(%(weights)s::float4[], d.vector, %(q)s::tsquery)
-                   / (1 + %(decay)s * greatest(extract(epoch FROM now() - d.published_at), 0)
+                   / (1 + %(decay)s
+                          * greatest(extract(epoch FROM now() - d.published_at), 0)
                           / 31557600.0) AS score
               FROM {table} d JOIN cand USING (id)
         """  # noqa: S608 - table name is ours; every value is a parameter

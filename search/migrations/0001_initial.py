@@ -9,79 +9,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('govsites', '0004_site_review_workflows'),
+        ("govsites", "0004_site_review_workflows"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingIndexUpdate',
+            name="PendingIndexUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_key', models.CharField(max_length=80, unique=True)),
-                ('requested_at', models.DateTimeField(auto_now=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("item_key", models.CharField(max_length=80, unique=True)),
+                ("requested_at", models.DateTimeField(auto_now=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
             ],
         ),
         migrations.CreateModel(
-            name='Synonym',
+            name="Synonym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=40, unique=True, verbose_name='term')),
-                ('synonyms', models.CharField(help_text='Words with the same meaning, separated by commas or spaces.', max_length=400, verbose_name='synonyms')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "term",
+                    models.CharField(max_length=40, unique=True, verbose_name="term"),
+                ),
+                (
+                    "synonyms",
+                    models.CharField(
+                        help_text="Words with the same meaning, separated by commas or spaces.",
+                        max_length=400,
+                        verbose_name="synonyms",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'synonym',
-                'verbose_name_plural': 'synonyms',
-                'ordering': ['term'],
+                "verbose_name": "synonym",
+                "verbose_name_plural": "synonyms",
+                "ordering": ["term"],
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_key', models.CharField(max_length=80, unique=True)),
-                ('page_id', models.IntegerField(null=True, unique=True)),
-                ('site_level', models.CharField(max_length=12)),
-                ('site_ids', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), size=None)),
-                ('urls', models.JSONField(default=dict)),
-                ('content_type', models.CharField(max_length=40)),
-                ('column_id', models.IntegerField(null=True)),
-                ('column_title', models.CharField(blank=True, max_length=255)),
-                ('title', models.CharField(max_length=255)),
-                ('body', models.TextField(blank=True)),
-                ('attachments', models.TextField(blank=True)),
-                ('issuing_organ', models.CharField(blank=True, max_length=100)),
-                ('document_number', models.CharField(blank=True, max_length=60)),
-                ('published_at', models.DateTimeField()),
-                ('source_version', models.CharField(max_length=64)),
-                ('vector', django.contrib.postgres.search.SearchVectorField()),
-                ('indexed_at', models.DateTimeField(auto_now=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='govsites.govsite')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("item_key", models.CharField(max_length=80, unique=True)),
+                ("page_id", models.IntegerField(null=True, unique=True)),
+                ("site_level", models.CharField(max_length=12)),
+                (
+                    "site_ids",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.IntegerField(), size=None
+                    ),
+                ),
+                ("urls", models.JSONField(default=dict)),
+                ("content_type", models.CharField(max_length=40)),
+                ("column_id", models.IntegerField(null=True)),
+                ("column_title", models.CharField(blank=True, max_length=255)),
+                ("title", models.CharField(max_length=255)),
+                ("body", models.TextField(blank=True)),
+                ("attachments", models.TextField(blank=True)),
+                ("issuing_organ", models.CharField(blank=True, max_length=100)),
+                ("document_number", models.CharField(blank=True, max_length=60)),
+                ("published_at", models.DateTimeField()),
+                ("source_version", models.CharField(max_length=64)),
+                ("vector", django.contrib.postgres.search.SearchVectorField()),
+                ("indexed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="govsites.govsite",
+                    ),
+                ),
             ],
             options={
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['vector'], name='searchdoc_vector_gin'), django.contrib.postgres.indexes.GinIndex(fields=['site_ids'], name='searchdoc_site_ids_gin'), models.Index(fields=['-published_at'], name='searchdoc_published')],
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["vector"], name="searchdoc_vector_gin"
+                    ),
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["site_ids"], name="searchdoc_site_ids_gin"
+                    ),
+                    models.Index(fields=["-published_at"], name="searchdoc_published"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SearchQueryLog',
+            name="SearchQueryLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('query', models.CharField(max_length=100)),
-                ('searches', models.PositiveIntegerField(default=0)),
-                ('zero_results', models.PositiveIntegerField(default=0)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='govsites.govsite')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("query", models.CharField(max_length=100)),
+                ("searches", models.PositiveIntegerField(default=0)),
+                ("zero_results", models.PositiveIntegerField(default=0)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="govsites.govsite",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'search query statistics',
-                'verbose_name_plural': 'search query statistics',
-                'indexes': [models.Index(fields=['site', '-day'], name='searchquerylog_day')],
-                'constraints': [models.UniqueConstraint(fields=('site', 'day', 'query'), name='searchquerylog_unique_day')],
+                "verbose_name": "search query statistics",
+                "verbose_name_plural": "search query statistics",
+                "indexes": [
+                    models.Index(fields=["site", "-day"], name="searchquerylog_day")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("site", "day", "query"),
+                        name="searchquerylog_unique_day",
+                    )
+                ],
             },
             bases=(django_multitenant.mixins.TenantModelMixin, models.Model),
         ),

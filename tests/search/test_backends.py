@@ -58,9 +58,7 @@ def publish(index, backend_name):
 
 
 def find(current, q, **params):
-    _parsed, results = search_results(
-        site=current, params=SearchParams(q=q, **params)
-    )
+    _parsed, results = search_results(site=current, params=SearchParams(q=q, **params))
     return results
 
 
@@ -71,7 +69,9 @@ def titles(results):
 def test_site_search_finds_words_inside_sentences_on_its_own_site_only(
     site, other_site, publish
 ):
-    publish(site=site, title="深化放管服改革优化营商环境", body=body("全面推行一网通办。"))
+    publish(
+        site=site, title="深化放管服改革优化营商环境", body=body("全面推行一网通办。")
+    )
     publish(site=other_site, title="其他地区推进放管服改革", body=body("别处的正文"))
     assert titles(find(site, "放管服")) == ["深化放管服改革优化营商环境"]
     assert titles(find(site, "一网通办")) == ["深化放管服改革优化营商环境"]
@@ -125,14 +125,20 @@ def test_synonyms_find_each_other(site, publish):
 def test_filters_by_type_date_and_column_and_facets(site, other_site, publish):
     publish(site=site, title="营商环境新闻", code="zwyw")
     publish(PolicyDocumentFactory, site=site, code="zcwj", title="营商环境条例")
-    publish(site=other_site, title="营商环境动态", when=timezone.now() - datetime.timedelta(days=400))
+    publish(
+        site=other_site,
+        title="营商环境动态",
+        when=timezone.now() - datetime.timedelta(days=400),
+    )
     assert titles(find(site, "营商环境", content_type="policy_document")) == [
         "营商环境条例"
     ]
     zwyw = column(site, "zwyw")
     assert titles(find(site, "营商环境", column=zwyw.pk)) == ["营商环境新闻"]
     today = timezone.localdate()
-    recent = find(site, "营商环境", scope="all", date_from=today - datetime.timedelta(days=30))
+    recent = find(
+        site, "营商环境", scope="all", date_from=today - datetime.timedelta(days=30)
+    )
     assert sorted(titles(recent)) == ["营商环境新闻", "营商环境条例"]
     everywhere = find(site, "营商环境", scope="all")
     assert everywhere.total == 3
