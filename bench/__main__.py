@@ -3,7 +3,14 @@
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "scale", "checks"]
+BENCHMARKS = [
+    "startup",
+    "scale",
+    "checks",
+    "search",
+    "search_quality",
+    "search_publish",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -113,31 +113,52 @@ def main(argv: list[str] | None = None) -> None:
     cores = os.cpu_count() or 1
     started = time.perf_counter()
     with multiprocessing.Pool(cores, initializer=_init_worker) as pool:
-        vectors = pool.imap(
-            _vector, ((i.title, i.body) for i in corpus), chunksize=500
-        )
+        vectors = pool.imap(_vector, ((i.title, i.body) for i in corpus), chunksize=500)
         raw = connection.connection
-        with raw.cursor() as cursor, cursor.copy(
-            f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608 - our table
-        ) as copy:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN"
+            ) as copy,
+        ):
             for item, vector in zip(corpus, vectors, strict=True):
                 copy.write_row(
                     (
-                        f"bench:{item.n}", None, item.site_id, "county",
-                        f"{{{item.site_id}}}", "{}", "article", None, "",
-                        item.title, item.body, "", "", "", item.published_at,
-                        "", vector, item.published_at,
+                        f"bench:{item.n}",
+                        None,
+                        item.site_id,
+                        "county",
+                        f"{{{item.site_id}}}",
+                        "{}",
+                        "article",
+                        None,
+                        "",
+                        item.title,
+                        item.body,
+                        "",
+                        "",
+                        "",
+                        item.published_at,
+                        "",
+                        vector,
+                        item.published_at,
                     )
                 )
     connection.commit() if not connection.get_autocommit() else None
     index_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")  # noqa: S608
-    row(f"indexing on {cores} cores (segment + COPY)", len(corpus) / index_seconds, "docs/s")
+        cursor.execute(f"ANALYZE {table}")
+    row(
+        f"indexing on {cores} cores (segment + COPY)",
+        len(corpus) / index_seconds,
+        "docs/s",
+    )
     row("  wall time", index_seconds, "s")
     if args.docs < 1_000_000:
-        print(f"  a full re-index of 1,000,000 documents at this rate: "
-              f"{1_000_000 / (len(corpus) / index_seconds) / 60:.1f} min (extrapolated)")
+        print(
+            f"  a full re-index of 1,000,000 documents at this rate: "
+            f"{1_000_000 / (len(corpus) / index_seconds) / 60:.1f} min (extrapolated)"
+        )
 
     # 3. queries
     from search.backends.base import SearchRequest
@@ -150,7 +171,8 @@ def main(argv: list[str] | None = None) -> None:
     for label, words in (("frequent", FREQUENT), ("rare", RARE)):
         for scope in ("site", "all"):
             runs = [
-                (rng.choice(words), rng.randint(1, args.sites)) for _ in range(args.runs)
+                (rng.choice(words), rng.randint(1, args.sites))
+                for _ in range(args.runs)
             ]
 
             def ours(run, scope=scope):
@@ -200,9 +222,16 @@ def _wagtail_baseline(corpus, args, figures):
         path = Page._get_path(root.path, root.depth + 1, base_step + n)
         parents.append(
             Page(
-                title=f"站点{n + 1}", draft_title=f"站点{n + 1}", slug=f"s{n + 1}",
-                path=path, depth=root.depth + 1, numchild=0, live=True,
-                content_type=page_ct, locale=locale, url_path=f"/s{n + 1}/",
+                title=f"站点{n + 1}",
+                draft_title=f"站点{n + 1}",
+                slug=f"s{n + 1}",
+                path=path,
+                depth=root.depth + 1,
+                numchild=0,
+                live=True,
+                content_type=page_ct,
+                locale=locale,
+                url_path=f"/s{n + 1}/",
                 translation_key=uuid.uuid4(),
             )
         )
@@ -214,11 +243,18 @@ def _wagtail_baseline(corpus, args, figures):
         step = children[item.site_id]
         pages.append(
             Page(
-                title=item.title[:255], draft_title=item.title[:255],
-                slug=f"p{item.n}", path=Page._get_path(parent.path, parent.depth + 1, step),
-                depth=parent.depth + 1, numchild=0, live=True, content_type=page_ct,
-                locale=locale, url_path=f"{parent.url_path}p{item.n}/",
-                translation_key=uuid.uuid4(), first_published_at=item.published_at,
+                title=item.title[:255],
+                draft_title=item.title[:255],
+                slug=f"p{item.n}",
+                path=Page._get_path(parent.path, parent.depth + 1, step),
+                depth=parent.depth + 1,
+                numchild=0,
+                live=True,
+                content_type=page_ct,
+                locale=locale,
+                url_path=f"{parent.url_path}p{item.n}/",
+                translation_key=uuid.uuid4(),
+                first_published_at=item.published_at,
             )
         )
     for site_id, count in children.items():
@@ -226,9 +262,7 @@ def _wagtail_baseline(corpus, args, figures):
     Page.objects.bulk_create(parents, batch_size=BATCH)
     Page.objects.bulk_create(pages, batch_size=BATCH)
     Page.objects.filter(pk=root.pk).update(numchild=root.numchild + len(parents))
-    ids = dict(
-        Page.objects.filter(depth=root.depth + 2).values_list("slug", "pk")
-    )
+    ids = dict(Page.objects.filter(depth=root.depth + 2).values_list("slug", "pk"))
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE bench_body (page_id int, body text)")
         with connection.connection.cursor().copy(
@@ -248,10 +282,12 @@ def _wagtail_baseline(corpus, args, figures):
             """,  # noqa: S608 - our own tables
             [page_ct.pk],
         )
-        cursor.execute(f"ANALYZE {table}")  # noqa: S608
+        cursor.execute(f"ANALYZE {table}")
         cursor.execute("ANALYZE wagtailcore_page")
-    print(f"  baseline corpus (pages and Wagtail index entries): "
-          f"{time.perf_counter() - started:.0f} s")
+    print(
+        f"  baseline corpus (pages and Wagtail index entries): "
+        f"{time.perf_counter() - started:.0f} s"
+    )
 
     settings.WAGTAILSEARCH_BACKENDS["stock"] = {
         "BACKEND": "wagtail.search.backends.database"

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_admin_page_search_finds_chinese_words_inside_titles(
     site, other_site, editor, index
 ):
-    ArticleFactory(parent=column(site, "zwyw"), title="辽宁省人民政府关于深化改革的通知")
+    ArticleFactory(
+        parent=column(site, "zwyw"), title="辽宁省人民政府关于深化改革的通知"
+    )
     ArticleFactory(parent=column(other_site, "zwyw"), title="他站人民政府的通知")
     index()
     client = admin_client_for(editor)
