@@ -61,3 +61,25 @@ def synonyms_changed(sender, **kwargs):
     from .selectors import SYNONYMS_CACHE_KEY
 
     cache.delete(SYNONYMS_CACHE_KEY)
+
+
+@receiver(pre_save, sender="govsites.GovSite")
+def site_saving(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk:
+        instance._search_old_status = (
+            type(instance)
+            .objects.filter(pk=instance.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+
+
+@receiver(post_save, sender="govsites.GovSite")
+def site_saved(sender, instance, raw=False, created=False, **kwargs):
+    """A closed site's items leave the index; a reopened site's come back."""
+    old = getattr(instance, "_search_old_status", None)
+    if raw or created or old is None or old == instance.status:
+        return
+    from . import services
+
+    services.subtree_request_update(page_id=instance.wagtail_site.root_page_id)

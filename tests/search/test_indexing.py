@@ -101,3 +101,18 @@ def test_policy_documents_carry_number_and_organ(site, index):
     assert document.document_number == "辽政办发〔2019〕12号"
     assert document.issuing_organ == "辽宁省人民政府办公厅"
     assert document.content_type == "policy_document"
+
+
+def test_closing_a_site_takes_its_items_out_of_the_index(site, index):
+    from sites import routing
+    from sites.models import SiteStatus
+
+    ArticleFactory(parent=column(site, "zwyw"), publish=True)
+    index()
+    assert SearchDocument.objects.filter(site=site).exists()
+    site.status = SiteStatus.CLOSED
+    site.save()
+    routing.invalidate()
+    index()
+    index()  # the subtree task queues the items' updates
+    assert not SearchDocument.objects.filter(site=site).exists()
