@@ -48,11 +48,15 @@ class SearchDocument(models.Model):
     # What the document was built from, to find stale documents (search_index check).
     source_version = models.CharField(max_length=64)
     vector = SearchVectorField()
+    # The title's tokens alone: small enough to stay inline (the full vector is
+    # usually TOASTed), so "the most recent title matches" is cheap to scan.
+    title_vector = SearchVectorField()
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
             GinIndex(fields=["vector"], name="searchdoc_vector_gin"),
+            GinIndex(fields=["title_vector"], name="searchdoc_title_vector_gin"),
             GinIndex(fields=["site_ids"], name="searchdoc_site_ids_gin"),
             models.Index(fields=["-published_at"], name="searchdoc_published"),
         ]

@@ -12,7 +12,7 @@ from search.query import ParsedQuery
 
 # Results are ranked among at most this many matches (the most recent title
 # matches and the most recent matches); facets count the same matches.
-CANDIDATES = 2000
+CANDIDATES = 1000
 PER_PAGE = 10
 MAX_PAGE = CANDIDATES // PER_PAGE
 

@@ -14,8 +14,10 @@ row of a million-document index.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -39,6 +41,12 @@ TOTAL_LIMIT = 10000  # matches are counted up to this number
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 AGE_DECAY_PER_YEAR = 0.5
 BATCH = 1000
+FACETS = ("site", "level", "content_type", "year")
+GIN_INDEXES = (
+    "searchdoc_vector_gin",
+    "searchdoc_title_vector_gin",
+    "searchdoc_site_ids_gin",
+)
 
 
 def vector_literal(parts: Iterable[tuple[str, str]]) -> str:
@@ -90,6 +98,7 @@ def document_row(document: IndexDocument) -> SearchDocument:
         published_at=document.published_at,
         source_version=document.version,
         vector=document_vector(document),
+        title_vector=vector_literal([(document.title, "A")]),
     )
 
 
@@ -110,6 +119,7 @@ UPDATE_FIELDS = [
     "published_at",
     "source_version",
     "vector",
+    "title_vector",
     "indexed_at",
 ]
 
@@ -143,21 +153,50 @@ class PostgresBackend(SearchBackend):
     def rebuild(
         self, documents: Iterable[IndexDocument], *, site_id: int | None = None
     ) -> int:
-        # One transaction: searches read the old documents until it commits.
+        # One transaction: searches read the old documents until it commits
+        # (PostgreSQL's MVCC); the new rows are streamed in with COPY.
         stale = SearchDocument.objects.all()
         if site_id is not None:
             stale = stale.filter(site_id=site_id)
-        stale.delete()
+        stale._raw_delete(stale.db)
+        written = self.copy_in(document_row(d) for d in documents)
+        # Bulk-loaded GIN entries wait in each index's pending list, which every
+        # query would scan until autovacuum merges it: merge it now.
+        with connection.cursor() as cursor:
+            for index in GIN_INDEXES:
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        return written
+
+    def copy_in(self, rows: Iterable[SearchDocument]) -> int:
+        """Stream new rows into the index with COPY (no conflict handling: for
+        rebuilds, after their rows were deleted)."""
+        fields = [
+            SearchDocument._meta.get_field(name)
+            for name in ("item_key", *UPDATE_FIELDS)
+        ]
+        columns = ", ".join(f'"{field.column}"' for field in fields)
+        table = SearchDocument._meta.db_table
+        now = timezone.now()
         written = 0
-        batch: list[IndexDocument] = []
-        for document in documents:
-            batch.append(document)
-            if len(batch) >= BATCH:
-                self.upsert(batch)
-                written += len(batch)
-                batch = []
-        self.upsert(batch)
-        return written + len(batch)
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for record in rows:
+                record.indexed_at = now
+                copy.write_row(
+                    [
+                        json.dumps(value, ensure_ascii=False)
+                        if isinstance(value, dict)
+                        else value
+                        for value in (
+                            getattr(record, field.attname) for field in fields
+                        )
+                    ]
+                )
+                written += 1
+        return written
 
     # -- searching --------------------------------------------------------------
 
@@ -197,34 +236,57 @@ class PostgresBackend(SearchBackend):
         where, params = self._filters(request)
         params.update(
             q=tsquery(request.query),
-            qa=tsquery(request.query, weights="A"),
             limit=CANDIDATES,
             weights=RANK_WEIGHTS,
             decay=AGE_DECAY_PER_YEAR,
+            tz=settings.TIME_ZONE,
+            offset=request.offset,
+            per_page=request.per_page,
         )
         table = SearchDocument._meta.db_table
         filters = "".join(f" AND {w}" for w in where)
+        # Candidates, their scores, the page of hits and the facets in one query;
+        # only the page's rows travel to Python.
         sql = f"""
             WITH cand AS (
                 (SELECT d.id FROM {table} d
-                  WHERE d.vector @@ %(qa)s::tsquery{filters}
+                  WHERE d.title_vector @@ %(q)s::tsquery{filters}
                   ORDER BY d.published_at DESC LIMIT %(limit)s)
                 UNION
                 (SELECT d.id FROM {table} d
                   WHERE d.vector @@ %(q)s::tsquery{filters}
                   ORDER BY d.published_at DESC LIMIT %(limit)s)
-            )
-            SELECT d.id, d.site_ids, d.site_level, d.content_type, d.published_at,
-                   ts_rank(%(weights)s::float4[], d.vector, %(q)s::tsquery)
-                   / (1 + %(decay)s
+            ), scored AS MATERIALIZED (
+                SELECT d.id, d.site_ids, d.site_level, d.content_type,
+                       d.published_at,
+                       ts_rank(%(weights)s::float4[], d.vector, %(q)s::tsquery)
+                       / (1 + %(decay)s
                           * greatest(extract(epoch FROM now() - d.published_at), 0)
                           / 31557600.0) AS score
-              FROM {table} d JOIN cand USING (id)
+                  FROM {table} d JOIN cand USING (id)
+            )
+            SELECT
+              (SELECT count(*) FROM scored),
+              (SELECT coalesce(json_agg(json_build_array(id, score)), '[]')
+                 FROM (SELECT id, score FROM scored
+                        ORDER BY score DESC, published_at DESC, id
+                        LIMIT %(per_page)s OFFSET %(offset)s) page),
+              (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
+                 (SELECT unnest(site_ids)::text AS k, count(*) AS n
+                    FROM scored GROUP BY 1) f),
+              (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
+                 (SELECT site_level AS k, count(*) AS n FROM scored GROUP BY 1) f),
+              (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
+                 (SELECT content_type AS k, count(*) AS n FROM scored GROUP BY 1) f),
+              (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
+                 (SELECT extract(year FROM published_at AT TIME ZONE %(tz)s)::int::text
+                         AS k, count(*) AS n
+                    FROM scored GROUP BY 1) f)
         """  # noqa: S608 - table name is ours; every value is a parameter
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        total, lower_bound = len(rows), False
+            total, page, *facet_values = cursor.fetchone()
+        lower_bound = False
         if total >= CANDIDATES:
             count_sql = f"""
                 SELECT count(*) FROM (SELECT 1 FROM {table} d
@@ -234,11 +296,18 @@ class PostgresBackend(SearchBackend):
                 cursor.execute(count_sql, params)
                 total = cursor.fetchone()[0]
             lower_bound = total >= TOTAL_LIMIT
-        rows.sort(key=lambda r: (-r[5], -r[4].timestamp(), r[0]))
-        facets = facet_counts(r[1:5] for r in rows)
-        page_rows = rows[request.offset : request.offset + request.per_page]
-        stored = SearchDocument.objects.in_bulk([r[0] for r in page_rows])
-        hits = [_hit(stored[r[0]], r[5]) for r in page_rows if r[0] in stored]
+        page = json.loads(page) if isinstance(page, str) else page
+        facets = {
+            name: dict(
+                sorted(
+                    (json.loads(v) if isinstance(v, str) else v).items(),
+                    key=lambda kv: (-kv[1], kv[0]),
+                )
+            )
+            for name, v in zip(FACETS, facet_values, strict=True)
+        }
+        stored = SearchDocument.objects.in_bulk([pk for pk, _score in page])
+        hits = [_hit(stored[pk], score) for pk, score in page if pk in stored]
         return SearchResults(hits, total, lower_bound, facets)
 
 
