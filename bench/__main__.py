@@ -3,7 +3,15 @@
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "scale", "checks", "render"]
+BENCHMARKS = [
+    "startup",
+    "scale",
+    "checks",
+    "search",
+    "search_quality",
+    "search_publish",
+    "render",
+]
 
 
 def main(argv: list[str]) -> int:

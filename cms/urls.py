@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import health, sitemaps, views
 from cms.api import api
 from cms.uploads import views as uploads_views
+from search import views as search_views
 
 # A themed 500 page for the request's site, rendered without running queries.
 handler500 = "themes.views.server_error"
@@ -42,6 +43,8 @@ urlpatterns += [
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     # The senior-friendly stylesheet per visitor and links between sites (themes).
     path("", include("themes.urls")),
+    # Site search (search/): this site, or every site with scope=all.
+    path("search/", search_views.search, name="search"),
     path("", views.home, name="home"),
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which

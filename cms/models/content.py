@@ -122,6 +122,11 @@ class ContentPage(Page):
         with transaction.atomic():
             return super().publish(revision, *args, **kwargs)
 
+    def unpublish(self, *args, **kwargs):
+        # Taking the page down and the queued search update commit together.
+        with transaction.atomic():
+            return super().unpublish(*args, **kwargs)
+
     def check_texts(self) -> dict[str, str]:
         """Texts the content checks read: label → plain text."""
         texts = {str(_("title")): self.title}

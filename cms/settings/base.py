@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cms.imports",
     "sites",
     "themes",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -170,6 +171,9 @@ TASKS = {
 
 # Search: PostgreSQL by default; Elasticsearch when ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", "", validate=HTTP_URL)
+SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "postgres"
+# The Elasticsearch alias searches read; each rebuild writes a new index behind it.
+SEARCH_INDEX_NAME = env.str("SEARCH_INDEX_NAME", "govplatform-items")
 
 # Mail: printed to the console unless EMAIL_URL names a server.
 _email = env.dj_email_url("EMAIL_URL", "console:")
@@ -229,7 +233,9 @@ WAGTAILADMIN_BASE_URL = env.str(
 )
 # Site search runs on our own segmented index (search/); Wagtail's database backend
 # is kept for the admin only.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Its PostgreSQL backend is subclassed to segment Chinese titles and to skip the
+# index-wide title-weight rewrite after every write (search/wagtail_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
 
 # Senior-friendly mode (themes/senior.py): the visitor's choice is a cookie; set
 # THEMES_SENIOR_COOKIE_DOMAIN (e.g. ".ln.gov.cn") when the sites share a parent

@@ -1,0 +1,43 @@
+"""Search backends: PostgreSQL (the default) and Elasticsearch (when
+``ELASTICSEARCH_URL`` is set, or ``SEARCH_BACKEND = "elasticsearch"``)."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+
+from .base import (
+    BackendUnavailable,
+    Hit,
+    SearchBackend,
+    SearchRequest,
+    SearchResults,
+)
+
+__all__ = [
+    "BackendUnavailable",
+    "Hit",
+    "SearchBackend",
+    "SearchRequest",
+    "SearchResults",
+    "get_backend",
+]
+
+
+def get_backend(name: str | None = None) -> SearchBackend:
+    name = name or settings.SEARCH_BACKEND
+    return _backend(name, settings.ELASTICSEARCH_URL, settings.SEARCH_INDEX_NAME)
+
+
+@functools.cache
+def _backend(name: str, url: str, index_name: str) -> SearchBackend:
+    if name == "postgres":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend()
+    if name == "elasticsearch":
+        from .elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(url=url, alias=index_name)
+    raise ValueError(f"unknown search backend {name!r}")

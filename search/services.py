@@ -1,0 +1,195 @@
+"""Writes of the search package: keeping the index true, logging queries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import re
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from wagtail.models import Page
+
+from sites.models import GovSite
+
+from .backends import BackendUnavailable, SearchBackend, get_backend
+from .documents import (
+    CONTENT_MODELS,
+    IndexDocument,
+    content_pages,
+    item_document,
+    page_document,
+    page_key,
+)
+from .models import PendingIndexUpdate, SearchQueryLog
+
+logger = logging.getLogger("search")
+
+# Phone numbers, ID card and bank numbers typed into the box are not kept.
+_LONG_DIGITS = re.compile(r"\d{7,}[\dXx]?")
+RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds before a failed update retries
+
+
+# -- keeping the index true ----------------------------------------------------
+
+
+def item_request_update(*, item_keys: list[str]) -> None:
+    """Record that these items changed and queue their update. Call it inside the
+    transaction of the change: the pending rows and the queued task commit (or
+    roll back) with it."""
+    from .tasks import update_items_task
+
+    if not item_keys:
+        return
+    keys = list(dict.fromkeys(item_keys))
+    PendingIndexUpdate.objects.bulk_create(
+        [PendingIndexUpdate(item_key=key) for key in keys],
+        update_conflicts=True,
+        unique_fields=["item_key"],
+        update_fields=["requested_at"],
+    )
+    update_items_task.enqueue(keys)
+
+
+def subtree_request_update(*, page_id: int) -> None:
+    """A page whose descendants' addresses may have changed (a moved or renamed
+    column): queue the update of every content page below it."""
+    from .tasks import update_subtree_task
+
+    update_subtree_task.enqueue(page_id)
+
+
+def subtree_item_keys(*, page_id: int) -> list[str]:
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        return []
+    ids = (
+        Page.objects.descendant_of(page, inclusive=True)
+        .type(*CONTENT_MODELS)
+        .values_list("pk", flat=True)
+    )
+    return [page_key(pk) for pk in ids]
+
+
+def items_update(*, item_keys: list[str], backend: SearchBackend | None = None) -> None:
+    """Bring these items' documents to what the database holds now (idempotent).
+    Raises BackendUnavailable, leaving the pending rows for a retry."""
+    backend = backend or get_backend()
+    started = timezone.now()
+    documents: list[IndexDocument] = []
+    gone: list[str] = []
+    for key in item_keys:
+        document = item_document(key)
+        if document is None:
+            gone.append(key)
+        else:
+            documents.append(document)
+    try:
+        if documents:
+            backend.upsert(documents)
+        if gone:
+            backend.delete(gone)
+    except BackendUnavailable as error:
+        PendingIndexUpdate.objects.filter(item_key__in=item_keys).update(
+            attempts=F("attempts") + 1, last_error=str(error)[:300]
+        )
+        raise
+    # A change made while this ran has a newer request time and its own task.
+    PendingIndexUpdate.objects.filter(
+        item_key__in=item_keys, requested_at__lte=started
+    ).delete()
+
+
+def index_sync(*, backend: SearchBackend | None = None, batch: int = 200) -> int:
+    """Apply every pending update (after the search backend was down).
+    Returns how many items were updated; raises BackendUnavailable."""
+    done = 0
+    keys = list(
+        PendingIndexUpdate.objects.order_by("requested_at").values_list(
+            "item_key", flat=True
+        )
+    )
+    for start in range(0, len(keys), batch):
+        chunk = keys[start : start + batch]
+        items_update(item_keys=chunk, backend=backend)
+        done += len(chunk)
+    return done
+
+
+def site_documents(*, site: GovSite | None = None):
+    pages = content_pages()
+    if site is not None:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    for page in pages.specific().iterator(chunk_size=500):
+        document = page_document(page)
+        if document is not None and (site is None or document.site_id == site.pk):
+            yield document
+
+
+def index_rebuild(
+    *, site: GovSite | None = None, backend: SearchBackend | None = None
+) -> int:
+    """Rebuild the documents of one site (or every site) from the database; the
+    old documents answer searches until the new ones are in."""
+    backend = backend or get_backend()
+    return backend.rebuild(
+        site_documents(site=site), site_id=site.pk if site is not None else None
+    )
+
+
+@dataclasses.dataclass
+class CheckReport:
+    missing: list[str]
+    stale: list[str]
+    orphaned: list[str]
+    pending: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.orphaned)
+
+
+def index_check(*, backend: SearchBackend | None = None) -> CheckReport:
+    """Compare the index with the database: documents missing, stale (their item
+    changed) or orphaned (their item is gone or no longer public)."""
+    backend = backend or get_backend()
+    expected = {d.item_key: d.version for d in site_documents()}
+    stored = dict(backend.versions())
+    missing = sorted(k for k in expected if k not in stored)
+    stale = sorted(k for k, v in expected.items() if k in stored and stored[k] != v)
+    orphaned = sorted(k for k in stored if k not in expected)
+    return CheckReport(missing, stale, orphaned, PendingIndexUpdate.objects.count())
+
+
+# -- query statistics --------------------------------------------------------------
+
+
+def query_for_log(text: str) -> str:
+    return _LONG_DIGITS.sub("*", text)[:100]
+
+
+def query_record(*, site: GovSite, query: str, found: int) -> None:
+    """Count one search of ``query`` on ``site`` today (no personal data)."""
+    text = query_for_log(query)
+    if not text:
+        return
+    table = SearchQueryLog._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (site_id, day, query, searches, zero_results)
+            VALUES (%s, %s, %s, 1, %s)
+            ON CONFLICT (site_id, day, query) DO UPDATE
+               SET searches = {table}.searches + 1,
+                   zero_results = {table}.zero_results + EXCLUDED.zero_results
+            """,  # noqa: S608 - our table; values are parameters
+            [site.pk, timezone.localdate(), text, 0 if found else 1],
+        )
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(
+        seconds=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
+    )
