@@ -38,6 +38,8 @@ urlpatterns += [
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("", views.home, name="home"),
+    # Interaction's dynamic public pages (forms, look-up, listing): never cached.
+    path("interaction/", include("interaction.urls")),
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which
     # Wagtail's own pattern (slug segments ending in "/") does not match.
