@@ -18,6 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from cms.models import ConsultationPage
+from cms.models.choices import ConsultationState
+
 from . import selectors, services
 from .forms import CommentForm, LookupForm, PublicCaseForm, RatingForm
 from .masking import mask_name, mask_text_with
@@ -292,8 +295,6 @@ def case_public_list(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def comment_new(request, page_id: int):
-    from cms.models import ConsultationPage
-
     site = _site(request)
     consultation = (
         ConsultationPage.objects.live()
@@ -310,6 +311,18 @@ def comment_new(request, page_id: int):
         "requires_identity": consultation.requires_identity,
         "anonymous": anonymous,
     }
+    if consultation.state != ConsultationState.OPEN:
+        context["refusal"] = (
+            _("This consultation opens on %(date)s; comments are not accepted yet.")
+            % {"date": consultation.starts_on.isoformat()}
+            if consultation.state == ConsultationState.UPCOMING
+            else _(
+                "This consultation closed on %(date)s; comments are no longer accepted."
+            )
+            % {"date": consultation.ends_on.isoformat()}
+        )
+        status = 400 if request.method == "POST" else 200
+        return render(request, template, context, status=status)
     if request.method == "POST":
         form = CommentForm(request.POST, **form_args)
         context["form"] = form
@@ -341,19 +354,6 @@ def comment_new(request, page_id: int):
             else:
                 return render(request, "interaction/comment_thanks.html", context)
         return render(request, template, context, status=400)
-    from cms.models.choices import ConsultationState
-
-    if consultation.state != ConsultationState.OPEN:
-        context["refusal"] = (
-            _("This consultation opens on %(date)s; comments are not accepted yet.")
-            % {"date": consultation.starts_on.isoformat()}
-            if consultation.state == ConsultationState.UPCOMING
-            else _(
-                "This consultation closed on %(date)s; comments are no longer accepted."
-            )
-            % {"date": consultation.ends_on.isoformat()}
-        )
-        return render(request, template, context)
     context["form"] = CommentForm(
         initial={"idempotency_key": str(uuid.uuid4())}, **form_args
     )
