@@ -11,8 +11,9 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from . import selectors, services
@@ -86,7 +87,7 @@ def _client_key(group, request):
 
 def _limited(request, group: str, rate: str) -> bool:
     return is_ratelimited(
-        request, group=group, key=_client_key, rate=rate, method="ALL", increment=True
+        request, group=group, key=_client_key, rate=rate, method=ALL, increment=True
     )
 
 
@@ -106,15 +107,20 @@ def case_create(
     """Store a case; a repeated ``Idempotency-Key`` returns the case stored first
     (200, without the query code) instead of storing it twice."""
     if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key):
-        return 400, {"detail": "Idempotency-Key must be 8-64 letters, digits or -_:."}
+        return Status(
+            400, {"detail": "Idempotency-Key must be 8-64 letters, digits or -_:."}
+        )
     if _limited(request, "interaction.api_submit", settings.INTERACTION_API_RATE):
-        return 429, {"detail": "Too many requests for this client; slow down."}
+        return Status(429, {"detail": "Too many requests for this client; slow down."})
     form = CaseFieldsForm(data=payload.dict())
     if not form.is_valid():
-        return 400, {
-            "detail": "The case is not valid.",
-            "errors": {k: [str(e) for e in v] for k, v in form.errors.items()},
-        }
+        return Status(
+            400,
+            {
+                "detail": "The case is not valid.",
+                "errors": {k: [str(e) for e in v] for k, v in form.errors.items()},
+            },
+        )
     data = form.cleaned_data
     site = request.govsite
     client = request.api_client
@@ -138,14 +144,14 @@ def case_create(
             api_client=client,
         )
     except ValidationError as error:
-        return 400, {"detail": " ".join(error.messages)}
+        return Status(400, {"detail": " ".join(error.messages)})
     receipt = {
         "tracking_number": case.tracking_number,
         "query_code": code,
         "status": case.status,
         "created": code is not None,
     }
-    return (201 if code is not None else 200), receipt
+    return Status(201 if code is not None else 200, receipt)
 
 
 @router.get(
@@ -162,13 +168,13 @@ def case_status(
     ``X-Query-Code`` header (never in the URL). Wrong codes count towards the
     case's attempt limit; an unknown number and a wrong code answer the same."""
     if _limited(request, "interaction.api_lookup", settings.INTERACTION_API_RATE):
-        return 429, {"detail": "Too many requests for this client; slow down."}
+        return Status(429, {"detail": "Too many requests for this client; slow down."})
     try:
         case = services.case_lookup(
             site=request.govsite, tracking_number=tracking_number, query_code=query_code
         )
     except services.LookupRefused as refused:
-        return 404, {"detail": str(refused.message)}
+        return Status(404, {"detail": str(refused.message)})
     from sites.tenancy import use_site
 
     from .models import PUBLIC_EVENT_KINDS
@@ -179,14 +185,17 @@ def case_status(
             for e in case.events.all()
             if e.kind in PUBLIC_EVENT_KINDS
         ]
-    return 200, {
-        "tracking_number": case.tracking_number,
-        "kind": case.kind,
-        "status": case.status,
-        "handled_by": case.site.name,
-        "submitted_at": case.submitted_at,
-        "due_on": case.due_on,
-        "reply": case.reply,
-        "rating": case.rating,
-        "events": events,
-    }
+    return Status(
+        200,
+        {
+            "tracking_number": case.tracking_number,
+            "kind": case.kind,
+            "status": case.status,
+            "handled_by": case.site.name,
+            "submitted_at": case.submitted_at,
+            "due_on": case.due_on,
+            "reply": case.reply,
+            "rating": case.rating,
+            "events": events,
+        },
+    )
