@@ -327,3 +327,31 @@ def test_another_sites_consultation_is_not_found_on_this_host(
     url = f"/interaction/consultations/{open_consultation.pk}/comment/"
     assert public_client(city).get(url).status_code == 404
     assert public_client(county).get(url).status_code == 200
+
+
+def test_a_transferred_case_is_looked_up_and_listed_on_the_host_it_was_filed_on(
+    county, city, county_handler, city_handler
+):
+    case, code = file_case(county, title="转到市里的信")
+    services.case_transfer(
+        site=county, case=case, user=county_handler, to_site=city, message="市级事权"
+    )
+    with use_site(city):
+        case = Case.objects.get(pk=case.pk)
+    services.case_accept(site=city, case=case, user=city_handler)
+    services.case_reply(site=city, case=case, user=city_handler, reply="市里已处理。")
+    client = public_client(county)
+    fields = form_fields(client.get("/interaction/cases/lookup/").content.decode())
+    status = client.post(
+        "/interaction/cases/lookup/",
+        {"tracking_number": case.tracking_number, "query_code": code, **fields},
+    )
+    html = status.content.decode()
+    assert status.status_code == 200 and "市里已处理。" in html
+    assert "已转办" in html  # its history went with it
+    assert "转到市里的信" in client.get("/interaction/cases/").content.decode()
+    # The city's own listing shows the case it handled, too.
+    assert (
+        "转到市里的信"
+        in public_client(city).get("/interaction/cases/").content.decode()
+    )
