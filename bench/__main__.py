@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "scale", "checks"]
+BENCHMARKS = ["startup", "scale", "checks", "cases"]
 
 
 def main(argv: list[str]) -> int:
