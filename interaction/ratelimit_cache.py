@@ -23,10 +23,12 @@ class AtomicCounterCache(BaseCache):
         super().__init__(params)
 
     def _expiry(self, timeout) -> datetime.datetime:
-        seconds = self.get_backend_timeout(timeout)
-        if seconds is None:
-            seconds = 365 * 24 * 3600
-        return timezone.now() + datetime.timedelta(seconds=seconds)
+        """``timeout`` seconds from now (None: a year; counters are short-lived)."""
+        if timeout is DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        if timeout is None:
+            timeout = 365 * 24 * 3600
+        return timezone.now() + datetime.timedelta(seconds=timeout)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)

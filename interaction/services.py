@@ -124,10 +124,13 @@ def case_submit(
         return existing, None
     rules = interaction_settings_get(site=handling_site)
     today = timezone.localdate()
+    # Everything that reads is done before the sequence row is locked, so the lock
+    # is held only for the inserts and the commit.
+    due_on = add_working_days(today, rules.reply_working_days)
+    code = _new_query_code()
     try:
         with transaction.atomic(), use_site(handling_site):
             tracking_number = _tracking_number(site, today)
-            code = _new_query_code()
             case = Case.objects.create(
                 site=handling_site,
                 intake_site=site,
@@ -147,7 +150,7 @@ def case_submit(
                 allow_public=data.allow_public,
                 user=user if user is not None and user.is_authenticated else None,
                 api_client=api_client,
-                due_on=add_working_days(today, rules.reply_working_days),
+                due_on=due_on,
             )
             for upload in data.attachments:
                 upload.seek(0)

@@ -91,7 +91,7 @@ def test_plain_text_strips_markup_and_control_characters():
     assert plain_text("第一行\r\n第二行") == "第一行\n第二行"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_rate_limit_cache_counts_atomically_across_connections():
     cache = caches["ratelimit"]
     assert cache.add("k", 0, 60)
@@ -133,3 +133,18 @@ def test_the_default_cache_configuration_passes_django_ratelimit_checks(settings
     errors = [e for e in check_caches(None) if e.level >= 40]
     assert errors == []
     assert settings.CACHES["ratelimit"]["BACKEND"].endswith("AtomicCounterCache")
+
+
+@pytest.mark.django_db
+def test_counters_expire_after_their_timeout():
+    from django.utils import timezone
+
+    cache = caches["ratelimit"]
+    cache.add("short", 1, 60)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT expires FROM interaction_ratecounter WHERE key LIKE '%short'"
+        )
+        (expires,) = cursor.fetchone()
+    left = (expires - timezone.now()).total_seconds()
+    assert 50 < left <= 60

@@ -68,7 +68,7 @@ def test_case_submit_mails_the_query_code_after_commit(
     assert mail.outbox[0].to == ["zhangsan@example.org"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submissions_get_distinct_numbers_and_one_case_per_key(county):
     """Eight threads on their own connections: four distinct keys, each sent twice
     at once. Four cases, four distinct sequence numbers."""
