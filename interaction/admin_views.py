@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sites.selectors import sites_for_user
+from sites.selectors import can_administer_site, sites_for_user
 from sites.tenancy import for_sites, use_site
 
 from . import selectors, services
@@ -76,6 +76,9 @@ def case_index(request):
             "statuses": CaseStatus.choices,
             "kinds": CaseKind.choices,
             "current": {"status": status, "kind": kind, "flag": flag, "site": site_id},
+            "settings_sites": [
+                s for s in sites[:50] if can_administer_site(request.user, s)
+            ],
         },
     )
 
@@ -413,3 +416,37 @@ def api_client_deactivate(request, pk):
     services.api_client_deactivate(site=client.site, client=client)
     messages.success(request, _("Done."))
     return redirect(reverse("interaction_api_clients"))
+
+
+# Per-site rules
+
+
+def settings_edit(request, site_pk):
+    """A site's reply deadline, warning window and retention period: its site
+    admins (and admins of the sites above) only."""
+    from .forms import InteractionSettingsForm
+
+    site = _sites(request).filter(pk=site_pk).first()
+    if site is None or not can_administer_site(request.user, site):
+        raise Http404
+    rules = selectors.interaction_settings_get(site=site)
+    form = InteractionSettingsForm(request.POST or None, instance=rules)
+    with use_site(site):  # the form checks the row's unique constraint
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        services.interaction_settings_update(
+            site=site,
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        messages.success(request, _("Done."))
+        return redirect("interaction_settings", site_pk=site.pk)
+    return TemplateResponse(
+        request,
+        "interaction/admin/settings.html",
+        {
+            "page_title": _("Interaction settings"),
+            "header_title": _("Interaction settings: %(site)s") % {"site": site.name},
+            "header_icon": "cog",
+            "form": form,
+        },
+    )

@@ -235,3 +235,17 @@ class AdoptionForm(forms.Form):
 
 class ApiClientForm(forms.Form):
     name = PlainTextField(label=_("Name"), max_length=100)
+
+
+class InteractionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = m.InteractionSettings
+        fields = ["reply_working_days", "warn_working_days", "retention_days"]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("reply_working_days") or 0) < 1:
+            self.add_error("reply_working_days", _("At least one working day."))
+        if (data.get("retention_days") or 0) < 30:
+            self.add_error("retention_days", _("Keep personal data at least 30 days."))
+        return data

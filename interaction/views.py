@@ -358,3 +358,18 @@ def comment_new(request, page_id: int):
         initial={"idempotency_key": str(uuid.uuid4())}, **form_args
     )
     return render(request, template, context)
+
+
+@never_cache
+def case_mine(request):
+    """A signed-in person's own cases on every site (public accounts, when they
+    exist, sign in here too)."""
+    from django.contrib.auth.views import redirect_to_login
+
+    _site(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    cases = list(
+        selectors.cases_of_user(user=request.user).select_related("site")[:200]
+    )
+    return render(request, "interaction/case_mine.html", {"cases": cases})

@@ -37,6 +37,11 @@ def register_interaction_urls():
             name="interaction_comment_edit",
         ),
         path(
+            "interaction/settings/<int:site_pk>/",
+            admin_views.settings_edit,
+            name="interaction_settings",
+        ),
+        path(
             "interaction/api-clients/",
             admin_views.api_client_index,
             name="interaction_api_clients",

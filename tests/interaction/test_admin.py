@@ -289,3 +289,138 @@ def test_people_without_a_site_cannot_reach_the_pages(county):
         "/admin/interaction/api-clients/",
     ):
         assert client.get(url).status_code in (302, 403)
+
+
+def test_site_admins_set_deadlines_and_retention_for_their_site_only(
+    county, city, county_admin, county_handler
+):
+    from interaction.selectors import interaction_settings_get
+
+    client = admin_client_for(county_admin)
+    url = f"/admin/interaction/settings/{county.pk}/"
+    bad = client.post(
+        url, {"reply_working_days": 0, "warn_working_days": 2, "retention_days": 5}
+    )
+    assert bad.status_code == 200
+    assert interaction_settings_get(site=county).retention_days == 730
+    good = client.post(
+        url, {"reply_working_days": 10, "warn_working_days": 2, "retention_days": 365}
+    )
+    assert good.status_code == 302
+    rules = interaction_settings_get(site=county)
+    assert (rules.reply_working_days, rules.retention_days) == (10, 365)
+    case, _ = file_case(county)
+    from cms.workdays.services import working_days_between
+
+    assert working_days_between(timezone.localdate(), case.due_on) == 10
+    # Editors, and admins of another site, cannot.
+    assert admin_client_for(county_handler).get(url).status_code == 404
+    assert client.get(f"/admin/interaction/settings/{city.pk}/").status_code == 404
+
+
+def _interaction_admin_urls(ids):
+    import re
+
+    from django.urls import get_resolver
+
+    from tests.sites.test_isolation_sweep import _patterns
+
+    urls = []
+    for pattern in _patterns(get_resolver()):
+        if not pattern.startswith("admin/interaction/"):
+            continue
+        url = "/" + pattern
+        for name in re.findall(r"<int:(\w+)>", pattern):
+            url = url.replace(f"<int:{name}>", str(ids[name]))
+        urls.append(url)
+    return urls
+
+
+def test_every_interaction_admin_url_refuses_another_sites_objects(
+    county, city, county_handler, city_handler, open_consultation
+):
+    """A sweep over every admin URL of interaction, filled with the city's case,
+    attachment, comment, API client and site ids, as the county's handler: GET
+    shows none of it, POST changes none of it. The city's handler is the control."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import ConsultationFactory, column
+
+    theirs, _ = file_case(
+        city,
+        title="市里的机密来信",
+        attachments=[
+            SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+        ],
+    )
+    today = timezone.localdate()
+    consultation = ConsultationFactory(
+        parent=column(city, "yjzj"),
+        kind="other",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=30),
+        publish=True,
+    )
+    comment = _comment(city, consultation, "市里的机密意见")
+    api_client, _key = services.api_client_create(site=city, name="市里的机密客户端")
+    with use_site(city):
+        attachment = theirs.attachments.get()
+    ids = {"pk": theirs.pk, "attachment_pk": attachment.pk, "site_pk": city.pk}
+    urls = _interaction_admin_urls(ids)
+    urls += [
+        f"/admin/interaction/comments/{comment.pk}/",
+        f"/admin/interaction/api-clients/{api_client.pk}/deactivate/",
+    ]
+    assert len(urls) >= 8
+    markers = ("市里的机密", theirs.tracking_number)
+    mine = admin_client_for(county_handler)
+    for url in urls:
+        response = mine.get(url)
+        text = (
+            response.content.decode(errors="replace") if not response.streaming else ""
+        )
+        assert not any(m in text for m in markers), url
+        for data in ({"action": "accept"}, {"action": "hide"}, {"action": "reveal"}):
+            mine.post(url, data)
+    assert _case_of(theirs).status == "submitted"
+    with use_site(city):
+        assert not Comment.objects.get(pk=comment.pk).hidden
+        assert ApiClient.objects.get(pk=api_client.pk).active
+        assert not CaseEvent.objects.filter(case=theirs, kind="viewed").exists()
+    # Control: the city's handler sees each of them.
+    other = admin_client_for(city_handler)
+    assert "市里的机密来信" in other.get("/admin/interaction/cases/").content.decode()
+    assert (
+        "市里的机密意见" in other.get("/admin/interaction/comments/").content.decode()
+    )
+    assert (
+        "市里的机密客户端"
+        in other.get("/admin/interaction/api-clients/").content.decode()
+    )
+    download = other.get(
+        f"/admin/interaction/cases/{theirs.pk}/attachments/{attachment.pk}/"
+    )
+    assert download.status_code == 200
+    download.close()
+
+
+def test_a_signed_in_person_sees_their_own_cases(county, city):
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    services.case_submit(
+        site=county,
+        data=services.CaseInput(
+            kind="inquiry", channel="mailbox", title="我的来信", content="内容"
+        ),
+        idempotency_key="mine-0000000001",
+        user=person,
+    )
+    file_case(city, title="别人的来信")
+    client = admin_client_for(person, host=county.host)
+    html = client.get("/interaction/cases/mine/").content.decode()
+    assert "我的来信" in html and "别人的来信" not in html
+    from django.test import Client
+
+    anonymous = Client(HTTP_HOST=county.host).get("/interaction/cases/mine/")
+    assert anonymous.status_code == 302
