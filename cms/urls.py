@@ -46,6 +46,8 @@ urlpatterns += [
     # Site search (search/): this site, or every site with scope=all.
     path("search/", search_views.search, name="search"),
     path("", views.home, name="home"),
+    # Interaction's dynamic public pages (forms, look-up, listing): never cached.
+    path("interaction/", include("interaction.urls")),
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which
     # Wagtail's own pattern (slug segments ending in "/") does not match.

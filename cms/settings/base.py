@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sites",
     "themes",
     "search",
+    "interaction",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -160,6 +161,29 @@ else:
             "LOCATION": "cms_cache",
         }
     }
+
+# Rate limits of public submissions (django-ratelimit) need atomic increments, which
+# Django's database cache lacks: counters go to Redis when configured, else to one
+# PostgreSQL table updated in single statements (interaction.ratelimit_cache).
+CACHES["ratelimit"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {"BACKEND": "interaction.ratelimit_cache.AtomicCounterCache"}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
+# django-ratelimit warns about any backend it does not list; ours is atomic (above).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+# Interaction (interaction/): the key personal data is encrypted with (32 bytes,
+# base64; derived from SECRET_KEY when unset), the cipher class (AES-256-GCM, or
+# interaction.crypto.Sm4GcmCipher), and the public rate limits per IP and account.
+INTERACTION_DATA_KEY = env.str("INTERACTION_DATA_KEY", "")
+INTERACTION_CIPHER = env.str("INTERACTION_CIPHER", "interaction.crypto.AesGcmCipher")
+INTERACTION_SUBMIT_RATE = env.str("INTERACTION_SUBMIT_RATE", "20/h")
+INTERACTION_LOOKUP_RATE = env.str("INTERACTION_LOOKUP_RATE", "60/h")
+INTERACTION_API_RATE = env.str("INTERACTION_API_RATE", "600/m")
+# Wrong query codes in a row before a tracking number's look-up is locked.
+INTERACTION_LOOKUP_ATTEMPTS = 5
 
 # Background work: a durable queue in the database; `manage.py db_worker` runs it.
 TASKS = {

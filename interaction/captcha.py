@@ -1,0 +1,118 @@
+"""A text captcha that older people and screen-reader users can pass.
+
+The challenge is a sum in words and digits ("7 加 3 等于几?"), printed as text (so
+a screen reader reads it) with a button that reads it aloud through the browser's
+own speech synthesis (the "voice" form: no audio file is generated or fetched).
+The answer may be typed in Arabic or full-width digits or in Chinese numerals.
+The correct answer travels only as a keyed hash inside a signed, timed token,
+and each token is accepted once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+SALT = "interaction.captcha"
+MAX_AGE = 30 * 60
+_NUMERALS = "零一二三四五六七八九十"
+
+
+def _hash(answer: str, nonce: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{nonce}:{answer}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def new_challenge() -> tuple[str, str]:
+    """(question, token)."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    nonce = secrets.token_urlsafe(12)
+    question = gettext("What is %(a)s plus %(b)s?") % {"a": a, "b": b}
+    token = signing.dumps({"n": nonce, "h": _hash(str(a + b), nonce)}, salt=SALT)
+    return question, token
+
+
+def normalise_answer(answer: str) -> str:
+    answer = unicodedata.normalize("NFKC", answer or "").strip()
+    if answer and all(ch in _NUMERALS for ch in answer):
+        # 一 … 十八: at most "十" with a digit either side.
+        if answer == "十":
+            return "10"
+        if answer.startswith("十"):
+            return str(10 + _NUMERALS.index(answer[1]))
+        if len(answer) == 1:
+            return str(_NUMERALS.index(answer))
+    return answer
+
+
+def check(answer: str, token: str) -> None:
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature as error:
+        raise ValidationError(
+            _("The check question has expired; answer the new one."), code="expired"
+        ) from error
+    if not hmac.compare_digest(_hash(normalise_answer(answer), data["n"]), data["h"]):
+        raise ValidationError(
+            _("The answer to the check question is wrong; try the new question."),
+            code="wrong",
+        )
+    if not caches["ratelimit"].add(f"captcha:{data['n']}", 1, MAX_AGE):
+        raise ValidationError(
+            _("The check question has expired; answer the new one."), code="used"
+        )
+
+
+class CaptchaWidget(forms.MultiWidget):
+    template_name = "interaction/captcha_widget.html"
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}
+            ),
+            forms.HiddenInput(),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        return ["", ""]
+
+    def get_context(self, name, value, attrs):
+        # Every rendering asks a new question; an answer is never pre-filled.
+        question, token = new_challenge()
+        context = super().get_context(name, ["", token], attrs)
+        context["question"] = question
+        return context
+
+
+class CaptchaField(forms.MultiValueField):
+    widget = CaptchaWidget
+
+    def __init__(self, **kwargs):
+        fields = (forms.CharField(max_length=10), forms.CharField(max_length=500))
+        super().__init__(
+            fields,
+            label=_("Check question"),
+            require_all_fields=True,
+            error_messages={"required": _("Answer the check question.")},
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        answer, token = data_list
+        check(answer, token)
+        return True

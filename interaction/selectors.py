@@ -1,0 +1,238 @@
+"""Reads of interaction data; each takes the site, or the sites a user may manage."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cms.workdays.services import add_working_days
+from sites.models import GovSite, SiteLevel, SiteStatus
+from sites.selectors import sites_for_user
+from sites.tenancy import for_sites as _for_sites
+from sites.tenancy import use_site
+
+from .models import (
+    ApiClient,
+    Case,
+    CaseStatus,
+    Comment,
+    InteractionSettings,
+)
+
+
+def for_sites(model, sites) -> QuerySet:
+    """``model``'s rows of ``sites``, whatever site the request is on: a case filed
+    on a county's host may be handled by the city now, and django-multitenant would
+    otherwise add the request's own site to the filter."""
+    with use_site(None):
+        return _for_sites(model, sites)
+
+
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED)
+PUBLIC_STATUSES = (CaseStatus.REPLIED, CaseStatus.CLOSED)
+
+
+def interaction_settings_get(*, site: GovSite) -> InteractionSettings:
+    with use_site(site):
+        rules, _created = InteractionSettings.objects.get_or_create(site=site)
+    return rules
+
+
+def _hierarchy_of(site: GovSite) -> QuerySet:
+    """Every site in ``site``'s province tree (where its cases can travel)."""
+    root = site.tree_path.split("/", 1)[0] + "/"
+    return GovSite.objects.filter(tree_path__startswith=root).values_list(
+        "pk", flat=True
+    )
+
+
+def case_find(*, site: GovSite, tracking_number: str) -> Case | None:
+    """The case filed on ``site`` under ``tracking_number``, wherever it is handled."""
+    if not tracking_number.startswith(site.code):
+        return None
+    return (
+        for_sites(Case, _hierarchy_of(site))
+        .filter(intake_site=site, tracking_number=tracking_number)
+        .select_related("site")
+        .first()
+    )
+
+
+def transfer_targets(*, site: GovSite) -> QuerySet[GovSite]:
+    """Sites a case of ``site`` may go to: up or down its hierarchy, or a department
+    site of any level above it; active sites only, never itself."""
+    ancestor_paths = [
+        site.tree_path[: i + 1] for i, ch in enumerate(site.tree_path) if ch == "/"
+    ]
+    ancestors = Q(tree_path__in=ancestor_paths)
+    below = Q(tree_path__startswith=site.tree_path)
+    departments = Q(level=SiteLevel.DEPARTMENT, parent__tree_path__in=ancestor_paths)
+    return (
+        GovSite.objects.filter(ancestors | below | departments)
+        .exclude(pk=site.pk)
+        .exclude(status=SiteStatus.CLOSED)
+        .order_by("tree_path")
+    )
+
+
+def deadline_flag(case: Case, today: datetime.date | None = None) -> str:
+    """ "overdue", "due_soon" or "" for an open case."""
+    if case.status not in OPEN_STATUSES or case.due_on is None:
+        return ""
+    today = today or timezone.localdate()
+    if case.due_on < today:
+        return "overdue"
+    rules = interaction_settings_get(site=case.site)
+    if case.due_on <= add_working_days(today, rules.warn_working_days):
+        return "due_soon"
+    return ""
+
+
+def case_list(
+    *,
+    sites,
+    status: str = "",
+    kind: str = "",
+    flag: str = "",
+    today: datetime.date | None = None,
+) -> QuerySet[Case]:
+    cases = for_sites(Case, sites).select_related("site", "intake_site")
+    if status:
+        cases = cases.filter(status=status)
+    if kind:
+        cases = cases.filter(kind=kind)
+    today = today or timezone.localdate()
+    if flag == "overdue":
+        cases = cases.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+    elif flag == "due_soon":
+        # The warning window of the default settings; per-site windows are applied
+        # when rows are flagged (deadline_flag).
+        soon = add_working_days(today, 3)
+        cases = cases.filter(
+            status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=soon
+        )
+    return cases.order_by("due_on", "-submitted_at")
+
+
+def cases_for_user(user) -> QuerySet[Case]:
+    return for_sites(Case, sites_for_user(user)).select_related("site", "intake_site")
+
+
+def case_get_for_user(*, user, pk: int) -> Case | None:
+    return cases_for_user(user).filter(pk=pk).first()
+
+
+def deadline_counts(*, sites, today: datetime.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    soon = add_working_days(today, 3)
+    counts = (
+        for_sites(Case, sites)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+            open=Count("pk"),
+        )
+    )
+    return counts
+
+
+def case_public_list(*, site: GovSite) -> QuerySet[Case]:
+    """Replied cases of ``site`` (filed or handled here) whose submitters allowed
+    publication; reports about staff never."""
+    return (
+        for_sites(Case, _hierarchy_of(site))
+        .filter(Q(site=site) | Q(intake_site=site))
+        .filter(allow_public=True, status__in=PUBLIC_STATUSES, about_own_staff=False)
+        .select_related("site")
+        .order_by("-replied_at")
+    )
+
+
+def cases_of_user(*, user) -> QuerySet[Case]:
+    """A signed-in person's own cases on every site."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return for_sites(Case, GovSite.objects.values_list("pk", flat=True)).filter(
+        user=user
+    )
+
+
+def comment_list(
+    *, site: GovSite, consultation_id: int | None = None, hidden=None, adoption=None
+) -> QuerySet[Comment]:
+    with use_site(site):
+        comments = Comment.objects.filter(site=site)
+    if consultation_id is not None:
+        comments = comments.filter(consultation_id=consultation_id)
+    if hidden is not None:
+        comments = comments.filter(hidden=hidden)
+    if adoption is not None:
+        comments = comments.filter(adoption=adoption)
+    return comments
+
+
+def comment_summary(*, consultation) -> dict:
+    """Counts of a consultation's visible comments, by adoption."""
+    with use_site(_site_of(consultation)):
+        rows = Comment.objects.filter(
+            consultation_id=consultation.pk, hidden=False
+        ).aggregate(
+            total=Count("pk"),
+            adopted=Count("pk", filter=Q(adoption="adopted")),
+            partly=Count("pk", filter=Q(adoption="partly")),
+            not_adopted=Count("pk", filter=Q(adoption="not_adopted")),
+        )
+    return rows
+
+
+def comment_public_texts(*, consultation) -> QuerySet[Comment]:
+    with use_site(_site_of(consultation)):
+        return Comment.objects.filter(
+            consultation_id=consultation.pk, hidden=False
+        ).order_by("submitted_at")
+
+
+def _site_of(page) -> GovSite:
+    from sites.selectors import site_of_page_path
+
+    site = site_of_page_path(page.path)
+    if site is None:
+        raise LookupError(f"page {page.pk} is in no site")
+    return site
+
+
+def api_client_for_key(*, site: GovSite, key: str) -> ApiClient | None:
+    """``site``'s active client holding ``key`` (its prefix names the row): a key
+    works only on its own site's host."""
+    from .services import api_key_hash
+
+    parts = key.split("_")
+    if len(parts) < 3 or parts[0] != "gov":
+        return None
+    client = (
+        for_sites(ApiClient, [site])
+        .filter(key_prefix=parts[1], active=True)
+        .select_related("site")
+        .first()
+    )
+    import hmac
+
+    if client is None or not hmac.compare_digest(client.key_hash, api_key_hash(key)):
+        return None
+    return client
+
+
+def api_client_list(*, sites) -> QuerySet[ApiClient]:
+    return for_sites(ApiClient, sites).select_related("site").order_by("site", "name")
+
+
+def case_by_idempotency_key(*, site: GovSite, key: str) -> Case | None:
+    """The case filed on ``site`` with this idempotency key (wherever handled)."""
+    return (
+        for_sites(Case, _hierarchy_of(site))
+        .filter(intake_site=site, idempotency_key=key)
+        .first()
+    )

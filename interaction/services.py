@@ -1,0 +1,565 @@
+"""Every write of interaction: submitting, handling and rating cases, comments on
+consultations, API clients, anonymising. Keyword-only; one transaction each."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cms.numbering import next_value
+from cms.workdays.services import add_working_days
+from sites.models import GovSite
+from sites.tenancy import use_site
+
+from . import crypto
+from .models import (
+    ApiClient,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseEventKind,
+    CaseKind,
+    CaseStatus,
+    Comment,
+    InteractionSettings,
+    Rating,
+)
+from .selectors import case_find, interaction_settings_get, transfer_targets
+from .tasks import notify_submitter
+
+logger = logging.getLogger(__name__)
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+QUERY_CODE_LENGTH = 8
+
+
+class CaseActionError(ValidationError):
+    """A handling step that does not apply to the case as it is."""
+
+
+@dataclass
+class CaseInput:
+    kind: str
+    channel: str
+    title: str
+    content: str
+    category: str = ""
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    id_number: str = ""
+    allow_public: bool = False
+    about_own_staff: bool = False
+    attachments: list = field(default_factory=list)
+
+
+def _new_query_code() -> str:
+    return "".join(
+        secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH)
+    )
+
+
+def query_code_hash(tracking_number: str, code: str) -> str:
+    return crypto.keyed_hash(f"{tracking_number}:{code.strip().upper()}")
+
+
+def _tracking_number(site: GovSite, day: datetime.date) -> str:
+    """Site code + date + a 5-digit sequence per site and day, allocated by one
+    locked row (cms.numbering): unique under concurrent submissions."""
+    stamp = day.strftime("%Y%m%d")
+    sequence = next_value(scope="interaction.case", key=f"{site.code}{stamp}")
+    return f"{site.code}{stamp}{sequence:05d}"
+
+
+def _event(case: Case, kind: str, *, actor=None, message: str = "", **extra):
+    return CaseEvent.objects.create(
+        site_id=case.site_id,
+        case=case,
+        kind=kind,
+        actor=actor,
+        message=message,
+        **extra,
+    )
+
+
+def _notify(case: Case) -> None:
+    if case.email:
+        notify_submitter.enqueue(case.site_id, case.pk)
+
+
+def case_submit(
+    *,
+    site: GovSite,
+    data: CaseInput,
+    idempotency_key: str,
+    user=None,
+    api_client: ApiClient | None = None,
+) -> tuple[Case, str | None]:
+    """Store a case in one transaction; return it and its query code, or, when the
+    idempotency key was used already, the existing case and ``None``.
+
+    A report about the site's own staff goes to the parent site's handlers.
+    """
+    handling_site = site
+    if data.about_own_staff:
+        if data.kind != CaseKind.REPORT:
+            raise ValidationError(_("Only a report can be sent to the level above."))
+        if site.parent_id is None:
+            raise ValidationError(
+                _("This site has no level above; file the report with the province.")
+            )
+        handling_site = site.parent
+    existing = _existing(handling_site, site, idempotency_key)
+    if existing is not None:
+        return existing, None
+    rules = interaction_settings_get(site=handling_site)
+    today = timezone.localdate()
+    # Everything that reads is done before the sequence row is locked, so the lock
+    # is held only for the inserts and the commit.
+    due_on = add_working_days(today, rules.reply_working_days)
+    code = _new_query_code()
+    try:
+        with transaction.atomic(), use_site(handling_site):
+            tracking_number = _tracking_number(site, today)
+            case = Case.objects.create(
+                site=handling_site,
+                intake_site=site,
+                tracking_number=tracking_number,
+                query_code_hash=query_code_hash(tracking_number, code),
+                idempotency_key=idempotency_key,
+                kind=data.kind,
+                channel=data.channel,
+                about_own_staff=data.about_own_staff,
+                title=data.title,
+                content=data.content,
+                category=data.category,
+                name=data.name,
+                phone=data.phone,
+                email=data.email,
+                id_number=data.id_number,
+                allow_public=data.allow_public,
+                user=user if user is not None and user.is_authenticated else None,
+                api_client=api_client,
+                due_on=due_on,
+            )
+            for upload in data.attachments:
+                upload.seek(0)
+                attachment = CaseAttachment(
+                    site=handling_site,
+                    case=case,
+                    original_name=upload.name[:200],
+                    content_type=getattr(upload, "content_type", "")[:60],
+                    size=upload.size,
+                )
+                attachment.file.save(upload.name, upload, save=False)
+                attachment.save()
+            _event(case, CaseEventKind.SUBMITTED)
+            if data.email:
+                transaction.on_commit(lambda: _mail_query_code(case, code, data.email))
+    except IntegrityError:
+        # The same key arrived twice at once: the other request stored it.
+        existing = _existing(handling_site, site, idempotency_key)
+        if existing is None:
+            raise
+        return existing, None
+    return case, code
+
+
+def _mail_query_code(case: Case, code: str, address: str) -> None:
+    """The tracking number and query code, once, to the address given (after the
+    case is committed; a mail server that is down does not undo the case)."""
+    from django.core.mail import send_mail
+    from django.utils.translation import override
+
+    with override("zh-hans"):
+        subject = _("Your case %(number)s has been received") % {
+            "number": case.tracking_number
+        }
+        body = _(
+            "Tracking number: %(number)s\nQuery code: %(code)s\n"
+            "Look up your case at http://%(host)s/interaction/cases/lookup/"
+        ) % {
+            "number": case.tracking_number,
+            "code": code,
+            "host": case.intake_site.host,
+        }
+    try:
+        send_mail(subject, body, None, [address])
+    except OSError:
+        logger.exception("query code mail failed", extra={"case_id": case.pk})
+
+
+def _existing(handling_site, intake_site, idempotency_key) -> Case | None:
+    with use_site(handling_site):
+        return Case.objects.filter(
+            intake_site=intake_site, idempotency_key=idempotency_key
+        ).first()
+
+
+class LookupRefused(Exception):
+    """Wrong tracking number or query code, or too many wrong codes."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def case_lookup(*, site: GovSite, tracking_number: str, query_code: str) -> Case:
+    """The case filed on ``site`` with this number, if ``query_code`` is right.
+
+    Wrong codes are counted per case; after ``INTERACTION_LOOKUP_ATTEMPTS`` in a
+    row the case cannot be looked up for 30 minutes, even with the right code.
+    An unknown number gets the same message as a wrong code.
+    """
+    refused = _("The tracking number or the query code is not right.")
+    case = case_find(site=site, tracking_number=tracking_number.strip())
+    if case is None:
+        raise LookupRefused(refused)
+    now = timezone.now()
+    with use_site(case.site):
+        if case.lookup_locked_until and case.lookup_locked_until > now:
+            raise LookupRefused(
+                _("Too many wrong query codes for this case: try again after %(time)s.")
+                % {
+                    "time": timezone.localtime(case.lookup_locked_until).strftime(
+                        "%H:%M"
+                    )
+                }
+            )
+        expected = case.query_code_hash
+        given = query_code_hash(case.tracking_number, query_code)
+        if not hmac.compare_digest(expected, given):
+            failed = case.failed_lookups + 1
+            locked = None
+            if failed >= settings.INTERACTION_LOOKUP_ATTEMPTS:
+                failed, locked = 0, now + datetime.timedelta(minutes=30)
+            Case.objects.filter(pk=case.pk).update(
+                failed_lookups=failed, lookup_locked_until=locked
+            )
+            raise LookupRefused(refused)
+        if case.failed_lookups:
+            Case.objects.filter(pk=case.pk).update(failed_lookups=0)
+    return case
+
+
+# Handling (check, then execute, as Wagtail's actions do)
+
+
+def _require(case: Case, site: GovSite, statuses, message: str) -> None:
+    if case.site_id != site.pk:
+        raise PermissionDenied
+    if case.status not in statuses:
+        raise CaseActionError(message)
+
+
+@transaction.atomic
+def case_accept(*, site: GovSite, case: Case, user) -> Case:
+    _require(case, site, {CaseStatus.SUBMITTED}, _("Only a new case can be accepted."))
+    with use_site(site):
+        case.status = CaseStatus.ACCEPTED
+        case.save(update_fields=["status"])
+        _event(case, CaseEventKind.ACCEPTED, actor=user)
+        _notify(case)
+    return case
+
+
+@transaction.atomic
+def case_decline(*, site: GovSite, case: Case, user, reason: str) -> Case:
+    _require(case, site, {CaseStatus.SUBMITTED}, _("Only a new case can be declined."))
+    if not reason.strip():
+        raise CaseActionError(_("Give the reason for declining."))
+    with use_site(site):
+        case.status = CaseStatus.DECLINED
+        case.reply = reason
+        case.closed_at = timezone.now()
+        case.save(update_fields=["status", "reply", "closed_at"])
+        _event(case, CaseEventKind.DECLINED, actor=user, message=reason)
+        _notify(case)
+    return case
+
+
+@transaction.atomic
+def case_transfer(
+    *, site: GovSite, case: Case, user, to_site: GovSite, message: str
+) -> Case:
+    """Move the case, its history and attachments to ``to_site`` (a site up or down
+    the hierarchy, or a department site of a level above)."""
+    _require(
+        case,
+        site,
+        {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED},
+        _("A replied or closed case cannot be transferred."),
+    )
+    if not transfer_targets(site=site).filter(pk=to_site.pk).exists():
+        raise CaseActionError(_("A case can only go up or down its site's hierarchy."))
+    if case.about_own_staff and to_site.pk == case.intake_site_id:
+        raise CaseActionError(
+            _("A report about a site's staff cannot be sent to that site.")
+        )
+    rules = interaction_settings_get(site=to_site)
+    with use_site(site):
+        _event(
+            case,
+            CaseEventKind.TRANSFERRED,
+            actor=user,
+            message=message,
+            from_site=site,
+            to_site=to_site,
+        )
+        # The tenant column changes in one statement per table, inside the source
+        # site's scope (django-multitenant refuses to save a row into another site).
+        for model in (CaseEvent, CaseAttachment):
+            model.objects.filter(case_id=case.pk).update(site_id=to_site.pk)
+        Case.objects.filter(pk=case.pk).update(
+            site_id=to_site.pk,
+            status=CaseStatus.SUBMITTED,
+            due_on=add_working_days(timezone.localdate(), rules.reply_working_days),
+        )
+    with use_site(to_site):
+        case = Case.objects.get(pk=case.pk)
+        _notify(case)
+    return case
+
+
+@transaction.atomic
+def case_reply(*, site: GovSite, case: Case, user, reply: str) -> Case:
+    _require(
+        case,
+        site,
+        {CaseStatus.ACCEPTED},
+        _("Accept the case before replying to it."),
+    )
+    if not reply.strip():
+        raise CaseActionError(_("The reply is empty."))
+    with use_site(site):
+        case.status = CaseStatus.REPLIED
+        case.reply = reply
+        case.replied_at = timezone.now()
+        case.save(update_fields=["status", "reply", "replied_at"])
+        _event(case, CaseEventKind.REPLIED, actor=user, message=reply)
+        _notify(case)
+    return case
+
+
+@transaction.atomic
+def case_close(*, site: GovSite, case: Case, user) -> Case:
+    _require(case, site, {CaseStatus.REPLIED}, _("Only a replied case can be closed."))
+    with use_site(site):
+        case.status = CaseStatus.CLOSED
+        case.closed_at = timezone.now()
+        case.save(update_fields=["status", "closed_at"])
+        _event(case, CaseEventKind.CLOSED, actor=user)
+        _notify(case)
+    return case
+
+
+@transaction.atomic
+def case_note(*, site: GovSite, case: Case, user, message: str) -> CaseEvent:
+    if case.site_id != site.pk:
+        raise PermissionDenied
+    if not message.strip():
+        raise CaseActionError(_("The note is empty."))
+    with use_site(site):
+        return _event(case, CaseEventKind.NOTE, actor=user, message=message)
+
+
+def case_personal_data_view(*, site: GovSite, case: Case, user) -> dict[str, str]:
+    """The unmasked personal data, with an audit entry of who saw it and when."""
+    if case.site_id != site.pk:
+        raise PermissionDenied
+    with transaction.atomic(), use_site(site):
+        _event(case, CaseEventKind.PERSONAL_DATA_VIEWED, actor=user)
+    return {
+        "name": case.name,
+        "phone": case.phone,
+        "email": case.email,
+        "id_number": case.id_number,
+    }
+
+
+@transaction.atomic
+def case_rate(*, case: Case, rating: str, comment: str = "") -> Case:
+    """The submitter rates the reply; a dissatisfied rating reopens the case once."""
+    if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED) or case.rating:
+        raise CaseActionError(_("This case cannot be rated now."))
+    if rating not in Rating.values:
+        raise CaseActionError(_("Choose one of the ratings."))
+    site = case.site
+    with use_site(site):
+        case.rating = rating
+        case.rating_comment = comment
+        case.rated_at = timezone.now()
+        fields = ["rating", "rating_comment", "rated_at"]
+        _event(case, CaseEventKind.RATED, message=f"{rating}: {comment}".strip(": "))
+        if rating == Rating.DISSATISFIED and case.reopened_count == 0:
+            rules = interaction_settings_get(site=site)
+            case.status = CaseStatus.ACCEPTED
+            case.reopened_count = 1
+            # A reopened case can be rated again once it is answered again.
+            case.rating = ""
+            case.due_on = add_working_days(
+                timezone.localdate(), rules.reply_working_days
+            )
+            case.closed_at = None
+            fields += ["status", "reopened_count", "due_on", "closed_at"]
+            _event(case, CaseEventKind.REOPENED, message=comment)
+        case.save(update_fields=fields)
+        _notify(case)
+    return case
+
+
+ANONYMISED_NAME = "（已匿名）"
+
+
+def case_anonymise(*, site: GovSite, case: Case) -> None:
+    with transaction.atomic(), use_site(site):
+        Case.objects.filter(pk=case.pk).update(
+            name=ANONYMISED_NAME if case.name else "",
+            phone="",
+            email="",
+            id_number="",
+            anonymised_at=timezone.now(),
+        )
+        _event(case, CaseEventKind.ANONYMISED)
+
+
+def cases_anonymise_expired(
+    *, site: GovSite, today: datetime.date | None = None
+) -> int:
+    """Anonymise the personal data of ``site``'s cases closed longer ago than the
+    site's retention period. Returns how many cases were anonymised."""
+    rules = interaction_settings_get(site=site)
+    cutoff = timezone.now() - datetime.timedelta(days=rules.retention_days)
+    count = 0
+    with use_site(site):
+        expired = list(
+            Case.objects.filter(
+                status__in=(CaseStatus.CLOSED, CaseStatus.DECLINED),
+                closed_at__lt=cutoff,
+                anonymised_at__isnull=True,
+            )
+        )
+    for case in expired:
+        case_anonymise(site=site, case=case)
+        count += 1
+    return count
+
+
+# Comments on consultations
+
+
+class CommentRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def comment_submit(
+    *,
+    site: GovSite,
+    consultation,
+    name: str,
+    contact: str,
+    text: str,
+    idempotency_key: str,
+) -> tuple[Comment, bool]:
+    """Store a comment while the consultation is open; (comment, created)."""
+    from cms.models.choices import ConsultationState
+
+    state = consultation.state
+    if state == ConsultationState.UPCOMING:
+        raise CommentRefused(
+            _("This consultation opens on %(date)s; comments are not accepted yet.")
+            % {"date": consultation.starts_on.isoformat()}
+        )
+    if state != ConsultationState.OPEN:
+        raise CommentRefused(
+            _("This consultation closed on %(date)s; comments are no longer accepted.")
+            % {"date": consultation.ends_on.isoformat()}
+        )
+    if consultation.requires_identity and not (name.strip() and contact.strip()):
+        raise CommentRefused(_("This consultation asks for your name and contact."))
+    with use_site(site):
+        existing = Comment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                comment = Comment.objects.create(
+                    site=site,
+                    consultation=consultation,
+                    idempotency_key=idempotency_key,
+                    name=name,
+                    contact=contact,
+                    text=text,
+                )
+        except IntegrityError:
+            return Comment.objects.get(idempotency_key=idempotency_key), False
+    return comment, True
+
+
+def comment_hide(*, site: GovSite, comment: Comment, hidden: bool) -> Comment:
+    if comment.site_id != site.pk:
+        raise PermissionDenied
+    with use_site(site):
+        Comment.objects.filter(pk=comment.pk).update(hidden=hidden)
+    comment.hidden = hidden
+    return comment
+
+
+def comment_adopt(
+    *, site: GovSite, comment: Comment, adoption: str, reason: str
+) -> Comment:
+    if comment.site_id != site.pk:
+        raise PermissionDenied
+    with use_site(site):
+        Comment.objects.filter(pk=comment.pk).update(
+            adoption=adoption, adoption_reason=reason
+        )
+    comment.adoption, comment.adoption_reason = adoption, reason
+    return comment
+
+
+# API clients and settings
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_client_create(*, site: GovSite, name: str) -> tuple[ApiClient, str]:
+    """A new API client of ``site`` and its key, which is shown only now."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError(_("Give the client a name of at most 100 characters."))
+    prefix = secrets.token_hex(4)
+    key = f"gov_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic(), use_site(site):
+        client = ApiClient.objects.create(
+            site=site, name=name, key_prefix=prefix, key_hash=api_key_hash(key)
+        )
+    return client, key
+
+
+def api_client_deactivate(*, site: GovSite, client: ApiClient) -> None:
+    with use_site(site):
+        ApiClient.objects.filter(pk=client.pk).update(active=False)
+
+
+def interaction_settings_update(*, site: GovSite, **values) -> InteractionSettings:
+    with transaction.atomic(), use_site(site):
+        rules = interaction_settings_get(site=site)
+        for name, value in values.items():
+            setattr(rules, name, value)
+        rules.save()
+    return rules

@@ -1,0 +1,357 @@
+"""The public pages through the test client on a site's host: the case form, the
+receipt, look-up and rating, the listing, and comments on consultations."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from interaction import services
+from interaction.models import Case, Comment
+from sites.tenancy import all_sites, use_site
+from tests.factories import ConsultationFactory, column
+from tests.interaction.conftest import file_case, public_client
+from tests.interaction.helpers import form_fields
+
+pytestmark = pytest.mark.django_db
+
+FORM = "/interaction/cases/new/?channel=complaints"
+LETTER = {
+    "kind": "complaint",
+    "title": "路灯不亮",
+    "content": "幸福路的路灯坏了三天。",
+    "name": "张三",
+    "phone": "13812345678",
+    "email": "",
+    "allow_public": "on",
+}
+
+
+def _post_letter(client, **overrides):
+    fields = form_fields(client.get(FORM).content.decode())
+    return client.post(FORM, {**LETTER, **fields, **overrides}), fields
+
+
+def _cases():
+    with all_sites():
+        return list(Case.objects.all())
+
+
+def test_a_letter_is_stored_and_its_receipt_shows_number_and_code(county):
+    client = public_client(county)
+    response, _fields = _post_letter(client)
+    assert response.status_code == 302
+    receipt = client.get(response["Location"])
+    (case,) = _cases()
+    html = receipt.content.decode()
+    assert case.tracking_number in html and 'id="query-code"' in html
+    assert receipt["Cache-Control"].startswith("max-age=0")
+
+
+def test_a_double_submission_stores_one_case(county):
+    client = public_client(county)
+    response, fields = _post_letter(client)
+    again = client.post(
+        FORM,
+        {
+            **LETTER,
+            **fields,
+            **form_fields(client.get(FORM).content.decode()),
+            "idempotency_key": fields["idempotency_key"],
+        },
+    )
+    assert response.status_code == again.status_code == 302
+    assert len(_cases()) == 1
+    assert response["Location"] == again["Location"]
+
+
+def test_a_wrong_captcha_is_refused_and_keeps_what_was_typed(county, english_messages):
+    client = public_client(county)
+    response, _ = _post_letter(client, captcha_0="999")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The answer to the check question is wrong" in html
+    assert "幸福路的路灯坏了三天。" in html and "13812345678" in html
+    assert _cases() == []
+
+
+def test_a_captcha_token_is_accepted_once(county):
+    client = public_client(county)
+    fields = form_fields(client.get(FORM).content.decode())
+    assert client.post(FORM, {**LETTER, **fields}).status_code == 302
+    replay = client.post(FORM, {**LETTER, **fields, "idempotency_key": "a" * 32})
+    assert replay.status_code == 400
+    assert len(_cases()) == 1
+
+
+def test_the_captcha_accepts_chinese_numerals():
+    from interaction.captcha import normalise_answer
+
+    assert normalise_answer("十二") == "12"
+    assert normalise_answer("７") == "7"
+    assert normalise_answer("十") == "10"
+
+
+def test_a_post_without_csrf_token_is_refused(county):
+    client = public_client(county)
+    fields = form_fields(client.get(FORM).content.decode())
+    fields.pop("csrfmiddlewaretoken")
+    assert client.post(FORM, {**LETTER, **fields}).status_code == 403
+    assert _cases() == []
+
+
+@pytest.mark.parametrize(
+    ("content", "stored"),
+    [
+        ("<script>alert('x')</script>请修路", "alert('x')请修路"),
+        ('<a href="http://evil.example">点这里</a>', "点这里"),
+        ("'; DROP TABLE interaction_case; --", "'; DROP TABLE interaction_case; --"),
+        ("路灯坏了😡🙏", "路灯坏了😡🙏"),
+        ("&lt;b&gt;粗体&lt;/b&gt;", "<b>粗体</b>"),
+    ],
+)
+def test_markup_and_odd_text_are_stored_as_plain_text_and_rendered_safely(
+    county, county_handler, content, stored
+):
+    client = public_client(county)
+    response, _ = _post_letter(client, content=content)
+    assert response.status_code == 302
+    (case,) = _cases()
+    assert case.content == stored
+    services.case_accept(site=county, case=case, user=county_handler)
+    services.case_reply(site=county, case=case, user=county_handler, reply="已处理")
+    listing = client.get("/interaction/cases/").content.decode()
+    assert "<script>" not in listing and "<b>粗体" not in listing
+    assert "evil.example" not in listing
+
+
+def test_a_100000_character_body_is_refused(county, english_messages):
+    client = public_client(county)
+    response, _ = _post_letter(client, content="长" * 100_000)
+    assert response.status_code == 400
+    assert "Ensure this value has at most 5000 characters" in response.content.decode()
+    assert _cases() == []
+
+
+def _png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_upload_that_lies_about_its_type_is_refused(county):
+    client = public_client(county)
+    fake = SimpleUploadedFile(
+        "证明.pdf", b"<html><script>x</script></html>", "application/pdf"
+    )
+    response, _ = _post_letter(client, attachments=[fake])
+    assert response.status_code == 400
+    assert "证明.pdf" in response.content.decode()
+    assert _cases() == []
+
+
+def test_image_and_pdf_attachments_are_kept_for_the_handlers(county, county_handler):
+    from tests.conftest import admin_client_for
+
+    client = public_client(county)
+    image = SimpleUploadedFile("现场.png", _png_bytes(), "image/png")
+    pdf = SimpleUploadedFile(
+        "材料.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", "application/pdf"
+    )
+    response, _ = _post_letter(client, attachments=[image, pdf])
+    assert response.status_code == 302
+    (case,) = _cases()
+    with use_site(county):
+        attachments = list(case.attachments.all())
+    assert sorted(a.original_name for a in attachments) == ["材料.pdf", "现场.png"]
+    handler = admin_client_for(county_handler)
+    download = handler.get(
+        f"/admin/interaction/cases/{case.pk}/attachments/{attachments[0].pk}/"
+    )
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    download.close()
+
+
+def test_submissions_are_rate_limited_per_ip(county, settings, english_messages):
+    settings.INTERACTION_SUBMIT_RATE = "2/h"
+    client = public_client(county)
+    assert _post_letter(client)[0].status_code == 302
+    assert _post_letter(client)[0].status_code == 302
+    third, _ = _post_letter(client)
+    assert third.status_code == 429
+    assert "Too many submissions" in third.content.decode()
+    assert len(_cases()) == 2
+
+
+def test_lookup_and_rating_through_the_status_page(county, county_handler):
+    case, code = file_case(county)
+    services.case_accept(site=county, case=case, user=county_handler)
+    services.case_reply(site=county, case=case, user=county_handler, reply="已修复。")
+    client = public_client(county)
+    page = client.get("/interaction/cases/lookup/").content.decode()
+    status = client.post(
+        "/interaction/cases/lookup/",
+        {
+            "tracking_number": case.tracking_number,
+            "query_code": code,
+            **form_fields(page),
+        },
+    )
+    html = status.content.decode()
+    assert status.status_code == 200 and "已修复。" in html
+    assert "13812345678" not in html  # personal data stays masked here too
+    import re
+
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    rated = client.post(
+        "/interaction/cases/rate/",
+        {"rating": "satisfied", "comment": "谢谢", "token": token, **form_fields(html)},
+    )
+    assert rated.status_code == 200
+    with use_site(county):
+        assert Case.objects.get(pk=case.pk).rating == "satisfied"
+
+
+def test_a_wrong_query_code_is_refused_with_the_same_message_as_a_forged_number(
+    county, english_messages
+):
+    case, _code = file_case(county)
+    client = public_client(county)
+    fields = form_fields(client.get("/interaction/cases/lookup/").content.decode())
+    wrong = client.post(
+        "/interaction/cases/lookup/",
+        {"tracking_number": case.tracking_number, "query_code": "ZZZZZZZZ", **fields},
+    )
+    forged = client.post(
+        "/interaction/cases/lookup/",
+        {
+            "tracking_number": county.code + "2026010199999",
+            "query_code": "ZZZZZZZZ",
+            **fields,
+        },
+    )
+    assert wrong.status_code == forged.status_code == 400
+    message = "The tracking number or the query code is not right."
+    assert message in wrong.content.decode() and message in forged.content.decode()
+    with use_site(county):
+        assert Case.objects.get(pk=case.pk).failed_lookups == 1
+
+
+def test_the_public_listing_masks_personal_data_everywhere(county, county_handler):
+    case, _ = file_case(
+        county,
+        content="我是张三，电话13812345678，身份证210102199001011234，邮箱zs@example.org",
+    )
+    hidden, _ = file_case(county, title="不公开的信", allow_public=False)
+    for c in (case, hidden):
+        services.case_accept(site=county, case=c, user=county_handler)
+        services.case_reply(
+            site=county,
+            case=c,
+            user=county_handler,
+            reply="张三您好，已回电13812345678。",
+        )
+    html = public_client(county).get("/interaction/cases/").content.decode()
+    assert case.tracking_number in html and hidden.tracking_number not in html
+    for secret in ("张三", "13812345678", "210102199001011234", "zs@example.org"):
+        assert secret not in html
+    assert "张**" in html and "138****5678" in html and "z***@example.org" in html
+
+
+def test_a_comment_is_stored_while_the_consultation_is_open(county, open_consultation):
+    client = public_client(county)
+    url = f"/interaction/consultations/{open_consultation.pk}/comment/"
+    fields = form_fields(client.get(url).content.decode())
+    response = client.post(url, {"text": "建议延长开放时间。", **fields})
+    assert response.status_code == 200
+    again = client.post(url, {"text": "建议延长开放时间。", **fields})
+    assert again.status_code in (200, 400)
+    with use_site(county):
+        assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("when", ["closed", "upcoming"])
+def test_a_closed_or_upcoming_consultation_refuses_comments_in_chinese(county, when):
+    today = timezone.localdate()
+    if when == "closed":
+        starts, ends = (
+            today - datetime.timedelta(days=40),
+            today - datetime.timedelta(days=1),
+        )
+    else:
+        starts, ends = (
+            today + datetime.timedelta(days=2),
+            today + datetime.timedelta(days=40),
+        )
+    page = ConsultationFactory(
+        parent=column(county, "zjdc"),
+        kind="other",
+        starts_on=starts,
+        ends_on=ends,
+        publish=True,
+    )
+    client = public_client(county)
+    url = f"/interaction/consultations/{page.pk}/comment/"
+    shown = client.get(url).content.decode()
+    expected = "已截止" if when == "closed" else "尚未开始"
+    assert expected in shown
+    assert "<form" not in shown.split('id="main"')[1]
+    csrf = form_fields(client.get("/interaction/cases/lookup/").content.decode())
+    response = client.post(url, {"text": "意见", "idempotency_key": "k" * 32, **csrf})
+    assert response.status_code == 400
+    assert expected in response.content.decode()
+    with use_site(county):
+        assert not Comment.objects.exists()
+
+
+def test_a_consultation_requiring_identity_refuses_anonymous_comments(
+    county, open_consultation
+):
+    open_consultation.requires_identity = True
+    open_consultation.save_revision().publish()
+    client = public_client(county)
+    url = f"/interaction/consultations/{open_consultation.pk}/comment/"
+    fields = form_fields(client.get(url).content.decode())
+    assert client.post(url, {"text": "意见", **fields}).status_code == 400
+    with use_site(county):
+        assert not Comment.objects.exists()
+
+
+def test_another_sites_consultation_is_not_found_on_this_host(
+    county, city, open_consultation
+):
+    url = f"/interaction/consultations/{open_consultation.pk}/comment/"
+    assert public_client(city).get(url).status_code == 404
+    assert public_client(county).get(url).status_code == 200
+
+
+def test_a_transferred_case_is_looked_up_and_listed_on_the_host_it_was_filed_on(
+    county, city, county_handler, city_handler
+):
+    case, code = file_case(county, title="转到市里的信")
+    services.case_transfer(
+        site=county, case=case, user=county_handler, to_site=city, message="市级事权"
+    )
+    with use_site(city):
+        case = Case.objects.get(pk=case.pk)
+    services.case_accept(site=city, case=case, user=city_handler)
+    services.case_reply(site=city, case=case, user=city_handler, reply="市里已处理。")
+    client = public_client(county)
+    fields = form_fields(client.get("/interaction/cases/lookup/").content.decode())
+    status = client.post(
+        "/interaction/cases/lookup/",
+        {"tracking_number": case.tracking_number, "query_code": code, **fields},
+    )
+    html = status.content.decode()
+    assert status.status_code == 200 and "市里已处理。" in html
+    assert "已转办" in html  # its history went with it
+    assert "转到市里的信" in client.get("/interaction/cases/").content.decode()
+    # The city's own listing shows the case it handled, too.
+    assert (
+        "转到市里的信"
+        in public_client(city).get("/interaction/cases/").content.decode()
+    )

@@ -1,0 +1,297 @@
+"""Case services against PostgreSQL: intake, numbers, idempotency, handling, rating."""
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
+from django.utils import timezone
+
+from interaction import services
+from interaction.models import Case, CaseEvent, CaseStatus
+from sites.tenancy import all_sites, use_site
+from tests.interaction.conftest import file_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_submit_stores_a_tracking_number_of_site_code_date_and_sequence(county):
+    first, code = file_case(county)
+    second, _code = file_case(county)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert first.tracking_number == f"{county.code}{stamp}00001"
+    assert second.tracking_number == f"{county.code}{stamp}00002"
+    assert len(code) == 8
+    assert first.due_on > timezone.localdate()
+    with use_site(county):
+        assert [e.kind for e in first.events.all()] == ["submitted"]
+
+
+def test_case_submit_keeps_the_query_code_only_as_a_keyed_hash(county):
+    case, code = file_case(county)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT query_code_hash, phone, email, id_number FROM interaction_case "
+            "WHERE id = %s",
+            [case.pk],
+        )
+        stored = cursor.fetchone()
+    assert code not in stored[0]
+    assert stored[0] == services.query_code_hash(case.tracking_number, code)
+    # Personal data is ciphertext in the table; the model reads it back.
+    assert "13812345678" not in stored[1] and stored[1].startswith("a1:")
+    assert "zhangsan" not in stored[2]
+    assert "210102199001011234" not in stored[3]
+    with use_site(county):
+        assert Case.objects.get(pk=case.pk).phone == "13812345678"
+
+
+def test_case_submit_with_the_same_idempotency_key_stores_one_case(county):
+    key = str(uuid.uuid4())
+    first, code = file_case(county, idempotency_key=key)
+    again, no_code = file_case(county, idempotency_key=key)
+    assert again.pk == first.pk and code and no_code is None
+    with use_site(county):
+        assert Case.objects.count() == 1
+
+
+def test_case_submit_mails_the_query_code_after_commit(
+    county, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case, code = file_case(county)
+    assert len(mail.outbox) == 1
+    assert code in mail.outbox[0].body and case.tracking_number in mail.outbox[0].body
+    assert mail.outbox[0].to == ["zhangsan@example.org"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_submissions_get_distinct_numbers_and_one_case_per_key(county):
+    """Eight threads on their own connections: four distinct keys, each sent twice
+    at once. Four cases, four distinct sequence numbers."""
+    keys = [str(uuid.uuid4()) for _ in range(4)] * 2
+    barrier = threading.Barrier(len(keys))
+    errors = []
+
+    def submit(key):
+        try:
+            barrier.wait()
+            file_case(county, idempotency_key=key)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(k,)) for k in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with all_sites():
+        numbers = list(Case.objects.values_list("tracking_number", flat=True))
+    assert len(numbers) == 4 and len(set(numbers)) == 4
+
+
+def test_a_report_about_own_staff_goes_to_the_parent_site(county, city):
+    case, _code = file_case(county, kind="report", about_own_staff=True)
+    assert case.site_id == city.pk and case.intake_site_id == county.pk
+    assert case.tracking_number.startswith(county.code)
+    with use_site(county):
+        assert not Case.objects.exists()
+
+
+def test_only_a_report_goes_to_the_level_above(county):
+    with pytest.raises(ValidationError):
+        file_case(county, kind="complaint", about_own_staff=True)
+    with all_sites():
+        assert not Case.objects.exists()
+
+
+def test_a_province_report_about_own_staff_is_refused(province):
+    with pytest.raises(ValidationError):
+        file_case(province, kind="report", about_own_staff=True)
+
+
+def test_case_lookup_needs_the_right_code_and_locks_after_five_wrong(county):
+    case, code = file_case(county)
+    assert (
+        services.case_lookup(
+            site=county, tracking_number=case.tracking_number, query_code=code.lower()
+        ).pk
+        == case.pk
+    )
+    for _ in range(5):
+        with pytest.raises(services.LookupRefused):
+            services.case_lookup(
+                site=county, tracking_number=case.tracking_number, query_code="WRONG123"
+            )
+    with pytest.raises(services.LookupRefused) as refused:
+        services.case_lookup(
+            site=county, tracking_number=case.tracking_number, query_code=code
+        )
+    assert "Too many" in refused.value.message or "过多" in refused.value.message
+
+
+def test_case_lookup_refuses_forged_numbers_and_other_sites_numbers(county, city):
+    case, code = file_case(county)
+    for number in ("", "2101000001' OR 1=1 --", case.tracking_number + "0", "x" * 32):
+        with pytest.raises(services.LookupRefused):
+            services.case_lookup(site=county, tracking_number=number, query_code=code)
+    # Right number and code, asked on another site's host.
+    with pytest.raises(services.LookupRefused):
+        services.case_lookup(
+            site=city, tracking_number=case.tracking_number, query_code=code
+        )
+
+
+def test_transfer_moves_the_case_and_its_history(
+    county, city, county_handler, city_handler
+):
+    case, code = file_case(county)
+    services.case_accept(site=county, case=case, user=county_handler)
+    services.case_note(
+        site=county, case=case, user=county_handler, message="需市里处理"
+    )
+    moved = services.case_transfer(
+        site=county, case=case, user=county_handler, to_site=city, message="属市级事权"
+    )
+    assert moved.site_id == city.pk and moved.status == CaseStatus.SUBMITTED
+    with use_site(county):
+        assert not Case.objects.exists() and not CaseEvent.objects.exists()
+    with use_site(city):
+        kinds = list(
+            CaseEvent.objects.filter(case=moved).values_list("kind", flat=True)
+        )
+    assert kinds == ["submitted", "accepted", "note", "transferred"]
+    # The county can no longer act on it.
+    with pytest.raises(PermissionDenied):
+        services.case_accept(site=county, case=moved, user=county_handler)
+    # The submitter still looks it up on the county's host.
+    assert (
+        services.case_lookup(
+            site=county, tracking_number=case.tracking_number, query_code=code
+        ).site_id
+        == city.pk
+    )
+
+
+def test_transfer_only_up_or_down_the_hierarchy(county, city, province, department):
+    other_province_case_site = None
+    case, _ = file_case(county)
+    from tests.factories import SiteFactory
+
+    other_province_case_site = SiteFactory()
+    with pytest.raises(services.CaseActionError):
+        services.case_transfer(
+            site=county,
+            case=case,
+            user=None,
+            to_site=other_province_case_site,
+            message="x",
+        )
+    targets = set(services.transfer_targets(site=county).values_list("pk", flat=True))
+    assert {city.pk, province.pk, department.pk} <= targets
+    assert county.pk not in targets and other_province_case_site.pk not in targets
+
+
+def test_reply_close_rate_and_reopen_once(county, county_handler):
+    case, _ = file_case(county)
+    with pytest.raises(services.CaseActionError):
+        services.case_reply(site=county, case=case, user=county_handler, reply="答复")
+    services.case_accept(site=county, case=case, user=county_handler)
+    services.case_reply(site=county, case=case, user=county_handler, reply="已修复。")
+    case = services.case_rate(case=case, rating="dissatisfied", comment="没修好")
+    assert case.status == CaseStatus.ACCEPTED and case.reopened_count == 1
+    services.case_reply(
+        site=county, case=case, user=county_handler, reply="已再次修复。"
+    )
+    case = services.case_rate(case=case, rating="dissatisfied", comment="还是不行")
+    assert case.status == CaseStatus.REPLIED  # reopens only once
+    with pytest.raises(services.CaseActionError):
+        services.case_rate(case=case, rating="satisfied")
+    services.case_close(site=county, case=case, user=county_handler)
+    with use_site(county):
+        kinds = [e.kind for e in case.events.all()]
+    assert kinds.count("reopened") == 1 and kinds[-1] == "closed"
+
+
+def test_decline_needs_a_reason(county, county_handler):
+    case, _ = file_case(county)
+    with pytest.raises(services.CaseActionError):
+        services.case_decline(site=county, case=case, user=county_handler, reason=" ")
+    services.case_decline(
+        site=county, case=case, user=county_handler, reason="不属于受理范围"
+    )
+    assert case.status == CaseStatus.DECLINED
+
+
+def test_status_changes_queue_a_mail_task_without_personal_data(county, county_handler):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.tasks import run_queued_tasks
+
+    case, _ = file_case(county)
+    services.case_accept(site=county, case=case, user=county_handler)
+    queued = list(DBTaskResult.objects.values_list("args_kwargs", flat=True))
+    assert queued and "zhangsan" not in str(queued)
+    mail.outbox.clear()
+    run_queued_tasks()
+    assert len(mail.outbox) == 1 and case.tracking_number in mail.outbox[0].subject
+
+
+def test_personal_data_view_is_audited(county, county_handler):
+    case, _ = file_case(county)
+    data = services.case_personal_data_view(site=county, case=case, user=county_handler)
+    assert data["phone"] == "13812345678"
+    with use_site(county):
+        event = CaseEvent.objects.get(case=case, kind="viewed")
+    assert event.actor == county_handler and event.created_at
+
+
+def test_expired_cases_are_anonymised_after_the_retention_period(
+    county, county_handler
+):
+    case, _ = file_case(county)
+    kept, _ = file_case(county)
+    for c in (case, kept):
+        services.case_accept(site=county, case=c, user=county_handler)
+        services.case_reply(site=county, case=c, user=county_handler, reply="答复")
+        services.case_close(site=county, case=c, user=county_handler)
+    with use_site(county):
+        Case.objects.filter(pk=case.pk).update(
+            closed_at=timezone.now() - datetime.timedelta(days=731)
+        )
+    assert services.cases_anonymise_expired(site=county) == 1
+    with use_site(county):
+        gone = Case.objects.get(pk=case.pk)
+        still = Case.objects.get(pk=kept.pk)
+    assert (gone.phone, gone.email, gone.id_number) == ("", "", "")
+    assert gone.name == services.ANONYMISED_NAME and gone.anonymised_at
+    assert still.phone == "13812345678"
+
+
+def test_case_input_is_validated_by_the_shared_form(county):
+    from interaction.forms import CaseFieldsForm
+
+    form = CaseFieldsForm(
+        data={
+            "kind": "complaint",
+            "title": "<script>alert(1)</script>",
+            "content": "x" * 100_000,
+            "phone": "call me",
+            "id_number": "12345",
+        }
+    )
+    assert not form.is_valid()
+    assert set(form.errors) == {"content", "phone", "id_number"}
+    # Markup is removed, its text kept as plain text.
+    assert form.cleaned_data["title"] == "alert(1)"
+    only_markup = CaseFieldsForm(
+        data={"kind": "inquiry", "title": "<b></b>", "content": "<img src=x onerror=1>"}
+    )
+    assert not only_markup.is_valid()
+    assert set(only_markup.errors) == {"title", "content"}
