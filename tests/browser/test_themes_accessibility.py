@@ -25,17 +25,33 @@ THEMES = ["base", "portal", "county", "department"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture(scope="module")
-def axe_source():
-    if not AXE.is_file():
+def load_axe(path: Path = AXE) -> str:
+    """axe-core's source; fails under CI and skips elsewhere when it is missing."""
+    if not path.is_file():
         message = (
-            f"axe-core is not installed ({AXE} is missing): run `npm ci` in the "
+            f"axe-core is not installed ({path} is missing): run `npm ci` in the "
             "project folder (`make install` does when npm is present)"
         )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    return AXE.read_text(encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    return load_axe()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_missing_axe_fails_under_ci_and_skips_elsewhere(monkeypatch, tmp_path):
+    missing = tmp_path / "axe.min.js"
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="npm ci"):
+        load_axe(missing)
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="npm ci"):
+        load_axe(missing)
 
 
 def violations(page, axe_source):

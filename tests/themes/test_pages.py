@@ -244,7 +244,7 @@ def test_a_closed_site_answers_a_themed_410(site):
     assert site.code in html  # the footer is still the site's
 
 
-@override_settings(ROOT_URLCONF="tests.themes.urls_failing")
+@override_settings(ROOT_URLCONF="tests.themes.urls")
 def test_a_server_error_is_a_themed_500_of_its_site(site):
     set_theme(site, "portal")
     client = Client(HTTP_HOST=site.host, raise_request_exception=False)
@@ -254,3 +254,18 @@ def test_a_server_error_is_a_themed_500_of_its_site(site):
     assert "/static/themes/portal/theme.css" in html
     assert site.name in html
     assert "服务器错误" in html or "Server error" in html
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@override_settings(ROOT_URLCONF="tests.themes.urls")
+def test_another_apps_page_extending_base_html_renders_in_the_sites_theme(site, theme):
+    set_theme(site, theme)
+    response = Client(HTTP_HOST=site.host).get("/other-app/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'class="theme-{theme}"' in html
+    assert f"<title>检索结果 - {site.name}</title>" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "<h1>检索结果</h1><p>第2页</p>" in html
+    assert f'<meta name="SiteIDCode" content="{site.code}">' in html
+    assert 'action="/search/"' in html and site.code in html

@@ -165,3 +165,33 @@ def test_a_colour_saved_before_the_contrast_rule_falls_back_to_the_themes(site):
     html = Client(HTTP_HOST=site.host).get("/").content.decode()
     assert "#ffff00" not in html
     assert "--primary: #b3131b" in html  # the portal theme's own red
+
+
+def test_site_admins_of_sites_provisioned_earlier_get_the_theme_settings(
+    site, site_admin
+):
+    """Migration 0002 grants the permission to the admins of sites that existed
+    before the themes app (provisioning grants it to new ones)."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import GroupSitePermission
+
+    from sites.tenancy import all_sites
+
+    rows = GroupSitePermission.objects.filter(
+        site=site.wagtail_site, permission__codename="change_themesettings"
+    )
+    assert rows.count() == 1  # provisioning granted it
+    rows.delete()
+    client = admin_client_for(site_admin)
+    assert client.get(URL.format(site.wagtail_site.pk)).status_code in (302, 403)
+    migration = importlib.import_module(
+        "themes.migrations.0002_site_admins_change_theme_settings"
+    )
+    # Migrations see plain managers; the live models need the all-sites context.
+    with all_sites():
+        migration.grant(apps, None)
+        migration.grant(apps, None)  # running again adds nothing
+    assert rows.count() == 1
+    assert client.get(URL.format(site.wagtail_site.pk)).status_code == 200

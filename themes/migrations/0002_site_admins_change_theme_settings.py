@@ -8,7 +8,8 @@ def grant(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     config = apps.get_app_config("themes")
-    config.models_module = True
+    if getattr(config, "models_module", None) is None:  # historical apps
+        config.models_module = True
     create_permissions(config, apps=apps, verbosity=0)
     Permission = apps.get_model("auth", "Permission")
     SiteGroup = apps.get_model("govsites", "SiteGroup")

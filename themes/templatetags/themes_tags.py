@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from wagtail.models import Page as WagtailPage
 
 from themes import selectors
 
@@ -97,7 +98,8 @@ def page_image(page):
 @register.simple_tag(takes_context=True)
 def section_nav(context, page):
     site = context.get("govsite")
-    if site is None or page is None:
+    # Other apps' pages may call anything "page" (a paginator's page, say).
+    if site is None or not isinstance(page, WagtailPage):
         return None, []
     return selectors.section_nav(site=site, page=page)
 
@@ -112,4 +114,6 @@ def page_range(items):
 
 @register.simple_tag
 def is_ancestor_path(page, other) -> bool:
-    return bool(page and other and page.path.startswith(other.path))
+    if not isinstance(page, WagtailPage) or not isinstance(other, WagtailPage):
+        return False
+    return page.path.startswith(other.path)
