@@ -107,13 +107,29 @@ def case_list(
     if flag == "overdue":
         cases = cases.filter(status__in=OPEN_STATUSES, due_on__lt=today)
     elif flag == "due_soon":
-        # The warning window of the default settings; per-site windows are applied
-        # when rows are flagged (deadline_flag).
-        soon = add_working_days(today, 3)
         cases = cases.filter(
-            status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=soon
+            _due_soon(sites, today), status__in=OPEN_STATUSES, due_on__gte=today
         )
     return cases.order_by("due_on", "-submitted_at")
+
+
+def _due_soon(sites, today: datetime.date) -> Q:
+    """Cases within their own site's warning window: one condition per distinct
+    window among ``sites`` (sites without settings use the default window)."""
+    default = InteractionSettings._meta.get_field("warn_working_days").default
+    configured = dict(
+        for_sites(InteractionSettings, sites).values_list(
+            "site_id", "warn_working_days"
+        )
+    )
+    windows: dict[int, list[int]] = {}
+    for site in sites:
+        site_id = site.pk if hasattr(site, "pk") else site
+        windows.setdefault(configured.get(site_id, default), []).append(site_id)
+    condition = Q(pk__in=[])
+    for window, ids in windows.items():
+        condition |= Q(site_id__in=ids, due_on__lte=add_working_days(today, window))
+    return condition
 
 
 def cases_for_user(user) -> QuerySet[Case]:
@@ -126,13 +142,12 @@ def case_get_for_user(*, user, pk: int) -> Case | None:
 
 def deadline_counts(*, sites, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
-    soon = add_working_days(today, 3)
     counts = (
         for_sites(Case, sites)
         .filter(status__in=OPEN_STATUSES)
         .aggregate(
             overdue=Count("pk", filter=Q(due_on__lt=today)),
-            due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+            due_soon=Count("pk", filter=Q(due_on__gte=today) & _due_soon(sites, today)),
             open=Count("pk"),
         )
     )

@@ -424,3 +424,22 @@ def test_a_signed_in_person_sees_their_own_cases(county, city):
 
     anonymous = Client(HTTP_HOST=county.host).get("/interaction/cases/mine/")
     assert anonymous.status_code == 302
+
+
+def test_nearly_overdue_follows_each_sites_warning_window(county, city, platform_admin):
+    from cms.workdays.services import add_working_days
+    from interaction.selectors import case_list, deadline_counts
+
+    services.interaction_settings_update(site=city, warn_working_days=10)
+    today = timezone.localdate()
+    in_five = add_working_days(today, 5)
+    county_case, _ = file_case(county)
+    city_case, _ = file_case(city)
+    with all_sites():
+        Case.objects.filter(pk__in=[county_case.pk, city_case.pk]).update(
+            due_on=in_five
+        )
+    sites = [county, city]
+    flagged = set(case_list(sites=sites, flag="due_soon").values_list("pk", flat=True))
+    assert flagged == {city_case.pk}  # the county warns 3 working days ahead
+    assert deadline_counts(sites=sites)["due_soon"] == 1

@@ -355,3 +355,25 @@ def test_a_transferred_case_is_looked_up_and_listed_on_the_host_it_was_filed_on(
         "转到市里的信"
         in public_client(city).get("/interaction/cases/").content.decode()
     )
+
+
+def test_public_refusals_are_in_chinese(county, settings):
+    case, _code = file_case(county)
+    client = public_client(county)
+    fields = form_fields(client.get("/interaction/cases/lookup/").content.decode())
+    wrong = client.post(
+        "/interaction/cases/lookup/",
+        {"tracking_number": case.tracking_number, "query_code": "ZZZZZZZZ", **fields},
+    )
+    assert "信件编号或查询码不正确。" in wrong.content.decode()
+    form = client.get(FORM).content.decode()
+    assert "等于几？" in form and "朗读题目" in form
+    bad, _ = _post_letter(client, captcha_0="999", content="长" * 6000)
+    html = bad.content.decode()
+    assert "验证问题回答错误" in html
+    assert "5000" in html
+    settings.INTERACTION_SUBMIT_RATE = "1/h"
+    _post_letter(client)
+    limited, _ = _post_letter(client)
+    assert limited.status_code == 429
+    assert "提交次数过多" in limited.content.decode()

@@ -1,5 +1,6 @@
 """python manage.py anonymise_cases [--site CODE]: remove personal data of cases
-closed longer ago than each site's retention period. Run it daily (cron)."""
+closed longer ago than each site's retention period, and expired rate-limit
+counters. Run it daily (cron)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,3 +27,6 @@ class Command(BaseCommand):
             if count:
                 self.stdout.write(f"{govsite.code}: {count} case(s) anonymised")
         self.stdout.write(f"{total} case(s) anonymised in all")
+        from interaction.ratelimit_cache import delete_expired
+
+        delete_expired()
