@@ -1,6 +1,7 @@
 """``{% consultation_comments page %}``: what a consultation page shows of its
 comments: the count, the adoption summary once tagged, and the texts where the
-consultation says so (names masked, contacts never)."""
+consultation says so (names masked, contacts never). The themed consultation page
+places it and links to the comment form itself."""
 
 from django import template
 
@@ -29,5 +30,4 @@ def consultation_comments(page):
         "summary": summary,
         "tagged": summary["adopted"] + summary["partly"] + summary["not_adopted"],
         "texts": texts,
-        "comment_url": f"/interaction/consultations/{page.pk}/comment/",
     }

@@ -5,6 +5,7 @@ import pytest
 from django.template import Context, Template
 
 from interaction import services
+from tests.interaction.conftest import public_client
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,6 @@ def test_the_tag_shows_the_count_and_no_texts_by_default(county, open_consultati
     html = _render(open_consultation)
     assert "已收到 2 条意见" in html
     assert "意见一" not in html and "垃圾广告" not in html
-    assert f"/interaction/consultations/{open_consultation.pk}/comment/" in html
 
 
 def test_the_tag_summarises_adoption_and_shows_masked_texts_when_allowed(
@@ -71,3 +71,17 @@ def test_the_tag_counts_only_its_own_consultation(county, city, open_consultatio
     _comment(city, other, "市里的意见", "key-000000021")
     assert "已收到 0 条意见" in _render(open_consultation)
     assert "已收到 1 条意见" in _render(other)
+
+
+def test_the_consultation_page_shows_the_count_and_one_link_to_the_form(
+    county, open_consultation
+):
+    _comment(county, open_consultation, "意见一", "key-000000031")
+    response = public_client(county).get(open_consultation.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "已收到 1 条意见" in html
+    assert "意见一" not in html  # this consultation does not show comment texts
+    assert (
+        html.count(f"/interaction/consultations/{open_consultation.pk}/comment/") == 1
+    )
