@@ -377,3 +377,17 @@ def test_public_refusals_are_in_chinese(county, settings):
     limited, _ = _post_letter(client)
     assert limited.status_code == 429
     assert "提交次数过多" in limited.content.decode()
+
+
+def test_the_leaders_mailbox_column_leads_to_the_letter_form(county):
+    client = public_client(county)
+    mailbox = column(county, "ldxx")
+    html = client.get(mailbox.url).content.decode()
+    assert 'href="/interaction/cases/new/?channel=leader"' in html
+    assert 'href="/interaction/cases/lookup/"' in html
+    form = client.get("/interaction/cases/new/?channel=leader")
+    assert form.status_code == 200
+    assert 'name="idempotency_key"' in form.content.decode()
+    # A column of another kind has no letter entrances.
+    news = client.get(column(county, "gzdt").url).content.decode()
+    assert "/interaction/cases/new/" not in news
