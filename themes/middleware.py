@@ -1,6 +1,8 @@
 """The request's theme, and the senior-friendly switch by query parameter."""
 
 from django.http import HttpResponseRedirect
+from django.utils.encoding import escape_uri_path
+from django.utils.http import escape_leading_slashes
 
 from . import loaders, senior
 
@@ -36,7 +38,9 @@ class SeniorModeMiddleware:
         ):
             query = request.GET.copy()
             query.pop(senior.PARAM)
-            target = request.path + (f"?{query.urlencode()}" if query else "")
+            # The same path on this host, never `//other.host/…` (an open redirect).
+            path = escape_leading_slashes(escape_uri_path(request.path))
+            target = path + (f"?{query.urlencode()}" if query else "")
             response = HttpResponseRedirect(target)
             response["Cache-Control"] = "private, no-store"
             senior.remember(response, request, on=value == "1")

@@ -172,6 +172,10 @@ CACHES["ratelimit"] = (
 )
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
+# Behind a proxy every visitor arrives from the proxy's address: name the request
+# header the proxy sets to the client's address (e.g. HTTP_X_REAL_IP, which nginx sets
+# with `proxy_set_header X-Real-IP $remote_addr`). Unset: REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", "") or None
 # django-ratelimit warns about any backend it does not list; ours is atomic (above).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Interaction (interaction/): the key personal data is encrypted with (32 bytes,
@@ -200,15 +204,20 @@ SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "postgres"
 SEARCH_INDEX_NAME = env.str("SEARCH_INDEX_NAME", "govplatform-items")
 
 # Mail: printed to the console unless EMAIL_URL names a server.
-_email = env.dj_email_url("EMAIL_URL", "console:")
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-EMAIL_HOST = _email["EMAIL_HOST"]
-EMAIL_PORT = _email["EMAIL_PORT"]
-EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
-EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
-EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
-EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# An empty EMAIL_URL reads as unset.
+_email = env.dj_email_url("EMAIL_URL", "console:") or {}
+EMAIL_BACKEND = _email.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# A mail server that hangs must not hold a web request or a worker (seconds).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10, validate=Range(min=1))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

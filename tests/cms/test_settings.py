@@ -60,12 +60,37 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     assert "Traceback" not in result.stderr
 
 
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 60,
+    "DATABASE_URL": "postgres://u@localhost/db",
+    "ALLOWED_HOSTS": "gov.example.cn",
+    "INTERACTION_DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "EMAIL_URL": "smtp://mail.example.cn:587/?tls=True",
+}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("INTERACTION_DATA_KEY", ""),
+        ("INTERACTION_DATA_KEY", "c2hvcnQ="),  # 5 bytes, not 32
+        ("INTERACTION_DATA_KEY", "not base64!"),
+        ("EMAIL_URL", ""),
+        ("EMAIL_URL", "console:"),
+    ],
+)
+def test_production_refuses_to_start_without_a_data_key_or_mail_setting(
+    variable, value
+):
+    env = {**PRODUCTION_ENV, variable: value}
+    result = run_manage("check", env_overrides=env, settings="cms.settings.production")
+    assert result.returncode == 2, result.stderr
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_production_starts_with_a_real_secret_key():
-    env = {
-        "SECRET_KEY": "x" * 60,
-        "DATABASE_URL": "postgres://u@localhost/db",
-        "ALLOWED_HOSTS": "gov.example.cn",
-    }
+    env = dict(PRODUCTION_ENV)
     result = run_manage(
         "check", "--deploy", env_overrides=env, settings="cms.settings.production"
     )

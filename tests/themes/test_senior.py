@@ -31,6 +31,17 @@ def test_the_query_parameter_sets_the_cookie_and_redirects_to_the_clean_address(
     assert off.cookies["gov_senior"]["max-age"] == 0
 
 
+# Percent-encoded, or the test client would read "//evil…" as a host; the server
+# decodes both to a path starting with "//" or "/\\".
+@pytest.mark.parametrize("path", ["/%2Fevil.example.com/", "/%5Cevil.example.com/"])
+def test_the_switch_redirects_only_to_this_host(site, path):
+    response = Client(HTTP_HOST=site.host).get(path, {"senior": "1"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\"))
+    assert "evil.example.com" in location  # kept as a path on this host
+
+
 def test_other_values_and_the_admin_are_left_alone(site):
     client = Client(HTTP_HOST=site.host)
     assert client.get("/news/?senior=yes").status_code == 200
