@@ -140,10 +140,11 @@ def main(argv: list[str] | None = None) -> None:
             results[label] = (
                 statistics.median(s[0] for s in samples),
                 statistics.median(s[1] for s in samples),
+                max(s[1] for s in samples),
             )
         settings.WAGTAILSEARCH_BACKENDS["default"] = ours
         print(f"  {size:,} pages in the index (median of {REPEAT}):")
-        base_publish, base_worker = results["wagtail stock"]
+        base_publish, base_worker, base_worst = results["wagtail stock"]
         row("wagtail stock: publish (editor's request)", base_publish)
         row("wagtail stock: queued index tasks (worker)", base_worker)
         row(
@@ -155,6 +156,12 @@ def main(argv: list[str] | None = None) -> None:
             "ours: queued index tasks (worker)",
             results["ours"][1],
             baseline=base_worker,
+        )
+        row("wagtail stock: slowest worker run of the five", base_worst)
+        row(
+            "ours: slowest worker run of the five",
+            results["ours"][2],
+            baseline=base_worst,
         )
 
 

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def wagtail_searcher(name):
         backend = get_search_backend(name)
-        backend.reset_index()
+        backend.reset_indexes()
         backend.add_bulk(ArticlePage, pages)
         if hasattr(backend, "get_index_for_model"):
             backend.get_index_for_model(ArticlePage)._refresh_title_norms(full=True)

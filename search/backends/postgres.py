@@ -41,6 +41,7 @@ TOTAL_LIMIT = 10000  # matches are counted up to this number
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 AGE_DECAY_PER_YEAR = 0.5
 BATCH = 1000
+COPY_BATCH = 5000
 FACETS = ("site", "level", "content_type", "year")
 GIN_INDEXES = (
     "searchdoc_vector_gin",
@@ -159,7 +160,15 @@ class PostgresBackend(SearchBackend):
         if site_id is not None:
             stale = stale.filter(site_id=site_id)
         stale._raw_delete(stale.db)
-        written = self.copy_in(document_row(d) for d in documents)
+        # Documents are read from the database while they are written: COPY in
+        # batches, since no other query can run on the connection during a COPY.
+        written, batch = 0, []
+        for document in documents:
+            batch.append(document_row(document))
+            if len(batch) >= COPY_BATCH:
+                written += self.copy_in(batch)
+                batch = []
+        written += self.copy_in(batch)
         # Bulk-loaded GIN entries wait in each index's pending list, which every
         # query would scan until autovacuum merges it: merge it now.
         with connection.cursor() as cursor:
@@ -167,7 +176,7 @@ class PostgresBackend(SearchBackend):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         return written
 
-    def copy_in(self, rows: Iterable[SearchDocument]) -> int:
+    def copy_in(self, rows: list[SearchDocument]) -> int:
         """Stream new rows into the index with COPY (no conflict handling: for
         rebuilds, after their rows were deleted)."""
         fields = [
@@ -178,6 +187,8 @@ class PostgresBackend(SearchBackend):
         table = SearchDocument._meta.db_table
         now = timezone.now()
         written = 0
+        if not rows:
+            return 0
         connection.ensure_connection()
         with (
             connection.connection.cursor() as cursor,
