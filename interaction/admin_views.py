@@ -96,7 +96,7 @@ def case_detail(request, pk):
     forms = {
         "decline": ReasonForm(prefix="decline"),
         "transfer": TransferForm(
-            prefix="transfer", targets=selectors.transfer_targets(site=site)
+            prefix="transfer", targets=selectors.transfer_targets(site=site, case=case)
         ),
         "reply": ReplyForm(prefix="reply", initial={"message": case.reply}),
         "note": NoteForm(prefix="note"),
@@ -164,7 +164,7 @@ def _act(request, case, site, action, forms):
         form = forms["transfer"] = TransferForm(
             request.POST,
             prefix="transfer",
-            targets=selectors.transfer_targets(site=site),
+            targets=selectors.transfer_targets(site=site, case=case),
         )
         if form.is_valid():
             return services.case_transfer(

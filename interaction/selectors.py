@@ -60,21 +60,27 @@ def case_find(*, site: GovSite, tracking_number: str) -> Case | None:
     )
 
 
-def transfer_targets(*, site: GovSite) -> QuerySet[GovSite]:
+def transfer_targets(*, site: GovSite, case: Case | None = None) -> QuerySet[GovSite]:
     """Sites a case of ``site`` may go to: up or down its hierarchy, or a department
-    site of any level above it; active sites only, never itself."""
+    site of any level above it; active sites only, never itself. A report about a
+    site's own staff never goes to that (intake) site nor to any site below it."""
     ancestor_paths = [
         site.tree_path[: i + 1] for i, ch in enumerate(site.tree_path) if ch == "/"
     ]
     ancestors = Q(tree_path__in=ancestor_paths)
     below = Q(tree_path__startswith=site.tree_path)
     departments = Q(level=SiteLevel.DEPARTMENT, parent__tree_path__in=ancestor_paths)
-    return (
+    targets = (
         GovSite.objects.filter(ancestors | below | departments)
         .exclude(pk=site.pk)
         .exclude(status=SiteStatus.CLOSED)
-        .order_by("tree_path")
     )
+    if case is not None and case.about_own_staff:
+        intake = GovSite.objects.get(pk=case.intake_site_id)
+        targets = targets.exclude(pk=intake.pk).exclude(
+            tree_path__startswith=intake.tree_path
+        )
+    return targets.order_by("tree_path")
 
 
 def deadline_flag(case: Case, today: datetime.date | None = None) -> str:

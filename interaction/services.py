@@ -34,7 +34,12 @@ from .models import (
     InteractionSettings,
     Rating,
 )
-from .selectors import case_find, interaction_settings_get, transfer_targets
+from .selectors import (
+    case_by_idempotency_key,
+    case_find,
+    interaction_settings_get,
+    transfer_targets,
+)
 from .tasks import notify_submitter
 
 logger = logging.getLogger(__name__)
@@ -119,7 +124,7 @@ def case_submit(
                 _("This site has no level above; file the report with the province.")
             )
         handling_site = site.parent
-    existing = _existing(handling_site, site, idempotency_key)
+    existing = case_by_idempotency_key(site=site, key=idempotency_key)
     if existing is not None:
         return existing, None
     rules = interaction_settings_get(site=handling_site)
@@ -168,7 +173,7 @@ def case_submit(
                 transaction.on_commit(lambda: _mail_query_code(case, code, data.email))
     except IntegrityError:
         # The same key arrived twice at once: the other request stored it.
-        existing = _existing(handling_site, site, idempotency_key)
+        existing = case_by_idempotency_key(site=site, key=idempotency_key)
         if existing is None:
             raise
         return existing, None
@@ -197,13 +202,6 @@ def _mail_query_code(case: Case, code: str, address: str) -> None:
         send_mail(subject, body, None, [address])
     except OSError:
         logger.exception("query code mail failed", extra={"case_id": case.pk})
-
-
-def _existing(handling_site, intake_site, idempotency_key) -> Case | None:
-    with use_site(handling_site):
-        return Case.objects.filter(
-            intake_site=intake_site, idempotency_key=idempotency_key
-        ).first()
 
 
 class LookupRefused(Exception):
@@ -255,37 +253,61 @@ def case_lookup(*, site: GovSite, tracking_number: str, query_code: str) -> Case
 # Handling (check, then execute, as Wagtail's actions do)
 
 
-def _require(case: Case, site: GovSite, statuses, message: str) -> None:
+def _locked(case: Case, site: GovSite) -> Case:
+    """The case's row as it is now, locked until the transaction ends, so that two
+    steps at once (or a double POST) are checked one after the other."""
     if case.site_id != site.pk:
         raise PermissionDenied
-    if case.status not in statuses:
+    with use_site(site):
+        fresh = Case.objects.select_for_update().filter(pk=case.pk).first()
+    if fresh is None:  # it was moved to another site meanwhile
+        raise PermissionDenied
+    return fresh
+
+
+def _sync(case: Case, fresh: Case) -> Case:
+    """Give the caller's object the values just saved."""
+    for model_field in Case._meta.concrete_fields:
+        setattr(case, model_field.attname, getattr(fresh, model_field.attname))
+    return case
+
+
+def _require(case: Case, site: GovSite, statuses, message: str) -> Case:
+    """The locked, current copy of ``case``, if it is in one of ``statuses``."""
+    fresh = _locked(case, site)
+    if fresh.status not in statuses:
         raise CaseActionError(message)
+    return fresh
 
 
 @transaction.atomic
 def case_accept(*, site: GovSite, case: Case, user) -> Case:
-    _require(case, site, {CaseStatus.SUBMITTED}, _("Only a new case can be accepted."))
+    fresh = _require(
+        case, site, {CaseStatus.SUBMITTED}, _("Only a new case can be accepted.")
+    )
     with use_site(site):
-        case.status = CaseStatus.ACCEPTED
-        case.save(update_fields=["status"])
-        _event(case, CaseEventKind.ACCEPTED, actor=user)
-        _notify(case)
-    return case
+        fresh.status = CaseStatus.ACCEPTED
+        fresh.save(update_fields=["status"])
+        _event(fresh, CaseEventKind.ACCEPTED, actor=user)
+        _notify(fresh)
+    return _sync(case, fresh)
 
 
 @transaction.atomic
 def case_decline(*, site: GovSite, case: Case, user, reason: str) -> Case:
-    _require(case, site, {CaseStatus.SUBMITTED}, _("Only a new case can be declined."))
+    fresh = _require(
+        case, site, {CaseStatus.SUBMITTED}, _("Only a new case can be declined.")
+    )
     if not reason.strip():
         raise CaseActionError(_("Give the reason for declining."))
     with use_site(site):
-        case.status = CaseStatus.DECLINED
-        case.reply = reason
-        case.closed_at = timezone.now()
-        case.save(update_fields=["status", "reply", "closed_at"])
-        _event(case, CaseEventKind.DECLINED, actor=user, message=reason)
-        _notify(case)
-    return case
+        fresh.status = CaseStatus.DECLINED
+        fresh.reply = reason
+        fresh.closed_at = timezone.now()
+        fresh.save(update_fields=["status", "reply", "closed_at"])
+        _event(fresh, CaseEventKind.DECLINED, actor=user, message=reason)
+        _notify(fresh)
+    return _sync(case, fresh)
 
 
 @transaction.atomic
@@ -294,18 +316,25 @@ def case_transfer(
 ) -> Case:
     """Move the case, its history and attachments to ``to_site`` (a site up or down
     the hierarchy, or a department site of a level above)."""
-    _require(
+    case = _require(
         case,
         site,
         {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED},
         _("A replied or closed case cannot be transferred."),
     )
-    if not transfer_targets(site=site).filter(pk=to_site.pk).exists():
-        raise CaseActionError(_("A case can only go up or down its site's hierarchy."))
-    if case.about_own_staff and to_site.pk == case.intake_site_id:
+    if case.about_own_staff and (
+        to_site.pk == case.intake_site_id
+        or to_site.tree_path.startswith(case.intake_site.tree_path)
+    ):
+        # The reported site and its department sites below it never see it.
         raise CaseActionError(
-            _("A report about a site's staff cannot be sent to that site.")
+            _(
+                "A report about a site's staff cannot be sent to that site or to "
+                "any site below it."
+            )
         )
+    if not transfer_targets(site=site, case=case).filter(pk=to_site.pk).exists():
+        raise CaseActionError(_("A case can only go up or down its site's hierarchy."))
     rules = interaction_settings_get(site=to_site)
     with use_site(site):
         _event(
@@ -333,7 +362,7 @@ def case_transfer(
 
 @transaction.atomic
 def case_reply(*, site: GovSite, case: Case, user, reply: str) -> Case:
-    _require(
+    fresh = _require(
         case,
         site,
         {CaseStatus.ACCEPTED},
@@ -342,31 +371,32 @@ def case_reply(*, site: GovSite, case: Case, user, reply: str) -> Case:
     if not reply.strip():
         raise CaseActionError(_("The reply is empty."))
     with use_site(site):
-        case.status = CaseStatus.REPLIED
-        case.reply = reply
-        case.replied_at = timezone.now()
-        case.save(update_fields=["status", "reply", "replied_at"])
-        _event(case, CaseEventKind.REPLIED, actor=user, message=reply)
-        _notify(case)
-    return case
+        fresh.status = CaseStatus.REPLIED
+        fresh.reply = reply
+        fresh.replied_at = timezone.now()
+        fresh.save(update_fields=["status", "reply", "replied_at"])
+        _event(fresh, CaseEventKind.REPLIED, actor=user, message=reply)
+        _notify(fresh)
+    return _sync(case, fresh)
 
 
 @transaction.atomic
 def case_close(*, site: GovSite, case: Case, user) -> Case:
-    _require(case, site, {CaseStatus.REPLIED}, _("Only a replied case can be closed."))
+    fresh = _require(
+        case, site, {CaseStatus.REPLIED}, _("Only a replied case can be closed.")
+    )
     with use_site(site):
-        case.status = CaseStatus.CLOSED
-        case.closed_at = timezone.now()
-        case.save(update_fields=["status", "closed_at"])
-        _event(case, CaseEventKind.CLOSED, actor=user)
-        _notify(case)
-    return case
+        fresh.status = CaseStatus.CLOSED
+        fresh.closed_at = timezone.now()
+        fresh.save(update_fields=["status", "closed_at"])
+        _event(fresh, CaseEventKind.CLOSED, actor=user)
+        _notify(fresh)
+    return _sync(case, fresh)
 
 
 @transaction.atomic
 def case_note(*, site: GovSite, case: Case, user, message: str) -> CaseEvent:
-    if case.site_id != site.pk:
-        raise PermissionDenied
+    case = _locked(case, site)
     if not message.strip():
         raise CaseActionError(_("The note is empty."))
     with use_site(site):
@@ -390,11 +420,15 @@ def case_personal_data_view(*, site: GovSite, case: Case, user) -> dict[str, str
 @transaction.atomic
 def case_rate(*, case: Case, rating: str, comment: str = "") -> Case:
     """The submitter rates the reply; a dissatisfied rating reopens the case once."""
-    if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED) or case.rating:
-        raise CaseActionError(_("This case cannot be rated now."))
     if rating not in Rating.values:
         raise CaseActionError(_("Choose one of the ratings."))
-    site = case.site
+    site = GovSite.objects.get(pk=case.site_id)
+    try:
+        caller, case = case, _locked(case, site)
+    except PermissionDenied:  # transferred meanwhile: not replied any more
+        raise CaseActionError(_("This case cannot be rated now.")) from None
+    if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED) or case.rating:
+        raise CaseActionError(_("This case cannot be rated now."))
     with use_site(site):
         case.rating = rating
         case.rating_comment = comment
@@ -415,7 +449,7 @@ def case_rate(*, case: Case, rating: str, comment: str = "") -> Case:
             _event(case, CaseEventKind.REOPENED, message=comment)
         case.save(update_fields=fields)
         _notify(case)
-    return case
+    return _sync(caller, case)
 
 
 ANONYMISED_NAME = "（已匿名）"

@@ -443,3 +443,27 @@ def test_nearly_overdue_follows_each_sites_warning_window(county, city, platform
     flagged = set(case_list(sites=sites, flag="due_soon").values_list("pk", flat=True))
     assert flagged == {city_case.pk}  # the county warns 3 working days ahead
     assert deadline_counts(sites=sites)["due_soon"] == 1
+
+
+def test_a_report_about_county_staff_cannot_go_to_the_countys_departments(
+    county, city, city_handler
+):
+    from tests.factories import SiteFactory
+
+    county_department = SiteFactory.child(county, "department", name="测试县教育局")
+    report, _ = file_case(county, kind="report", about_own_staff=True)
+    client = admin_client_for(city_handler)
+    url = f"/admin/interaction/cases/{report.pk}/"
+    html = client.get(url).content.decode()
+    assert f'value="{county_department.pk}"' not in html
+    assert f'value="{county.pk}"' not in html
+    page = client.post(
+        url,
+        {
+            "action": "transfer",
+            "transfer-to_site": county_department.pk,
+            "transfer-message": "转县教育局",
+        },
+    )
+    assert page.status_code == 200
+    assert _case_of(report).site_id == city.pk

@@ -295,3 +295,72 @@ def test_case_input_is_validated_by_the_shared_form(county):
     )
     assert not only_markup.is_valid()
     assert set(only_markup.errors) == {"title", "content"}
+
+
+def test_a_report_about_own_staff_never_goes_to_the_reported_sites_subtree(
+    county, city, city_handler, department
+):
+    from tests.factories import SiteFactory
+
+    county_department = SiteFactory.child(county, "department", name="测试县教育局")
+    report, _ = file_case(county, kind="report", about_own_staff=True)
+    assert report.site_id == city.pk
+    targets = set(
+        services.transfer_targets(site=city, case=report).values_list("pk", flat=True)
+    )
+    assert county.pk not in targets and county_department.pk not in targets
+    assert department.pk in targets  # the city's own department may take it
+    for to_site in (county, county_department):
+        with pytest.raises(services.CaseActionError, match="below it"):
+            services.case_transfer(
+                site=city, case=report, user=city_handler, to_site=to_site, message="x"
+            )
+    with all_sites():
+        assert Case.objects.get(pk=report.pk).site_id == city.pk
+    # An ordinary case of the city may still go down to the county's department.
+    ordinary, _ = file_case(city)
+    assert (
+        services.transfer_targets(site=city, case=ordinary)
+        .filter(pk=county_department.pk)
+        .exists()
+    )
+
+
+def test_a_stale_case_cannot_be_rated_twice(county, county_handler):
+    case, _ = file_case(county)
+    services.case_accept(site=county, case=case, user=county_handler)
+    services.case_reply(site=county, case=case, user=county_handler, reply="已修复。")
+    with use_site(county):
+        first_tab = Case.objects.get(pk=case.pk)
+        second_tab = Case.objects.get(pk=case.pk)
+    services.case_rate(case=first_tab, rating="satisfied")
+    with pytest.raises(services.CaseActionError):
+        services.case_rate(case=second_tab, rating="dissatisfied", comment="再评")
+    with use_site(county):
+        assert CaseEvent.objects.filter(case=case, kind="rated").count() == 1
+        assert Case.objects.get(pk=case.pk).rating == "satisfied"
+
+
+def test_a_stale_case_cannot_be_accepted_twice(county, county_handler):
+    case, _ = file_case(county)
+    with use_site(county):
+        stale = Case.objects.get(pk=case.pk)
+    services.case_accept(site=county, case=case, user=county_handler)
+    with pytest.raises(services.CaseActionError):
+        services.case_accept(site=county, case=stale, user=county_handler)
+    with use_site(county):
+        assert CaseEvent.objects.filter(case=case, kind="accepted").count() == 1
+
+
+def test_a_resubmission_after_a_transfer_returns_the_transferred_case(
+    county, city, county_handler
+):
+    key = str(uuid.uuid4())
+    case, code = file_case(county, idempotency_key=key)
+    services.case_transfer(
+        site=county, case=case, user=county_handler, to_site=city, message="市级"
+    )
+    again, no_code = file_case(county, idempotency_key=key)
+    assert again.pk == case.pk and code and no_code is None
+    with all_sites():
+        assert Case.objects.count() == 1
