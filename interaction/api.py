@@ -6,6 +6,7 @@ the public form; no captcha."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 
 from django.conf import settings
@@ -94,6 +95,15 @@ def _limited(request, group: str, rate: str) -> bool:
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9\-_:.]{8,64}")
 
 
+def stored_idempotency_key(client, key: str) -> str:
+    """The form a client's ``Idempotency-Key`` is stored and looked up in: fixed
+    length, fits ``Case.idempotency_key`` (64) whatever the key's length, and
+    never equal to a key of the public form (a UUID)."""
+    prefix = f"api:{client.pk}:"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return (prefix + digest)[:64]
+
+
 @router.post(
     "",
     response={200: CaseReceipt, 201: CaseReceipt, 400: Problem, 429: Problem},
@@ -140,7 +150,7 @@ def case_create(
                 allow_public=data["allow_public"],
                 about_own_staff=data["about_own_staff"],
             ),
-            idempotency_key=f"api:{client.pk}:{idempotency_key}",
+            idempotency_key=stored_idempotency_key(client, idempotency_key),
             api_client=client,
         )
     except ValidationError as error:

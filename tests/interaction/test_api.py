@@ -110,6 +110,21 @@ def test_the_api_applies_the_forms_validation(county, api_key, change, field):
     assert _count() == 0
 
 
+def test_a_64_character_idempotency_key_is_stored_and_found_again(county, api_key):
+    key = "hotline-" + "0123456789abcdef" * 3 + "01234567"
+    assert len(key) == 64
+    first = _post(county, api_key, CASE, idem=key)
+    assert first.status_code == 201
+    again = _post(county, api_key, CASE, idem=key)
+    assert again.status_code == 200
+    assert again.json()["tracking_number"] == first.json()["tracking_number"]
+    assert again.json()["query_code"] is None
+    assert _count() == 1
+    with all_sites():
+        stored = Case.objects.get().idempotency_key
+    assert len(stored) <= 64 and key not in stored
+
+
 def test_a_missing_or_bad_idempotency_key_is_refused(county, api_key):
     assert _post(county, api_key, CASE, idem="").status_code in (400, 422)
     assert _post(county, api_key, CASE, idem="<script>").status_code == 400
