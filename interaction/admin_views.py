@@ -366,11 +366,15 @@ def comment_edit(request, pk):
 
 
 def api_client_index(request):
+    """API clients of the user's sites; only site admins (of the site or a site
+    above it) create them."""
     sites = _sites(request)
     new_key = None
     form = ApiClientForm()
-    site_choices = list(sites)
+    site_choices = [s for s in sites if can_administer_site(request.user, s)]
     if request.method == "POST":
+        if not site_choices:
+            raise PermissionDenied
         form = ApiClientForm(request.POST)
         site_id = request.POST.get("site", "")
         site = next((s for s in site_choices if str(s.pk) == site_id), None)
@@ -396,6 +400,7 @@ def api_client_index(request):
             "header_title": _("API clients"),
             "header_icon": "key",
             "clients": list(selectors.api_client_list(sites=sites)),
+            "administered": {s.pk for s in site_choices},
             "sites": site_choices,
             "form": form,
             "new_key": new_key,
@@ -413,6 +418,8 @@ def api_client_deactivate(request, pk):
     )
     if client is None:
         raise Http404
+    if not can_administer_site(request.user, client.site):
+        raise PermissionDenied
     services.api_client_deactivate(site=client.site, client=client)
     messages.success(request, _("Done."))
     return redirect(reverse("interaction_api_clients"))

@@ -246,9 +246,9 @@ def test_another_sites_comments_are_not_reachable(
 
 
 def test_api_clients_are_created_once_shown_and_scoped(
-    county, city, county_handler, city_handler
+    county, city, county_admin, city_handler
 ):
-    client = admin_client_for(county_handler)
+    client = admin_client_for(county_admin)
     page = client.post(
         "/admin/interaction/api-clients/", {"site": county.pk, "name": "12345"}
     )
@@ -271,6 +271,33 @@ def test_api_clients_are_created_once_shown_and_scoped(
     )
     with all_sites():
         assert ApiClient.objects.get().active
+
+
+def test_only_site_admins_create_and_deactivate_api_clients(
+    county, county_handler, county_admin
+):
+    url = "/admin/interaction/api-clients/"
+    editor = admin_client_for(county_handler)
+    assert 'name="name"' not in editor.get(url).content.decode()
+    response = editor.post(url, {"site": county.pk, "name": "编辑建的"})
+    assert response.status_code in (302, 403)
+    with all_sites():
+        assert not ApiClient.objects.exists()
+    made, _key = services.api_client_create(site=county, name="12345")
+    response = editor.post(f"{url}{made.pk}/deactivate/")
+    assert response.status_code in (302, 403)
+    with all_sites():
+        assert ApiClient.objects.get().active
+    # Positive control: the county's admin creates and deactivates.
+    admin = admin_client_for(county_admin)
+    page = admin.post(url, {"site": county.pk, "name": "8890"})
+    assert 'id="new-api-key"' in page.content.decode()
+    assert admin.post(f"{url}{made.pk}/deactivate/").status_code == 302
+    with all_sites():
+        assert sorted(ApiClient.objects.values_list("name", "active")) == [
+            ("12345", False),
+            ("8890", True),
+        ]
 
 
 def test_people_without_a_site_cannot_reach_the_pages(county):
