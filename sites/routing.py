@@ -235,8 +235,15 @@ def site_root_paths() -> list[SiteRootPath]:
 
 
 def relevant_site_root_paths(page: Page, cache_object=None) -> tuple[SiteRootPath, ...]:
-    """Replacement for ``Page._get_relevant_site_root_paths``: prefix lookups only."""
-    root_paths = get_host_map().root_paths
+    """Replacement for ``Page._get_relevant_site_root_paths``: prefix lookups only.
+
+    Like Wagtail's, it leaves every site's root paths on ``cache_object`` (a request
+    or a page) as ``_wagtail_cached_site_root_paths``: Wagtail's automatic redirects
+    on a move read them from there. The list is the map's own, not a copy."""
+    host_map = get_host_map()
+    if cache_object is not None:
+        cache_object._wagtail_cached_site_root_paths = host_map.sorted_root_paths
+    root_paths = host_map.root_paths
     url_path = page.url_path or ""
     found = []
     end = url_path.find("/", 1)

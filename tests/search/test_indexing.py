@@ -73,11 +73,7 @@ def test_editing_a_live_page_changes_the_document_when_published(site, index):
     assert "修改后的正文" in document.body
 
 
-def test_moving_a_page_updates_its_address(site, index, settings):
-    # Wagtail's automatic redirects on move read a cache the platform's routing
-    # override does not fill (AttributeError _wagtail_cached_site_root_paths):
-    # a separate defect of sites/routing.py, left to its owner.
-    settings.WAGTAILREDIRECTS_AUTO_CREATE = False
+def test_moving_a_page_updates_its_address(site, index):
     page = ArticleFactory(parent=column(site, "zwyw"), publish=True)
     index()
     before = SearchDocument.objects.get().urls[str(site.pk)]

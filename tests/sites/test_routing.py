@@ -174,6 +174,21 @@ def test_saving_an_ordinary_page_does_not_load_the_host_map(site):
     assert routing.loaded_host_map() is None
 
 
+def test_moving_a_column_leaves_a_redirect_from_its_old_address(site):
+    # Wagtail's automatic redirects read the root paths our override leaves on
+    # the request (they raised AttributeError before it did).
+    from wagtail.contrib.redirects.models import Redirect
+
+    home = Page.objects.get(pk=site.wagtail_site.root_page_id)
+    news = ColumnPage.objects.descendant_of(home).get(code="news")
+    moved = news.get_children().first().specific
+    old_path = moved.url_path[len(home.url_path) - 1 :].rstrip("/")
+    moved.move(home, pos="last-child", user=None)
+    redirect = Redirect.objects.get(old_path=old_path)
+    assert redirect.redirect_page_id == moved.pk
+    assert redirect.site_id == site.wagtail_site.pk
+
+
 def test_renaming_a_home_pages_slug_keeps_the_sites_urls(
     site, django_capture_on_commit_callbacks
 ):
