@@ -53,7 +53,7 @@ def case_index(request):
     kind = request.GET.get("kind", "")
     flag = request.GET.get("flag", "")
     site_id = request.GET.get("site", "")
-    scope = sites.filter(pk=site_id) if site_id.isdigit() else sites
+    scope = sites.filter(pk=site_id) if site_id.isdecimal() else sites
     cases = list(
         selectors.case_list(
             sites=scope,
@@ -215,7 +215,7 @@ def _comments(request):
     sites = _sites(request)
     comments = for_sites(Comment, sites).select_related("consultation", "site")
     consultation = request.GET.get("consultation", "")
-    if consultation.isdigit():
+    if consultation.isdecimal():
         comments = comments.filter(consultation_id=int(consultation))
     hidden = request.GET.get("hidden", "")
     if hidden in ("0", "1"):

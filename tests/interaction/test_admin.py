@@ -494,3 +494,21 @@ def test_a_report_about_county_staff_cannot_go_to_the_countys_departments(
     )
     assert page.status_code == 200
     assert _case_of(report).site_id == city.pk
+
+
+@pytest.mark.parametrize("value", ["²", "١٢x", "1²"])
+def test_odd_digits_in_the_filters_are_ignored(county, county_handler, value):
+    mine, _ = file_case(county)
+    client = admin_client_for(county_handler)
+    listing = client.get("/admin/interaction/cases/", {"site": value})
+    assert listing.status_code == 200
+    assert mine.tracking_number in listing.content.decode()
+    comments = client.get("/admin/interaction/comments/", {"consultation": value})
+    assert comments.status_code == 200
+    # A number no row can have filters to nothing rather than failing.
+    huge = "9" * 30
+    assert client.get("/admin/interaction/cases/", {"site": huge}).status_code == 200
+    assert (
+        client.get("/admin/interaction/comments/", {"consultation": huge}).status_code
+        == 200
+    )
