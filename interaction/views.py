@@ -29,6 +29,10 @@ from .models import PUBLIC_EVENT_KINDS, CaseChannel, CaseKind, CaseStatus
 logger = logging.getLogger(__name__)
 
 RECEIPTS = "interaction_receipts"
+# Keys whose receipt (with the plain query code) this browser has been shown: the
+# code leaves the session on its first display; a reload then says so.
+RECEIPTS_SHOWN = "interaction_receipts_shown"
+RECEIPTS_SHOWN_KEPT = 20
 RATING_SALT = "interaction.rating"
 RATING_MAX_AGE = 3600
 
@@ -147,19 +151,33 @@ def case_new(request):
 def case_submitted(request):
     site = _site(request)
     key = request.GET.get("k", "")
-    receipt = request.session.get(RECEIPTS, {}).get(key)
-    if receipt is None:
-        # A repeated submission whose first answer this browser never showed: the
-        # number, but not the code (kept only as a hash; it went out by mail).
+    receipts = request.session.get(RECEIPTS, {})
+    receipt = receipts.pop(key, None) if key else None
+    shown_once = False
+    if receipt is not None:
+        # Shown now, kept no longer: the plain code leaves the session.
+        request.session[RECEIPTS] = receipts
+        shown = [k for k in request.session.get(RECEIPTS_SHOWN, []) if k != key]
+        request.session[RECEIPTS_SHOWN] = [*shown, key][-RECEIPTS_SHOWN_KEPT:]
+    else:
+        # A reload of the receipt, or a repeated submission whose first answer
+        # this browser never showed: the number, but not the code (kept only as a
+        # hash; it went out by mail).
         case = selectors.case_by_idempotency_key(site=site, key=key) if key else None
         if case is None:
             raise Http404
         receipt = [case.tracking_number, None]
+        shown_once = key in request.session.get(RECEIPTS_SHOWN, [])
     tracking_number, code = receipt
     return render(
         request,
         "interaction/case_submitted.html",
-        {"site": site, "tracking_number": tracking_number, "query_code": code},
+        {
+            "site": site,
+            "tracking_number": tracking_number,
+            "query_code": code,
+            "shown_once": shown_once,
+        },
     )
 
 

@@ -51,6 +51,23 @@ def test_a_letter_is_stored_and_its_receipt_shows_number_and_code(county):
     assert receipt["Cache-Control"].startswith("max-age=0")
 
 
+def test_the_query_code_leaves_the_session_once_the_receipt_showed_it(county):
+    from interaction.views import RECEIPTS
+
+    client = public_client(county)
+    response, fields = _post_letter(client)
+    assert fields["idempotency_key"] in client.session[RECEIPTS]
+    first = client.get(response["Location"]).content.decode()
+    assert 'id="query-code"' in first
+    assert fields["idempotency_key"] not in client.session.get(RECEIPTS, {})
+    (case,) = _cases()
+    reload = client.get(response["Location"])
+    assert reload.status_code == 200
+    html = reload.content.decode()
+    assert case.tracking_number in html and 'id="query-code"' not in html
+    assert 'id="code-shown-once"' in html
+
+
 def test_a_double_submission_stores_one_case(county):
     client = public_client(county)
     response, fields = _post_letter(client)
