@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -456,6 +457,8 @@ ANONYMISED_NAME = "（已匿名）"
 
 
 def case_anonymise(*, site: GovSite, case: Case) -> None:
+    """Blank the case's personal data and delete its attachments (rows now, files
+    once the transaction has committed)."""
     with transaction.atomic(), use_site(site):
         Case.objects.filter(pk=case.pk).update(
             name=ANONYMISED_NAME if case.name else "",
@@ -464,29 +467,65 @@ def case_anonymise(*, site: GovSite, case: Case) -> None:
             id_number="",
             anonymised_at=timezone.now(),
         )
+        attachments = CaseAttachment.objects.filter(case_id=case.pk)
+        names = [name for name in attachments.values_list("file", flat=True) if name]
+        attachments.delete()
         _event(case, CaseEventKind.ANONYMISED)
+        storage = CaseAttachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: _delete_files(storage, names))
+
+
+def _delete_files(storage, names) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("attachment file not deleted", extra={"file": name})
 
 
 def cases_anonymise_expired(
     *, site: GovSite, today: datetime.date | None = None
 ) -> int:
-    """Anonymise the personal data of ``site``'s cases closed longer ago than the
-    site's retention period. Returns how many cases were anonymised."""
+    """Anonymise the personal data of ``site``'s cases closed (or declined) longer
+    ago than the site's retention period, and of cases replied to that long ago
+    and never closed; also blank the contacts of comments on ``site``'s
+    consultations closed that long ago. Returns how many cases were anonymised."""
     rules = interaction_settings_get(site=site)
     cutoff = timezone.now() - datetime.timedelta(days=rules.retention_days)
     count = 0
     with use_site(site):
         expired = list(
             Case.objects.filter(
-                status__in=(CaseStatus.CLOSED, CaseStatus.DECLINED),
-                closed_at__lt=cutoff,
+                Q(
+                    status__in=(CaseStatus.CLOSED, CaseStatus.DECLINED),
+                    closed_at__lt=cutoff,
+                )
+                | Q(status=CaseStatus.REPLIED, replied_at__lt=cutoff),
                 anonymised_at__isnull=True,
             )
         )
     for case in expired:
         case_anonymise(site=site, case=case)
         count += 1
+    comments_anonymise_expired(site=site, today=today)
     return count
+
+
+def comments_anonymise_expired(
+    *, site: GovSite, today: datetime.date | None = None
+) -> int:
+    """Blank the contact of comments on ``site``'s consultations that closed longer
+    ago than the site's retention period (the comment text and the name it was
+    published under stay). Returns how many comments were changed."""
+    rules = interaction_settings_get(site=site)
+    today = today or timezone.localdate()
+    last_kept = today - datetime.timedelta(days=rules.retention_days)
+    with transaction.atomic(), use_site(site):
+        return (
+            Comment.objects.filter(consultation__ends_on__lt=last_kept)
+            .exclude(contact="")
+            .update(contact="")
+        )
 
 
 # Comments on consultations

@@ -364,3 +364,51 @@ def test_a_resubmission_after_a_transfer_returns_the_transferred_case(
     assert again.pk == case.pk and code and no_code is None
     with all_sites():
         assert Case.objects.count() == 1
+
+
+def test_the_anonymiser_takes_old_replies_attachments_and_comment_contacts(
+    county, county_handler, open_consultation, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cms.models import ConsultationPage
+    from interaction.models import CaseAttachment, Comment
+
+    upload = SimpleUploadedFile("身份证.pdf", b"%PDF-1.4 x", "application/pdf")
+    old, _ = file_case(county, attachments=[upload])
+    recent, _ = file_case(county)
+    for c in (old, recent):
+        services.case_accept(site=county, case=c, user=county_handler)
+        services.case_reply(site=county, case=c, user=county_handler, reply="答复")
+    with use_site(county):
+        (attachment,) = CaseAttachment.objects.filter(case=old)
+        stored = Path(attachment.file.path)
+        Case.objects.filter(pk=old.pk).update(
+            replied_at=timezone.now() - datetime.timedelta(days=731)
+        )
+    assert stored.exists()
+    comment, _ = services.comment_submit(
+        site=county,
+        consultation=open_consultation,
+        name="王五",
+        contact="13700000000",
+        text="建议延长开放时间",
+        idempotency_key="old-comment-0001",
+    )
+    ConsultationPage.objects.filter(pk=open_consultation.pk).update(
+        starts_on=timezone.localdate() - datetime.timedelta(days=800),
+        ends_on=timezone.localdate() - datetime.timedelta(days=731),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.cases_anonymise_expired(site=county) == 1
+    with use_site(county):
+        gone = Case.objects.get(pk=old.pk)
+        kept = Case.objects.get(pk=recent.pk)
+        assert not CaseAttachment.objects.filter(case=old).exists()
+        comment = Comment.objects.get(pk=comment.pk)
+    assert (gone.phone, gone.email, gone.id_number) == ("", "", "")
+    assert gone.anonymised_at and kept.phone == "13812345678"
+    assert not stored.exists()
+    assert comment.contact == "" and comment.text == "建议延长开放时间"

@@ -1,6 +1,7 @@
-"""python manage.py anonymise_cases [--site CODE]: remove personal data of cases
-closed longer ago than each site's retention period, and expired rate-limit
-counters. Run it daily (cron)."""
+"""python manage.py anonymise_cases [--site CODE]: remove personal data (and
+attachments) of cases closed or replied to longer ago than each site's retention
+period, the contacts of comments on consultations closed that long ago, and
+expired rate-limit counters. Run it daily (cron)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
