@@ -50,7 +50,7 @@ def test_complaint_on_a_county_site_transferred_replied_rated_and_listed_masked(
     person.fill("input[name=phone]", "13812345678")
     person.check("input[name=allow_public]")
     _solve_captcha(person)
-    person.dblclick("button[type=submit]")
+    person.dblclick("form.interaction-form button[type=submit]")
     person.wait_for_url(re.compile(r".*/interaction/cases/submitted/.*"))
     tracking_number = person.locator("#tracking-number").inner_text()
     query_code = person.locator("#query-code").inner_text()
@@ -84,7 +84,7 @@ def test_complaint_on_a_county_site_transferred_replied_rated_and_listed_masked(
     person.goto(site_url(live_server, county, "/interaction/cases/lookup/"))
     person.fill("input[name=tracking_number]", tracking_number)
     person.fill("input[name=query_code]", query_code)
-    person.click("button[type=submit]")
+    person.click("form.interaction-form button[type=submit]")
     assert "已责令工地停止夜间施工" in person.locator("#case-reply").inner_text()
     assert person.locator("#case-status").inner_text() == "已答复"
     person.check("input[name=rating][value=satisfied]")
