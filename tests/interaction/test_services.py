@@ -298,7 +298,7 @@ def test_case_input_is_validated_by_the_shared_form(county):
 
 
 def test_a_report_about_own_staff_never_goes_to_the_reported_sites_subtree(
-    county, city, city_handler, department
+    county, city, city_handler, department, english_messages
 ):
     from tests.factories import SiteFactory
 
