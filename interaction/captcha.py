@@ -56,7 +56,10 @@ def normalise_answer(answer: str) -> str:
     return answer
 
 
-def check(answer: str, token: str) -> None:
+def check(answer: str, token: str, submission_key: str = "") -> None:
+    """Accept a correct answer once; ``submission_key`` (the form's idempotency
+    key) lets the very same submission pass again with the same token, so a double
+    click or a retried request finds its letter instead of a captcha error."""
     try:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature as error:
@@ -68,7 +71,12 @@ def check(answer: str, token: str) -> None:
             _("The answer to the check question is wrong; try the new question."),
             code="wrong",
         )
-    if not caches["ratelimit"].add(f"captcha:{data['n']}", 1, MAX_AGE):
+    cache = caches["ratelimit"]
+    if submission_key and not cache.add(
+        f"captcha:{data['n']}:{submission_key}", 1, MAX_AGE
+    ):
+        return  # this same submission already passed with this token
+    if not cache.add(f"captcha:{data['n']}", 1, MAX_AGE):
         raise ValidationError(
             _("The check question has expired; answer the new one."), code="used"
         )
@@ -99,6 +107,8 @@ class CaptchaWidget(forms.MultiWidget):
 
 class CaptchaField(forms.MultiValueField):
     widget = CaptchaWidget
+    # Set by the form from its idempotency key (see check()).
+    submission_key = ""
 
     def __init__(self, **kwargs):
         fields = (forms.CharField(max_length=10), forms.CharField(max_length=500))
@@ -114,5 +124,5 @@ class CaptchaField(forms.MultiValueField):
         if not data_list:
             return None
         answer, token = data_list
-        check(answer, token)
+        check(answer, token, self.submission_key)
         return True

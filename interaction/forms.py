@@ -111,6 +111,19 @@ class AttachmentsField(forms.FileField):
         return files
 
 
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9\-]{16,64}")
+
+
+def _captcha_for(data) -> CaptchaField:
+    """The captcha, bound to the submission's idempotency key: the same submission
+    sent twice (a double click) passes with the same token; another does not."""
+    field = CaptchaField()
+    key = str(data.get("idempotency_key", "")) if data else ""
+    if IDEMPOTENCY_KEY.fullmatch(key):
+        field.submission_key = key
+    return field
+
+
 class PublicCaseForm(CaseFieldsForm):
     """The public form: the fields, attachments, an idempotency key and (for
     anonymous submitters) the captcha."""
@@ -127,11 +140,11 @@ class PublicCaseForm(CaseFieldsForm):
                 c for c in m.CaseKind.choices if c[0] in kinds
             ]
         if anonymous:
-            self.fields["captcha"] = CaptchaField()
+            self.fields["captcha"] = _captcha_for(self.data)
 
     def clean_idempotency_key(self):
         key = self.cleaned_data["idempotency_key"]
-        if not re.fullmatch(r"[A-Za-z0-9\-]{16,64}", key):
+        if not IDEMPOTENCY_KEY.fullmatch(key):
             raise ValidationError(_("The form has expired; submit it again."))
         return key
 
@@ -170,7 +183,7 @@ class CommentForm(forms.Form):
             self.fields["name"].required = True
             self.fields["contact"].required = True
         if anonymous:
-            self.fields["captcha"] = CaptchaField()
+            self.fields["captcha"] = _captcha_for(self.data)
 
     clean_idempotency_key = PublicCaseForm.clean_idempotency_key
 

@@ -104,6 +104,20 @@ def test_a_captcha_token_is_accepted_once(county):
     assert len(_cases()) == 1
 
 
+def test_the_same_submission_sent_twice_passes_the_captcha_and_finds_its_letter(
+    county,
+):
+    # A double click without JavaScript: the very same POST (same token, same key)
+    # twice. The second must answer with the first letter, not a captcha error.
+    client = public_client(county)
+    fields = form_fields(client.get(FORM).content.decode())
+    first = client.post(FORM, {**LETTER, **fields})
+    second = client.post(FORM, {**LETTER, **fields})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert len(_cases()) == 1
+
+
 def test_the_captcha_accepts_chinese_numerals():
     from interaction.captcha import normalise_answer
 
