@@ -5,6 +5,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from sites.forms import SiteReferencesFormMixin
+
 # Buttons of Wagtail's page editor that publish or send the page towards publishing.
 PUBLISHING_ACTIONS = (
     "action-publish",
@@ -14,7 +16,7 @@ PUBLISHING_ACTIONS = (
 )
 
 
-class ContentPageForm(WagtailAdminPageForm):
+class ContentPageForm(SiteReferencesFormMixin, WagtailAdminPageForm):
     confirm_warnings = forms.BooleanField(
         label=_("I have checked the flagged wording"),
         required=False,

@@ -239,3 +239,181 @@ def scoped_tag_autocomplete(request, app_name=None, model_name=None):
         .values_list("name", flat=True)[:TAGS_AUTOCOMPLETE_LIMIT]
     )
     return JsonResponse(list(names), safe=False)
+
+
+# -- images and documents: Wagtail's admin API lists every collection ------------
+
+MEDIA_ACTIONS = ["choose", "add", "change", "delete"]
+
+
+def visible_media(user, model):
+    """Images or documents (``model``) ``user`` may see in the admin: those in the
+    collections where the user holds any image or document permission (their sites'
+    collections and those below), as Wagtail's own listings and choosers show."""
+    from wagtail.permissions import policy_registry
+
+    if is_platform_admin(user):
+        return model.objects.all()
+    policy = policy_registry.get_by_type(model)
+    return policy.instances_user_has_any_permission_for(user, MEDIA_ACTIONS)
+
+
+def _scoped_media_api_views():
+    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+    from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+
+    class ScopedMediaMixin:
+        def get_queryset(self):
+            visible = visible_media(self.request.user, self.model)
+            return super().get_queryset().filter(pk__in=visible.values("pk"))
+
+    class ScopedImagesAdminAPIViewSet(ScopedMediaMixin, ImagesAdminAPIViewSet):
+        pass
+
+    class ScopedDocumentsAdminAPIViewSet(ScopedMediaMixin, DocumentsAdminAPIViewSet):
+        pass
+
+    return ScopedImagesAdminAPIViewSet, ScopedDocumentsAdminAPIViewSet
+
+
+def scope_admin_api(router) -> None:
+    """``construct_admin_api`` hook (run after Wagtail's): the images and documents
+    endpoints list and show only what the user may see."""
+    images, documents = _scoped_media_api_views()
+    router.register_endpoint("images", images)
+    router.register_endpoint("documents", documents)
+
+
+# -- workflows, tasks and staff: names of other sites' must not show -------------
+
+
+def may_see_page_workflow(user, page) -> bool:
+    """Whether ``user`` may see ``page``'s workflow and tasks: they may edit the
+    page, or act on its current task."""
+    if page.permissions_for_user(user).can_edit():
+        return True
+    task = page.current_workflow_task
+    return bool(task is not None and task.specific.get_actions(page, user))
+
+
+class PageWorkflowScopedMixin:
+    """Before Wagtail's workflow views of a page say anything (its workflow, its
+    task, "not awaiting moderation" with its title), check the user may see it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_see_page_workflow(request.user, self.object):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+def users_for_filter(request, users):
+    """``users`` (a user queryset offered in a filter) as far as the requester may
+    see their names."""
+    from .selectors import staff_for_user
+
+    return users.filter(pk__in=staff_for_user(request.user).values("pk"))
+
+
+def _locked_by_choices(request):
+    from wagtail.admin.views.reports.locked_pages import get_users_for_filter
+
+    return users_for_filter(request, get_users_for_filter())
+
+
+def scope_report_filters() -> None:
+    from wagtail.admin.views.reports.locked_pages import LockedPagesReportFilterSet
+
+    LockedPagesReportFilterSet.base_filters["locked_by"].queryset = _locked_by_choices
+
+
+class ScopedUsersFilterMixin:
+    """For Wagtail's history filter sets: only the users the requester may see."""
+
+    def get_users_queryset(self):
+        return users_for_filter(self.request, super().get_users_queryset())
+
+
+def _scoped_history_views():
+    from wagtail.admin.views.pages.history import (
+        PageHistoryFilterSet,
+        PageHistoryView,
+    )
+    from wagtail.admin.views.reports.audit_logging import (
+        LogEntriesView,
+        SiteHistoryReportFilterSet,
+    )
+
+    class ScopedPageHistoryFilterSet(ScopedUsersFilterMixin, PageHistoryFilterSet):
+        pass
+
+    class ScopedSiteHistoryReportFilterSet(
+        ScopedUsersFilterMixin, SiteHistoryReportFilterSet
+    ):
+        pass
+
+    class ScopedPageHistoryView(PageHistoryView):
+        filterset_class = ScopedPageHistoryFilterSet
+
+    class ScopedLogEntriesView(LogEntriesView):
+        filterset_class = ScopedSiteHistoryReportFilterSet
+
+    return ScopedPageHistoryView, ScopedLogEntriesView
+
+
+ScopedPageHistoryView, ScopedLogEntriesView = _scoped_history_views()
+
+
+def _scoped_page_viewset():
+    from wagtail.admin.views.pages import workflow
+    from wagtail.admin.viewsets.pages import PageViewSet
+
+    class WorkflowActionView(PageWorkflowScopedMixin, workflow.WorkflowActionView):
+        pass
+
+    class CollectWorkflowActionDataView(
+        PageWorkflowScopedMixin, workflow.CollectWorkflowActionDataView
+    ):
+        pass
+
+    class ConfirmWorkflowCancellationView(
+        PageWorkflowScopedMixin, workflow.ConfirmWorkflowCancellationView
+    ):
+        pass
+
+    class PreviewRevisionForTaskView(
+        PageWorkflowScopedMixin, workflow.PreviewRevisionForTaskView
+    ):
+        pass
+
+    class ScopedPageViewSet(PageViewSet):
+        """Wagtail's views of every page type, with the workflow views checking
+        permission first and the history's user filter scoped."""
+
+        model = Page
+        name = "govsites_pages"
+        workflow_action_view_class = WorkflowActionView
+        collect_workflow_action_data_view_class = CollectWorkflowActionDataView
+        confirm_workflow_cancellation_view_class = ConfirmWorkflowCancellationView
+        workflow_preview_view_class = PreviewRevisionForTaskView
+        history_view_class = ScopedPageHistoryView
+
+    return ScopedPageViewSet
+
+
+ScopedPageViewSet = _scoped_page_viewset()
+
+
+def workflow_editors_only(view):
+    """Wagtail's task chooser lists every task of the platform (names carry the
+    site's name) and has no permission check: only people who may create or edit
+    workflows, who see every workflow anyway, open it."""
+    from wagtail.models import Workflow
+    from wagtail.permissions import policy_registry
+
+    def wrapped(request, *args, **kwargs):
+        policy = policy_registry.get_by_type(Workflow)
+        if not policy.user_has_any_permission(request.user, ["add", "change"]):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -2,15 +2,18 @@
 
 from django.urls import path
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import workflows
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 
 from .admin_scoping import (
     ScopedBrowseView,
     ScopedChosenMultipleView,
+    ScopedLogEntriesView,
     ScopedWorkflowTasksView,
     ScopedWorkflowView,
     platform_admin_only,
     scoped_tag_autocomplete,
+    workflow_editors_only,
 )
 
 urlpatterns = [
@@ -55,5 +58,35 @@ urlpatterns = [
         require_admin_access(
             platform_admin_only(PageTypesUsageReportView.as_view(results_only=True))
         ),
+    ),
+    path(
+        "admin/reports/site-history/",
+        require_admin_access(ScopedLogEntriesView.as_view()),
+    ),
+    path(
+        "admin/reports/site-history/results/",
+        require_admin_access(ScopedLogEntriesView.as_view(results_only=True)),
+    ),
+    path(
+        "admin/workflows/task_chooser/",
+        require_admin_access(
+            workflow_editors_only(workflows.TaskChooserView.as_view())
+        ),
+    ),
+    path(
+        "admin/workflows/task_chooser/results/",
+        require_admin_access(
+            workflow_editors_only(workflows.TaskChooserResultsView.as_view())
+        ),
+    ),
+    path(
+        "admin/workflows/task_chooser/create/",
+        require_admin_access(
+            workflow_editors_only(workflows.TaskChooserCreateView.as_view())
+        ),
+    ),
+    path(
+        "admin/workflows/task_chooser/<int:task_id>/",
+        require_admin_access(workflow_editors_only(workflows.task_chosen)),
     ),
 ]

@@ -20,3 +20,4 @@ class SitesConfig(AppConfig):
                 settings.ALLOWED_HOSTS
             )
         admin_scoping.scope_explorer_filters()
+        admin_scoping.scope_report_filters()

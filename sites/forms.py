@@ -3,9 +3,25 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 
 from .models import GovSite, SiteLevel, SiteRole, SiteStatus
 from .services import SiteDetails, site_validate
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    """(name, label) of every registered theme. The registry belongs to the themes
+    package, which this one may not import: settings name the function that lists
+    them (``SITES_THEME_LIST``)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "SITES_THEME_LIST", None)
+    if not path:
+        return []
+    return [
+        (theme.name, f"{theme.label} ({theme.name})") for theme in import_string(path)()
+    ]
 
 
 class SiteProvisionForm(forms.Form):
@@ -26,7 +42,11 @@ class SiteProvisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line; they redirect to the primary host."),
     )
-    theme = forms.CharField(label=_("Theme"), max_length=40, required=False)
+    theme = forms.ChoiceField(
+        label=_("Theme"),
+        required=False,
+        choices=lambda: [("", _("The level's default")), *theme_choices()],
+    )
     organiser = forms.CharField(
         label=_("Organiser (主办单位)"), max_length=100, required=False
     )
@@ -102,3 +122,67 @@ class SiteMemberForm(forms.Form):
 
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=SiteRole.choices)
+
+
+class SiteReferencesFormMixin:
+    """For page forms (``WagtailAdminPageForm``): refuse images, documents, pages
+    and rows of other sites, whatever ids the form was sent (publish, save draft,
+    autosave alike: every save validates the form)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        from .references import page_references_check
+
+        extra = []
+        for formset in getattr(self, "formsets", {}).values():
+            for form in formset.forms:
+                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get(
+                    "DELETE"
+                ):
+                    extra.append(form.instance)
+        parent = getattr(self, "parent_page", None)
+        errors = page_references_check(page=self.instance, parent=parent, extra=extra)
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class SitePageForm(SiteReferencesFormMixin, WagtailAdminPageForm):
+    """The admin form of a site's pages: the ``base_form_class`` of page types
+    without a form of their own."""
+
+
+class ThemeChoiceFormMixin:
+    """The registry's ``theme`` as a choice of the registered themes (keeping a
+    site's current theme on offer if it is no longer registered)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("theme")
+        if field is None:
+            return
+        choices = theme_choices()
+        current = getattr(getattr(self, "instance", None), "theme", "")
+        if current and current not in dict(choices):
+            choices.append((current, current))
+        self.fields["theme"] = forms.ChoiceField(
+            label=field.label, choices=choices, help_text=field.help_text
+        )
+
+
+class OwnCollectionFormMixin:
+    """For Wagtail's image and document forms (``user`` given): a new upload goes
+    to the user's own site's collection unless they choose another, not to the
+    first collection of the list (a province's, for someone who also works there)."""
+
+    def __init__(self, *args, **kwargs):
+        user = kwargs.get("user")
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("collection")
+        if user is None or field is None or self.instance.pk:
+            return
+        from .selectors import home_site_for_user
+
+        site = home_site_for_user(user)
+        if site is not None and field.queryset.filter(pk=site.collection_id).exists():
+            self.initial["collection"] = site.collection_id

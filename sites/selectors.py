@@ -92,3 +92,49 @@ def site_of_page_path(path: str) -> GovSite | None:
         .order_by("-wagtail_site__root_page__depth")
         .first()
     )
+
+
+def staff_for_user(user) -> QuerySet:
+    """People whose names ``user`` may see in the admin's filters: the members of
+    the sites ``user`` works on, the admins of the sites above those (who manage
+    them) and platform admins; everyone for platform admins. Never the staff of a
+    sibling site."""
+    from django.contrib.auth import get_user_model
+
+    from .models import SiteGroup
+    from .permissions import platform_admin_condition
+
+    user_model = get_user_model()
+    if is_platform_admin(user):
+        return user_model.objects.all()
+    paths = list(sites_for_user(user).values_list("tree_path", flat=True))
+    above = {path[: i + 1] for path in paths for i, ch in enumerate(path) if ch == "/"}
+    with all_sites():
+        groups = list(
+            SiteGroup.objects.filter(
+                Q(site__tree_path__in=paths)
+                | Q(site__tree_path__in=above, role=SiteRole.ADMIN)
+            ).values_list("group_id", flat=True)
+        )
+    visible = user_model.objects.filter(
+        Q(groups__in=groups) | Q(pk=user.pk) | platform_admin_condition()
+    )
+    return user_model.objects.filter(pk__in=visible.values("pk"))
+
+
+def home_site_for_user(user) -> GovSite | None:
+    """The site ``user`` works on directly (a member of one of its role groups),
+    the most local one if several: where their uploads go by default."""
+    if not user.is_authenticated:
+        return None
+    from .models import SiteGroup
+
+    with all_sites():
+        ids = list(
+            SiteGroup.objects.filter(group__user=user).values_list("site_id", flat=True)
+        )
+    sites = sorted(
+        GovSite.objects.filter(pk__in=ids).select_related("collection"),
+        key=lambda site: (-site.tree_path.count("/"), site.tree_path),
+    )
+    return sites[0] if sites else None

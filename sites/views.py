@@ -1,18 +1,16 @@
 """Admin views of the site registry: provisioning, status, members."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import SiteMemberForm, SiteProvisionForm, SiteStatusForm
-from .models import GovSite, SiteStatus
+from .models import GovSite, SiteRole, SiteStatus
 from .selectors import can_administer_site, is_platform_admin, site_list, site_members
 
 
@@ -119,15 +117,33 @@ def members(request, pk):
     )
 
 
-@require_POST
 def member_remove(request, pk, user_id, role):
+    """Asks first (GET shows whom and which role), removes on POST."""
     site = get_object_or_404(GovSite, pk=pk)
     if not can_administer_site(request.user, site):
         raise Http404
-    user = get_object_or_404(get_user_model(), pk=user_id)
-    services.site_member_remove(site=site, actor=request.user, user=user, role=role)
-    messages.success(request, _("Member removed."))
-    return redirect("govsites_members", pk=site.pk)
+    group = services.site_groups(site=site).get(role)
+    # Only a member of this site in this role: any other id is not found (the
+    # page would otherwise name any account of the platform).
+    if group is None:
+        raise Http404
+    user = get_object_or_404(group.user_set.all(), pk=user_id)
+    if request.method == "POST":
+        services.site_member_remove(site=site, actor=request.user, user=user, role=role)
+        messages.success(request, _("Member removed."))
+        return redirect("govsites_members", pk=site.pk)
+    return TemplateResponse(
+        request,
+        "sites/admin/member_remove.html",
+        {
+            "site": site,
+            "member": user,
+            "role_label": SiteRole(role).label,
+            "page_title": _("Remove a member"),
+            "header_title": _("Remove a member"),
+            "header_icon": "group",
+        },
+    )
 
 
 def my_sites(request):

@@ -82,6 +82,12 @@ class GovSiteViewSet(ModelViewSet):
     def get_queryset(self, request):
         return sites_for_user(request.user)
 
+    def get_form_class(self, for_update=False):
+        from .forms import ThemeChoiceFormMixin
+
+        form_class = super().get_form_class(for_update)
+        return type(form_class.__name__, (ThemeChoiceFormMixin, form_class), {})
+
 
 @hooks.register("register_admin_viewset")
 def register_govsite_viewset():
@@ -125,6 +131,15 @@ def register_my_sites_url():
 
 
 hooks.register("construct_page_chooser_queryset", admin_scoping.filter_chooser_pages)
+# After Wagtail's own registrations (order 0), which it replaces.
+hooks.register("construct_admin_api", admin_scoping.scope_admin_api, order=100)
+
+
+@hooks.register("register_admin_viewset", order=100)
+def register_scoped_page_viewset():
+    """Replaces Wagtail's base page viewset (registered at order -1) for every page
+    type without a viewset of its own."""
+    return admin_scoping.ScopedPageViewSet()
 
 
 @hooks.register("construct_reports_menu")

@@ -13,6 +13,7 @@ from wagtail.url_routing import RouteResult
 
 from cms import selectors
 from cms.blocks import HomeSectionBlock
+from sites.forms import SitePageForm
 
 
 class ColumnKind(models.TextChoices):
@@ -63,6 +64,7 @@ class HomePage(Page):
     parent_page_types = ["govsites.SiteFolderPage"]
     subpage_types = ["cms.ColumnPage"]
     max_count_per_parent = 1
+    base_form_class = SitePageForm
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("sections")]
 
@@ -102,6 +104,7 @@ class ColumnPage(Page):
 
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
     subpage_types = ["cms.ColumnPage", *CONTENT_PAGE_TYPES]
+    base_form_class = SitePageForm
 
     content_panels = [
         *Page.content_panels,

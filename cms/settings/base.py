@@ -80,6 +80,8 @@ ROOT_URLCONF = "cms.urls"
 # and the port public site URLs carry (80 behind a proxy; 8000 for the demo).
 SITES_HOME_PAGE_MODEL = "cms.HomePage"
 SITES_COLUMN_PAGE_MODEL = "cms.ColumnPage"
+# The themes a site may choose (a callable returning objects with name and label).
+SITES_THEME_LIST = "themes.registry.theme_list"
 PLATFORM_HOSTS = env.list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"])
 SITE_PORT = env.int("SITE_PORT", 80)
 # How often (seconds) a process checks whether the site registry changed elsewhere.

@@ -23,6 +23,8 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from sites.forms import OwnCollectionFormMixin
+
 from .validators import validate_document_upload, validate_image_upload
 
 
@@ -91,11 +93,11 @@ class _UploadChecks:
         return cleaned_data
 
 
-class ImageForm(_UploadChecks, BaseImageForm):
+class ImageForm(OwnCollectionFormMixin, _UploadChecks, BaseImageForm):
     file_field_class = ImageUploadField
 
 
-class DocumentForm(_UploadChecks, BaseDocumentForm):
+class DocumentForm(OwnCollectionFormMixin, _UploadChecks, BaseDocumentForm):
     file_field_class = DocumentUploadField
 
     def _post_clean(self):
