@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.models import Collection, CollectionMember, Page
@@ -114,11 +115,11 @@ def _kind(model) -> str:
     from wagtail.images import get_image_model
 
     if issubclass(model, get_image_model()):
-        return _("image")
+        return pgettext("reference kind", "image")
     if issubclass(model, get_document_model()):
-        return _("document")
+        return pgettext("reference kind", "document")
     if issubclass(model, Page):
-        return _("page")
+        return pgettext("reference kind", "page")
     return str(model._meta.verbose_name)
 
 
