@@ -131,7 +131,7 @@ class SiteReferencesFormMixin:
 
     def _post_clean(self):
         super()._post_clean()
-        from .references import page_references_check
+        from .references import page_references_refused
 
         extra = []
         for formset in getattr(self, "formsets", {}).values():
@@ -141,10 +141,32 @@ class SiteReferencesFormMixin:
                 ):
                     extra.append(form.instance)
         parent = getattr(self, "parent_page", None)
-        errors = page_references_check(page=self.instance, parent=parent, extra=extra)
-        for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        refusals = page_references_refused(
+            page=self.instance, parent=parent, extra=extra
+        )
+        if not refusals:
+            return
+        self._forget_refused(refusals)
+        for refusal in refusals:
+            field = refusal.field if refusal.field in self.fields else None
+            if refusal.message not in self.errors.get(field or "__all__", []):
+                self.add_error(field, refusal.message)
+
+    def _forget_refused(self, refusals) -> None:
+        """Blank the refused ids in the data the form is shown again with: a
+        chooser would otherwise show the other site's object (its title, its
+        thumbnail) to the person who guessed its id."""
+        data = self.data.copy()
+        for refusal in refusals:
+            for key in list(data):
+                named = key == refusal.field or (
+                    key.startswith(f"{refusal.field}-")
+                    and key.endswith(f"-{refusal.leaf}")
+                )
+                values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                if named and refusal.pk in [str(value) for value in values]:
+                    data[key] = ""
+        self.data = data
 
 
 class SitePageForm(SiteReferencesFormMixin, WagtailAdminPageForm):

@@ -41,8 +41,18 @@ from .tenancy import SiteOwnedModel, all_sites
 class Reference:
     model: type[Model]
     pk: str
-    # The form field (or child relation) the reference came from.
+    # The form field (or child relation) the reference came from, and the name of
+    # the field or block that holds the id ("cover_image", "image", "document").
     field: str
+    leaf: str = ""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    field: str
+    leaf: str
+    pk: str
+    message: str
 
 
 def page_references(obj: Model) -> Iterator[Reference]:
@@ -57,20 +67,21 @@ def page_references(obj: Model) -> Iterator[Reference]:
         ):
             value = field.value_from_object(obj)
             if value is not None:
-                yield Reference(field.related_model, str(value), field.name)
+                yield Reference(field.related_model, str(value), field.name, field.name)
         elif hasattr(field, "extract_references") and field.concrete:
             value = field.value_from_object(obj)
             if value is not None:
-                for model, pk, _model_path, _content_path in field.extract_references(
+                for model, pk, _model_path, content_path in field.extract_references(
                     value
                 ):
-                    yield Reference(model, str(pk), field.name)
+                    leaf = content_path.rsplit(".", 1)[-1] if content_path else ""
+                    yield Reference(model, str(pk), field.name, leaf)
     if isinstance(obj, ClusterableModel):
         for relation in get_all_child_relations(obj):
             name = relation.get_accessor_name()
             for child in getattr(obj, name).all():
                 for reference in page_references(child):
-                    yield Reference(reference.model, reference.pk, name)
+                    yield Reference(reference.model, reference.pk, name, reference.leaf)
 
 
 def _site_collection_paths() -> set[str]:
@@ -132,16 +143,16 @@ def page_site(page: Page, *, parent: Page | None = None) -> GovSite | None:
     return None
 
 
-def page_references_check(
+def page_references_refused(
     *, page: Page, parent: Page | None = None, extra: list[Model] = ()
-) -> dict[str, list[str]]:
-    """Messages, by field, for each object ``page`` (and ``extra`` child objects)
-    names that its site may not use. Empty when every reference is allowed.
+) -> list[Refusal]:
+    """Each reference of ``page`` (and its ``extra`` child objects) to an object
+    its site may not use, with the message to show.
 
     Messages name the object's kind and id, never its title: the title of another
     site's object is what must not be shown."""
     site = page_site(page, parent=parent)
-    wanted: dict[type[Model], dict[str, list[str]]] = defaultdict(
+    wanted: dict[type[Model], dict[str, list[Reference]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for obj in [page, *extra]:
@@ -150,10 +161,10 @@ def page_references_check(
             if issubclass(model, Page):
                 model = Page
             if issubclass(model, (Page, CollectionMember, SiteOwnedModel)):
-                wanted[model][reference.pk].append(reference.field)
-    errors: dict[str, list[str]] = defaultdict(list)
-    for model, fields_by_pk in wanted.items():
-        pks = set(fields_by_pk)
+                wanted[model][reference.pk].append(reference)
+    refusals = []
+    for model, references_by_pk in wanted.items():
+        pks = set(references_by_pk)
         if issubclass(model, Page):
             refused = _refused_pages(site, pks)
         elif issubclass(model, CollectionMember):
@@ -165,8 +176,22 @@ def page_references_check(
                 "The %(kind)s with id %(id)s belongs to another site: choose one "
                 "of this site's own."
             ) % {"kind": _kind(model), "id": pk}
-            for field in dict.fromkeys(fields_by_pk[pk]):
-                errors[field].append(message)
+            for reference in dict.fromkeys(references_by_pk[pk]):
+                refusals.append(
+                    Refusal(reference.field, reference.leaf, reference.pk, message)
+                )
+    return refusals
+
+
+def page_references_check(
+    *, page: Page, parent: Page | None = None, extra: list[Model] = ()
+) -> dict[str, list[str]]:
+    """Messages, by field, for each object ``page`` names that its site may not
+    use. Empty when every reference is allowed."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    for refusal in page_references_refused(page=page, parent=parent, extra=extra):
+        if refusal.message not in errors[refusal.field]:
+            errors[refusal.field].append(refusal.message)
     return dict(errors)
 
 
