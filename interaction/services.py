@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.numbering import next_value
+from cms.uploads.sniffing import content_type_of
 from cms.workdays.services import add_working_days
 from sites.models import GovSite
 from sites.tenancy import use_site
@@ -164,7 +165,8 @@ def case_submit(
                     site=handling_site,
                     case=case,
                     original_name=upload.name[:200],
-                    content_type=getattr(upload, "content_type", "")[:60],
+                    # From the checked contents, never the browser's word.
+                    content_type=content_type_of(upload),
                     size=upload.size,
                 )
                 attachment.file.save(upload.name, upload, save=False)
