@@ -108,6 +108,18 @@ class _UploadChecks:
                     params={"name": upload.name},
                 ),
             )
+        elif upload is not None and any(field != "file" for field in self.errors):
+            # Any other field's fault (a title over 255 characters, taken from
+            # the file's name) would park the file as it came: unchecked, with
+            # its metadata. Refuse it as well.
+            self.add_error(
+                "file",
+                ValidationError(
+                    _("“%(name)s” was not uploaded: correct the other fields first."),
+                    code="other_fields_invalid",
+                    params={"name": upload.name},
+                ),
+            )
         return cleaned_data
 
 

@@ -115,9 +115,7 @@ def test_a_member_bigger_than_its_header_says_is_caught(editor, settings):
 def test_document_form_refuses_a_zip_with_too_many_members(editor, settings):
     settings.UPLOAD_MAX_ARCHIVE_MEMBERS = 5
 
-    [error] = file_errors(
-        document_form(editor, "材料.zip", files.zip_with_members(6))
-    )
+    [error] = file_errors(document_form(editor, "材料.zip", files.zip_with_members(6)))
 
     assert error == "“材料.zip” holds too many files (6); at most 5 are allowed."
 
