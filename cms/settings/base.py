@@ -328,9 +328,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = (
 # 24 million pixels is a 6000 x 4000 camera photo, several times what any page
 # shows. Decoded as RGBA it takes 96 MB, and a rendition holds about three such
 # copies at once (decode, orient/crop, resize), so each rendition stays near
-# 300 MB and WAGTAILIMAGES_RENDITION_CONCURRENCY of them fit beside a worker's
-# own ~450 MB in 1.5 GB. Pillow warns above the same limit and refuses twice it,
-# for every image it opens (renditions of older, larger uploads included).
+# 300 MB; with two made at a time (WAGTAILIMAGES_RENDITION_CONCURRENCY) a worker
+# stays near 1 GB (its own ~450 MB included), where the pentest's four 36 MP
+# previews took it to 2.3 GB. Pillow warns above the same limit and refuses twice
+# it, for every image it opens (renditions of older, larger uploads included).
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = (
     env.int("UPLOAD_MAX_IMAGE_MEGAPIXELS", 24, validate=Range(min=1)) or 0
 ) * 1_000_000

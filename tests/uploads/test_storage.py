@@ -132,3 +132,23 @@ def test_clean_media_keeps_files_of_every_sites_rows(site, other_site, media_roo
 
     for name in names:
         assert (media_root / name).exists()
+
+
+def test_a_letter_whose_second_attachment_meets_a_full_disk_leaves_nothing(
+    site, media_root
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from interaction.models import Case
+    from sites.tenancy import use_site
+    from tests.interaction.conftest import file_case
+
+    first = SimpleUploadedFile("a.pdf", files.PDF)
+    second = DiskFullContent(b"%PDF-1.4" + b"x" * 5000, name="b.pdf")
+
+    with pytest.raises(OSError, match="No space left"):
+        file_case(site, attachments=[first, second])
+
+    assert files.stored_files(media_root) == []
+    with use_site(site):
+        assert not Case.objects.exists()
