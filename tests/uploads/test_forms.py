@@ -205,7 +205,11 @@ def test_document_form_accepts_real_documents(editor, site, name, content):
     document = form.save()
     assert document.collection == site.collection
     with document.file.open("rb") as stored:
-        assert stored.read() == content
+        if name.startswith("scan."):
+            # Images are written again without their metadata.
+            assert stored.read(4) == content[:4]
+        else:
+            assert stored.read() == content
 
 
 @pytest.mark.parametrize(

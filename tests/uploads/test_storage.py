@@ -10,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import transaction
 from wagtail.documents.models import Document
 
 from cms.uploads.storage import MediaStorage
@@ -65,7 +66,7 @@ def test_a_full_disk_leaves_neither_file_nor_row(editor, media_root, disk_full):
     form = document_form(editor, "notice.pdf", content)
     assert form.is_valid(), form.errors
 
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OSError, match="No space left"), transaction.atomic():
         form.save()
 
     assert files.stored_files(media_root) == []
@@ -146,7 +147,7 @@ def test_a_letter_whose_second_attachment_meets_a_full_disk_leaves_nothing(
     first = SimpleUploadedFile("a.pdf", files.PDF)
     second = DiskFullContent(b"%PDF-1.4" + b"x" * 5000, name="b.pdf")
 
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OSError, match="No space left"), transaction.atomic():
         file_case(site, attachments=[first, second])
 
     assert files.stored_files(media_root) == []

@@ -35,16 +35,12 @@ def fetch(client, url, **extra):
     """Status, headers and the whole body; the file is closed afterwards."""
     response = client.get(url, **extra)
     if response.streaming:
+        # Read to the end, the test client closes the file (a second close()
+        # would fire request_finished and close the test's database connection).
         body = b"".join(response.streaming_content)
     else:
         body = response.content
-    response.close()
     return response, body
-
-
-@pytest.fixture
-def platform_client():
-    return Client(HTTP_HOST="localhost")
 
 
 def test_a_rendition_is_served_with_long_cache_headers(editor, platform_client):
@@ -199,7 +195,6 @@ def test_staff_who_may_see_a_document_get_it_on_the_platforms_host(
 def test_another_sites_document_is_not_served_on_a_sites_host(
     editor, other_site, other_editor
 ):
-    from django.test import Client
 
     document = upload_document(editor, "notice.pdf", files.PDF)
     client = Client(HTTP_HOST=other_site.host)
