@@ -180,3 +180,56 @@ def rendition_get(image, spec: str):
             pass
         with _rendition_slots():
             return image.create_rendition(image_filter)
+
+
+# -- images stored before their metadata was dropped ------------------------------
+
+_METADATA_KEYS = {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp", "comment"}
+
+
+def image_carries_metadata(data: bytes, *, kind: str) -> bool:
+    """Whether the image ``data`` holds EXIF, XMP, an ICC profile, a comment or
+    (PNG) text chunks."""
+    with PILImage.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]]) as image:
+        if _METADATA_KEYS & set(image.info) or image.getexif():
+            return True
+        return bool(getattr(image, "text", None))
+
+
+@transaction.atomic
+def stored_image_strip(*, instance) -> bool:
+    """Write the image file of ``instance`` (a Wagtail image, or a document that
+    is an image) again without its metadata, under a new name, and forget its
+    renditions, which Wagtail makes again from the clean file. Returns whether
+    anything had to change. The old file is deleted once the change commits."""
+    from .sniffing import identify
+
+    with instance.file.open("rb") as stored:
+        data = stored.read()
+    found = identify(data[:8192])
+    if found is None or found.key not in PILLOW_FORMATS:
+        return False
+    if not image_carries_metadata(data, kind=found.key):
+        return False
+    old_name = instance.file.name
+    storage = instance.file.storage
+    clean = image_without_metadata(
+        SimpleUploadedFile(old_name.rsplit("/", 1)[-1], data), kind=found.key
+    )
+    instance.file.save(clean.name, clean, save=False)
+    instance.file_size = clean.size
+    instance._set_file_hash()
+    renditions = getattr(instance, "renditions", None)
+    if renditions is not None:
+        clean.seek(0)
+        with PILImage.open(clean) as image:
+            size = image.size
+        if size != (instance.width, instance.height):
+            # Turned upright: the focal point was measured on the sideways image.
+            instance.focal_point_x = instance.focal_point_y = None
+            instance.focal_point_width = instance.focal_point_height = None
+        instance.width, instance.height = size
+        renditions.all().delete()  # their files go with them (Wagtail)
+    instance.save()
+    transaction.on_commit(lambda: storage.delete(old_name))
+    return True

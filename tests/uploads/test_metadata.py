@@ -90,3 +90,33 @@ def test_case_attachments_are_kept_without_metadata():
 
     assert clean.name == "现场.jpg"
     assert files.metadata_found(clean.read()) == []
+
+
+def test_images_stored_before_the_fix_are_stripped_by_the_command(
+    editor, site, media_root, platform_client, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+    from wagtail.images.models import Image
+
+    image = Image(title="旧照片", collection=site.collection, width=40, height=20)
+    image.file.save("old.jpg", ContentFile(files.photo_with_metadata()), save=False)
+    image.save()
+    old_name = image.file.name
+    with image.get_rendition("width-10").file.open("rb") as old_rendition:
+        # Wagtail passes the original's EXIF and ICC profile on.
+        assert files.metadata_found(old_rendition.read()) != []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("strip_image_metadata", stdout=io.StringIO())
+
+    image.refresh_from_db()
+    assert image.file.name != old_name
+    assert not (media_root / old_name).exists()
+    assert (image.width, image.height) == (20, 40)
+    with image.file.open("rb") as stored:
+        assert files.metadata_found(stored.read()) == []
+    rendition = image.get_rendition("width-10")
+    response, body = fetch(platform_client, rendition.url)
+    assert response.status_code == 200
+    assert files.metadata_found(body) == []
