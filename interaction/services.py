@@ -178,19 +178,19 @@ def case_submit(
                 transaction.on_commit(lambda: _mail_query_code(case, code, data.email))
     except IntegrityError:
         # No row points at this request's files: remove them.
-        attachment_files_delete(names=stored)
+        _attachment_files_delete(names=stored)
         # The same key arrived twice at once: the other request stored it.
         existing = case_by_idempotency_key(site=site, key=idempotency_key)
         if existing is None:
             raise
         return existing, None
     except BaseException:
-        attachment_files_delete(names=stored)
+        _attachment_files_delete(names=stored)
         raise
     return case, code
 
 
-def attachment_files_delete(*, names: list[str]) -> None:
+def _attachment_files_delete(*, names: list[str]) -> None:
     storage = CaseAttachment._meta.get_field("file").storage
     for name in names:
         try:
