@@ -18,6 +18,12 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # Wagtail admin views replaced to keep each editor inside their own sites.
     path("", include("sites.admin_urls")),
+    # Wagtail's image preview, from the stored rendition instead of a new one.
+    path(
+        "admin/images/<int:image_id>/preview/<str:filter_spec>/",
+        uploads_views.image_preview,
+        name="wagtailimages_preview",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The JSON API, on the platform's hosts and on every site's host (the site of a

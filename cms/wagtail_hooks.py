@@ -15,6 +15,10 @@ from . import consultations
 from .admin_panels import AwaitingReportPanel
 from .models import ConsultationPage, NormativeRegistration
 from .models.choices import ConsultationState
+from .uploads.views import document_may_be_served
+
+# The platform's hosts serve a document only to those who may see it in the admin.
+hooks.register("before_serve_document", document_may_be_served)
 
 
 @hooks.register("construct_homepage_panels")

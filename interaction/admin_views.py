@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms.uploads.sniffing import content_type_of
 from sites.selectors import can_administer_site, sites_for_user
 from sites.tenancy import for_sites, use_site
 
@@ -198,13 +199,18 @@ def case_attachment(request, pk, attachment_pk):
         attachment = CaseAttachment.objects.filter(case=case, pk=attachment_pk).first()
     if attachment is None:
         raise Http404
+    file = attachment.file.open("rb")
     response = FileResponse(
-        attachment.file.open("rb"),
+        file,
         as_attachment=True,
         filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
+        # From the file's contents, whatever the row says (older rows kept the
+        # type the submitter's browser sent).
+        content_type=content_type_of(file),
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Opened anyway (a PDF viewer in the browser), it runs no script.
+    response["Content-Security-Policy"] = "sandbox"
     return response
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cms.uploads.validators import validate_document_upload, validate_image_upload
+from cms.uploads.validators import image_upload_clean, validate_document_upload
 
 from . import models as m
 from .captcha import CaptchaField
@@ -93,10 +93,12 @@ class AttachmentsField(forms.FileField):
             raise ValidationError(
                 _("At most %(count)s attachments."), params={"count": MAX_ATTACHMENTS}
             )
+        checked = []
         for file in files:
             extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
             if extension in ("jpg", "jpeg", "png"):
-                validate_image_upload(
+                # Stored without its metadata (where and with what it was taken).
+                file = image_upload_clean(
                     file,
                     allowed_extensions=ATTACHMENT_EXTENSIONS,
                     max_bytes=MAX_ATTACHMENT_BYTES,
@@ -108,7 +110,8 @@ class AttachmentsField(forms.FileField):
                     allowed_extensions=("pdf",),
                     max_bytes=MAX_ATTACHMENT_BYTES,
                 )
-        return files
+            checked.append(file)
+        return checked
 
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9\-]{16,64}")

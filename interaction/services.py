@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.numbering import next_value
+from cms.uploads.sniffing import content_type_of
 from cms.workdays.services import add_working_days
 from sites.models import GovSite
 from sites.tenancy import use_site
@@ -134,6 +135,7 @@ def case_submit(
     # is held only for the inserts and the commit.
     due_on = add_working_days(today, rules.reply_working_days)
     code = _new_query_code()
+    stored: list[str] = []  # attachment files written, removed if nothing commits
     try:
         with transaction.atomic(), use_site(handling_site):
             tracking_number = _tracking_number(site, today)
@@ -164,21 +166,37 @@ def case_submit(
                     site=handling_site,
                     case=case,
                     original_name=upload.name[:200],
-                    content_type=getattr(upload, "content_type", "")[:60],
+                    # From the checked contents, never the browser's word.
+                    content_type=content_type_of(upload),
                     size=upload.size,
                 )
                 attachment.file.save(upload.name, upload, save=False)
+                stored.append(attachment.file.name)
                 attachment.save()
             _event(case, CaseEventKind.SUBMITTED)
             if data.email:
                 transaction.on_commit(lambda: _mail_query_code(case, code, data.email))
     except IntegrityError:
+        # No row points at this request's files: remove them.
+        _attachment_files_delete(names=stored)
         # The same key arrived twice at once: the other request stored it.
         existing = case_by_idempotency_key(site=site, key=idempotency_key)
         if existing is None:
             raise
         return existing, None
+    except BaseException:
+        _attachment_files_delete(names=stored)
+        raise
     return case, code
+
+
+def _attachment_files_delete(*, names: list[str]) -> None:
+    storage = CaseAttachment._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("attachment file not deleted", extra={"file": name})
 
 
 def _mail_query_code(case: Case, code: str, address: str) -> None:

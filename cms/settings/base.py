@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 from marshmallow.validate import Range
+from PIL import Image as _PILImage
 
 from .env import HTTP_URL, LOG_LEVEL, POSTGRES_URL, REDIS_URL, env
 
@@ -261,6 +262,9 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Uploads are written under a temporary name and renamed when complete: a full
+# disk leaves no partial file behind (cms/uploads/storage.py).
+STORAGES["default"]["BACKEND"] = "cms.uploads.storage.MediaStorage"
 
 WAGTAIL_SITE_NAME = _("Government website platform")
 WAGTAILADMIN_BASE_URL = env.str(
@@ -323,7 +327,21 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = (
     env.int("UPLOAD_MAX_IMAGE_MB", 10, validate=Range(min=1)) or 0
 ) * _MB
 # Decompression bombs: a few kilobytes can declare billions of pixels.
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# 24 million pixels is a 6000 x 4000 camera photo, several times what any page
+# shows. Decoded as RGBA it takes 96 MB, and a rendition holds about three such
+# copies at once (decode, orient/crop, resize), so each rendition stays near
+# 300 MB; with two made at a time (WAGTAILIMAGES_RENDITION_CONCURRENCY) a worker
+# stays near 1 GB (its own ~450 MB included), where the pentest's four 36 MP
+# previews took it to 2.3 GB. Pillow warns above the same limit and refuses twice
+# it, for every image it opens (renditions of older, larger uploads included).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = (
+    env.int("UPLOAD_MAX_IMAGE_MEGAPIXELS", 24, validate=Range(min=1)) or 0
+) * 1_000_000
+_PILImage.MAX_IMAGE_PIXELS = WAGTAILIMAGES_MAX_IMAGE_PIXELS
+# Renditions made at the same time in one worker process (cms/uploads/images.py).
+WAGTAILIMAGES_RENDITION_CONCURRENCY = env.int(
+    "UPLOAD_RENDITION_CONCURRENCY", 2, validate=Range(min=1)
+)
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.forms.ImageForm"
 # Attachments of Chinese government pages: PDF and OFD (the national fixed-layout
 # format), Microsoft and Kingsoft WPS Office files, plain text and CSV, archives,
@@ -340,6 +358,12 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = (
     env.int("UPLOAD_MAX_DOCUMENT_MB", 50, validate=Range(min=1)) or 0
 ) * _MB
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.forms.DocumentForm"
+# Containers (docx, xlsx, pptx, ofd, zip) are unpacked as a stream and counted, never
+# stored unpacked: at most this much in all, and this many files.
+UPLOAD_MAX_UNPACKED_SIZE = (
+    env.int("UPLOAD_MAX_UNPACKED_MB", 200, validate=Range(min=1)) or 0
+) * _MB
+UPLOAD_MAX_ARCHIVE_MEMBERS = 10_000
 # Documents always go through Wagtail's serve view (collection privacy, and
 # Content-Disposition, CSP and nosniff headers); only PDF opens in the browser,
 # everything else downloads as an attachment.

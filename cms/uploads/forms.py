@@ -14,6 +14,8 @@ headed for a collection the user may not add to (or the multiple uploader would
 keep it as an ``UploadedFile``).
 """
 
+import os
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +27,11 @@ from wagtail.images.forms import BaseImageForm
 
 from sites.forms import OwnCollectionFormMixin
 
-from .validators import validate_document_upload, validate_image_upload
+from .validators import (
+    IMAGE_EXTENSIONS,
+    image_upload_clean,
+    validate_document_upload,
+)
 
 
 class ImageUploadField(WagtailImageField):
@@ -34,13 +40,14 @@ class ImageUploadField(WagtailImageField):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        validate_image_upload(
+        # Checked, then stored without its metadata (location, camera).
+        clean = image_upload_clean(
             upload,
             allowed_extensions=self.allowed_image_extensions,
             max_bytes=self.max_upload_size,
             max_pixels=self.max_image_pixels,
         )
-        return super().to_python(data)
+        return super().to_python(clean)
 
 
 class DocumentUploadField(WagtailDocumentField):
@@ -48,12 +55,25 @@ class DocumentUploadField(WagtailDocumentField):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        validate_document_upload(
-            upload,
-            allowed_extensions=getattr(settings, "WAGTAILDOCS_EXTENSIONS", None) or (),
-            max_bytes=self.max_upload_size,
-        )
+        allowed = getattr(settings, "WAGTAILDOCS_EXTENSIONS", None) or ()
+        if _extension(upload.name) in IMAGE_EXTENSIONS & set(allowed):
+            # A scan uploaded as a document is an image all the same: the same
+            # pixel limit, and no location or camera data in what is served.
+            data = image_upload_clean(
+                upload,
+                allowed_extensions=allowed,
+                max_bytes=self.max_upload_size,
+                max_pixels=getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", None),
+            )
+        else:
+            validate_document_upload(
+                upload, allowed_extensions=allowed, max_bytes=self.max_upload_size
+            )
         return super().to_python(data)
+
+
+def _extension(name: str) -> str:
+    return os.path.splitext(name)[1][1:].lower()
 
 
 class _UploadChecks:
@@ -87,6 +107,18 @@ class _UploadChecks:
                         "add to."
                     ),
                     code="collection_not_permitted",
+                    params={"name": upload.name},
+                ),
+            )
+        elif upload is not None and any(field != "file" for field in self.errors):
+            # Any other field's fault (a title over 255 characters, taken from
+            # the file's name) would park the file as it came: unchecked, with
+            # its metadata. Refuse it as well.
+            self.add_error(
+                "file",
+                ValidationError(
+                    _("“%(name)s” was not uploaded: correct the other fields first."),
+                    code="other_fields_invalid",
                     params={"name": upload.name},
                 ),
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -228,3 +229,200 @@ def text_problem(file: IO[bytes]) -> str | None:
         return "encoding"
     finally:
         file.seek(0)
+
+
+# -- PDF: active content, and what follows the header ----------------------------
+
+# Actions a viewer runs by itself or on a click: scripts and launching programs.
+PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch"})
+# A name token: "/" then regular characters (PDF 32000-1 7.2.2); "#xx" escapes any
+# byte, so /J#61vaScript is /JavaScript.
+_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
+_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_ENDSTREAM = b"endstream"
+_PDF_DICT_TAIL = 2048
+# Markup no PDF syntax produces ("<" starts a hex string of 0-9A-F, or "<<").
+_PDF_MARKUP = re.compile(
+    rb"<(?:!doctype|html|head|body|script|iframe|svg|meta|a\s|img\s|object|embed)",
+    re.IGNORECASE,
+)
+# A viewer looks for %%EOF in the last kilobyte (Acrobat's tolerance).
+_PDF_EOF_WINDOW = 1024
+# Decoded object streams are read up to this much each: they hold dictionaries only.
+_PDF_OBJSTM_MAX = 16 * 1024 * 1024
+
+
+def pdf_name(raw: bytes) -> bytes:
+    """A PDF name with its #xx escapes decoded."""
+    return _PDF_HEX_ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), raw)
+
+
+def _pdf_active_name(text: bytes) -> bytes | None:
+    for match in _PDF_NAME.finditer(text):
+        name = pdf_name(match[1])
+        if name in PDF_ACTIVE_NAMES:
+            return name
+    return None
+
+
+def _decode_object_stream(dictionary: bytes, data: bytes) -> bytes | None:
+    """The decoded contents of an object stream (``/Type /ObjStm``), which holds
+    further objects' dictionaries; None when its filters are not ones we read."""
+    names = [pdf_name(match[1]) for match in _PDF_NAME.finditer(dictionary)]
+    filters = [
+        name
+        for name in names
+        if name in {b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx"}
+        or name.endswith(b"Decode")
+    ]
+    # Filters apply in their listed order.
+    for name in filters:
+        if name in {b"FlateDecode", b"Fl"}:
+            inflater = zlib.decompressobj()
+            try:
+                data = inflater.decompress(data, _PDF_OBJSTM_MAX)
+            except zlib.error:
+                return None
+        elif name in {b"ASCIIHexDecode", b"AHx"}:
+            digits = re.sub(rb"\s", b"", data.split(b">", 1)[0])
+            try:
+                data = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+            except ValueError:
+                return None
+        else:
+            return None
+    return data
+
+
+@dataclass(frozen=True)
+class PdfFindings:
+    active: bytes | None = None  # the first script or launch action's name
+    markup: bool = False  # web page markup outside any stream
+    eof: bool = False  # a %%EOF marker at the end
+    unreadable_object_stream: bool = False
+
+
+def pdf_scan(file: IO[bytes]) -> PdfFindings:
+    """Read a PDF's objects for scripts, launch actions and web page markup.
+
+    Everything outside streams is scanned as PDF syntax, and every object stream
+    (where PDF 1.5+ keeps dictionaries compressed) is decoded and scanned too.
+    Other streams (pages, fonts, images) hold no actions and are skipped, so their
+    compressed bytes cannot pass for names by chance. A stream ends at the first
+    ``endstream`` whatever its /Length says: nothing a viewer might take for an
+    object escapes the scan.
+    """
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    active = None
+    markup = False
+    unreadable = False
+    position = 0
+    while True:
+        match = _PDF_STREAM.search(data, position)
+        outside = data[position : match.start() if match else len(data)]
+        active = active or _pdf_active_name(outside)
+        markup = markup or bool(_PDF_MARKUP.search(outside))
+        if match is None:
+            break
+        end = data.find(_PDF_ENDSTREAM, match.end())
+        if end < 0:
+            end = len(data)
+        dictionary = data[max(0, match.start() - _PDF_DICT_TAIL) : match.start()]
+        dictionary = dictionary[dictionary.rfind(b"obj") + 1 :]
+        names = {pdf_name(m[1]) for m in _PDF_NAME.finditer(dictionary)}
+        if b"ObjStm" in names:
+            decoded = _decode_object_stream(dictionary, data[match.end() : end])
+            if decoded is None:
+                unreadable = True
+            else:
+                active = active or _pdf_active_name(decoded)
+        position = end + len(_PDF_ENDSTREAM) if end < len(data) else len(data)
+    eof = b"%%EOF" in data[-_PDF_EOF_WINDOW:]
+    return PdfFindings(
+        active=active, markup=markup, eof=eof, unreadable_object_stream=unreadable
+    )
+
+
+# -- ZIP containers: their real unpacked size -------------------------------------
+
+
+@dataclass(frozen=True)
+class ZipFindings:
+    readable: bool
+    members: int = 0
+    unpacked: int = 0  # bytes, as far as counted
+    too_large: bool = False
+    too_many: bool = False
+
+
+def zip_measure(file: IO[bytes], *, max_members: int, max_unpacked: int) -> ZipFindings:
+    """Count a ZIP container's members and the bytes they really unpack to.
+
+    The central directory is checked first (count and declared sizes); then
+    every member is decompressed as a stream and its bytes counted and dropped:
+    nothing is written anywhere, at most ``max_unpacked`` bytes are ever
+    produced, and a member that unpacks to more (or other) bytes than declared
+    fails its CRC check, so lying sizes are caught too."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            infos = archive.infolist()
+            if len(infos) > max_members:
+                return ZipFindings(True, members=len(infos), too_many=True)
+            declared = sum(info.file_size for info in infos)
+            if declared > max_unpacked:
+                return ZipFindings(
+                    True, members=len(infos), unpacked=declared, too_large=True
+                )
+            counted = 0
+            for info in infos:
+                if info.is_dir():
+                    continue
+                with archive.open(info) as member:
+                    while chunk := member.read(_CHUNK_SIZE):
+                        counted += len(chunk)
+                        if counted > max_unpacked:
+                            return ZipFindings(
+                                True,
+                                members=len(infos),
+                                unpacked=counted,
+                                too_large=True,
+                            )
+            return ZipFindings(True, members=len(infos), unpacked=counted)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a compression method zipfile cannot read
+        RuntimeError,  # an encrypted member
+        OSError,
+        ValueError,
+        EOFError,
+        zlib.error,
+    ):
+        return ZipFindings(False)
+    finally:
+        file.seek(0)
+
+
+# -- the content type to serve, from the contents ----------------------------------
+
+SERVED_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+
+
+def content_type_of(file: IO[bytes]) -> str:
+    """The content type to serve ``file`` with, judged from its first bytes:
+    one of the few kinds we accept, else ``application/octet-stream`` (never
+    what a browser said when uploading it)."""
+    kind = identify(read_head(file))
+    return SERVED_CONTENT_TYPES.get(
+        kind.key if kind else "", "application/octet-stream"
+    )

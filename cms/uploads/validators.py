@@ -9,23 +9,33 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
 
+from .images import image_without_metadata
 from .sniffing import (
     DOCUMENT_TYPES,
     IMAGE_TYPES,
     KINDS,
     Expected,
     identify,
+    pdf_scan,
     read_head,
     text_problem,
     zip_has_member,
+    zip_measure,
 )
+
+# Containers (OOXML, OFD, ZIP) are measured before they are stored: a few
+# kilobytes can unpack to gigabytes in whatever opens them later.
+DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_ARCHIVE_MEMBERS = 10_000
 
 # Pillow opens only the format the extension promised: none of its other
 # plugins (EPS, which runs Ghostscript, among them) ever sees an upload.
@@ -120,13 +130,122 @@ def validate_document_upload(
         raise _mismatch(name, expected, found)
     if expected.zip_member and not zip_has_member(file, expected.zip_member):
         raise _mismatch(name, expected, found)
+    if found.key == "pdf":
+        _check_pdf(file, name, expected)
+    elif found.key == "zip":
+        _check_container(file, name, expected)
+
+
+def _check_pdf(file: UploadedFile, name: str, expected: Expected) -> None:
+    findings = pdf_scan(file)
+    if findings.markup or not findings.eof:
+        # HTML (or anything else) behind a %PDF header: not what it says it is.
+        raise ValidationError(
+            _(
+                "“%(name)s” is not %(expected)s: it starts like one but its "
+                "contents are not PDF. Upload the real file."
+            ),
+            code="file_content_mismatch",
+            params={"name": name, "expected": expected.description},
+        )
+    if findings.active:
+        raise ValidationError(
+            _(
+                "“%(name)s” contains scripts or actions that start programs "
+                "(%(action)s), which are not allowed in published documents. Save "
+                "it again without them (for example, print it to a new PDF) and "
+                "upload it."
+            ),
+            code="pdf_active_content",
+            params={"name": name, "action": "/" + findings.active.decode("latin-1")},
+        )
+    if findings.unreadable_object_stream:
+        raise ValidationError(
+            _(
+                "“%(name)s” could not be checked: parts of it are encrypted or "
+                "packed in a way we cannot read. Save it without password "
+                "protection and upload it again."
+            ),
+            code="pdf_not_checkable",
+            params={"name": name},
+        )
+
+
+def _check_container(file: UploadedFile, name: str, expected: Expected) -> None:
+    max_unpacked = getattr(
+        settings, "UPLOAD_MAX_UNPACKED_SIZE", DEFAULT_MAX_UNPACKED_BYTES
+    )
+    max_members = getattr(
+        settings, "UPLOAD_MAX_ARCHIVE_MEMBERS", DEFAULT_MAX_ARCHIVE_MEMBERS
+    )
+    findings = zip_measure(file, max_members=max_members, max_unpacked=max_unpacked)
+    if not findings.readable:
+        raise ValidationError(
+            _(
+                "“%(name)s” is damaged, encrypted or packed in a way we cannot "
+                "read, so it could not be checked as %(expected)s. Save it again "
+                "and upload it."
+            ),
+            code="file_damaged",
+            params={"name": name, "expected": expected.description},
+        )
+    if findings.too_many:
+        raise ValidationError(
+            _(
+                "“%(name)s” holds too many files (%(members)s); at most "
+                "%(max_members)s are allowed."
+            ),
+            code="archive_too_many_members",
+            params={
+                "name": name,
+                "members": f"{findings.members:,}",
+                "max_members": f"{max_members:,}",
+            },
+        )
+    if findings.too_large:
+        raise ValidationError(
+            _(
+                "“%(name)s” unpacks to more than %(max_size)s, the limit for "
+                "compressed files. Split it or remove what is not needed."
+            ),
+            code="archive_too_large",
+            params={"name": name, "max_size": filesizeformat(max_unpacked)},
+        )
+
+
+IMAGE_EXTENSIONS = frozenset(IMAGE_TYPES)
+
+
+def image_upload_clean(
+    file: UploadedFile, *, allowed_extensions, max_bytes: int | None, max_pixels
+) -> UploadedFile:
+    """``file`` checked by ``validate_image_upload``, as a new file without its
+    metadata (``images.image_without_metadata``), ready to be stored."""
+    kind = validate_image_upload(
+        file,
+        allowed_extensions=allowed_extensions,
+        max_bytes=max_bytes,
+        max_pixels=max_pixels,
+    )
+    try:
+        return image_without_metadata(file, kind=kind)
+    except Exception as error:  # Pillow raises many types for malformed data.
+        raise ValidationError(
+            _(
+                "“%(name)s” is damaged or incomplete: it could not be read as "
+                "%(expected)s. Save it again and upload it."
+            ),
+            code="file_damaged",
+            params={"name": file.name, "expected": IMAGE_TYPES[kind].description},
+        ) from error
 
 
 def validate_image_upload(
     file: UploadedFile, *, allowed_extensions, max_bytes: int | None, max_pixels
-) -> None:
+) -> str:
     """Refuse ``file`` unless it is an image of the kind its extension promises,
-    within the size and pixel limits, that Pillow decodes without error."""
+    within the size and pixel limits, that Pillow decodes without error. Returns
+    its kind ("jpeg", "png", "gif", "webp")."""
     name = file.name
     expected = _check_extension(name, allowed_extensions, IMAGE_TYPES)
     _check_size(file, name, max_bytes)
@@ -148,9 +267,13 @@ def validate_image_upload(
     )
     try:
         # Reads the header only: the size is known before any pixel is decoded.
-        with PILImage.open(data, formats=formats) as image:
-            width, height = image.size
-            frames = getattr(image, "n_frames", 1)
+        # Pillow's own limit is ours (settings); it warns above it, and we say
+        # so below with the count.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(data, formats=formats) as image:
+                width, height = image.size
+                frames = getattr(image, "n_frames", 1)
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         # Pillow refuses (or, where warnings are errors, warns about) images far
         # beyond our limit before reading their size out to us.
@@ -196,3 +319,4 @@ def validate_image_upload(
             image.load()  # the pixel data itself (the first frame)
     except Exception as error:  # Pillow raises many types for malformed data.
         raise damaged from error
+    return found.key

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +11,9 @@ def media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def english(english_messages):
     """These tests compare messages with their English source text."""
+
+
+@pytest.fixture
+def platform_client():
+    """An anonymous visitor on the platform's own host."""
+    return Client(HTTP_HOST="localhost")

@@ -35,16 +35,12 @@ def fetch(client, url, **extra):
     """Status, headers and the whole body; the file is closed afterwards."""
     response = client.get(url, **extra)
     if response.streaming:
+        # Read to the end, the test client closes the file (a second close()
+        # would fire request_finished and close the test's database connection).
         body = b"".join(response.streaming_content)
     else:
         body = response.content
-    response.close()
     return response, body
-
-
-@pytest.fixture
-def platform_client():
-    return Client(HTTP_HOST="localhost")
 
 
 def test_a_rendition_is_served_with_long_cache_headers(editor, platform_client):
@@ -124,14 +120,15 @@ def test_what_is_served_is_re_encoded_not_the_upload(editor, platform_client):
     assert response.status_code == 200
     assert body.startswith(b"\x89PNG")
     assert b"<script>" not in body
+    # The original itself was written again when it was stored.
     with image.file.open("rb") as original:
-        assert b"<script>" in original.read()
+        assert b"<script>" not in original.read()
 
 
-def test_a_pdf_opens_in_the_browser_without_running_anything(editor, platform_client):
+def test_a_pdf_opens_in_the_browser_without_running_anything(editor, site_client):
     document = upload_document(editor, "notice.pdf", files.PDF)
 
-    response, body = fetch(platform_client, document.url)
+    response, body = fetch(site_client, document.url)
 
     assert response.status_code == 200
     assert body == files.PDF
@@ -152,15 +149,55 @@ def test_a_pdf_opens_in_the_browser_without_running_anything(editor, platform_cl
         ("notice.wps", files.OLE2),
     ],
 )
-def test_other_documents_download_as_attachments(
-    editor, platform_client, name, content
-):
+def test_other_documents_download_as_attachments(editor, site_client, name, content):
     document = upload_document(editor, name, content)
 
-    response, body = fetch(platform_client, document.url)
+    response, body = fetch(site_client, document.url)
 
     assert response.status_code == 200
-    assert body == content
+    with document.file.open("rb") as stored:
+        # As stored (images are stored without their metadata).
+        assert body == stored.read()
+    if not name.endswith(".png"):
+        assert body == content
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'"
+
+
+# -- which hosts serve a document ----------------------------------------------------
+
+
+def test_a_sites_document_is_not_served_to_anyone_on_the_platforms_host(
+    editor, platform_client, site_client
+):
+    document = upload_document(editor, "notice.pdf", files.PDF)
+
+    assert fetch(site_client, document.url)[0].status_code == 200
+    assert fetch(platform_client, document.url)[0].status_code == 404
+
+
+def test_staff_who_may_see_a_document_get_it_on_the_platforms_host(
+    editor, other_editor, platform_admin
+):
+    from tests.conftest import admin_client_for
+
+    document = upload_document(editor, "notice.pdf", files.PDF)
+
+    for user in (editor, platform_admin):
+        response, body = fetch(admin_client_for(user), document.url)
+        assert response.status_code == 200
+        assert body == files.PDF
+    # Signed in, but to another site: as if it did not exist.
+    assert fetch(admin_client_for(other_editor), document.url)[0].status_code == 404
+
+
+def test_another_sites_document_is_not_served_on_a_sites_host(
+    editor, other_site, other_editor
+):
+
+    document = upload_document(editor, "notice.pdf", files.PDF)
+    client = Client(HTTP_HOST=other_site.host)
+    client.force_login(other_editor)
+
+    assert fetch(client, document.url)[0].status_code == 404
