@@ -103,11 +103,13 @@ def _tracking_number(site: GovSite, day: datetime.date) -> str:
     out over the phone). Random, so nobody learns other people's numbers from their
     own; numbers issued earlier (site code + date + sequence) stay valid."""
     for _attempt in range(10):
+        # The check digit covers what follows the site code (which may begin
+        # with "bm", central departments' letters).
         body = (
-            f"{site.code}{day:%Y}"
+            f"{day:%Y}"
             f"{secrets.randbelow(10**TRACKING_RANDOM_DIGITS):0{TRACKING_RANDOM_DIGITS}d}"
         )
-        number = body + luhn_check_digit(body)
+        number = site.code + body + luhn_check_digit(body)
         if case_find(site=site, tracking_number=number) is None:
             return number
     raise IntegrityError("no free tracking number")  # pragma: no cover
@@ -116,7 +118,8 @@ def _tracking_number(site: GovSite, day: datetime.date) -> str:
 def normalise_tracking_number(value: str) -> str:
     """A tracking number as typed: full-width digits, spaces and hyphens allowed."""
     value = unicodedata.normalize("NFKC", value or "")
-    return "".join(ch for ch in value if ch not in " -\t").upper()
+    # Site codes of central departments begin with a lower-case "bm".
+    return "".join(ch for ch in value if ch not in " -\t").lower()
 
 
 def _event(case: Case, kind: str, *, actor=None, message: str = "", **extra):
@@ -650,6 +653,16 @@ class CommentRefused(Exception):
         self.message = message
 
 
+class CommentConflict(Exception):
+    """The idempotency key was used already, for a comment with other content."""
+
+
+def _same_comment(existing: Comment, name: str, contact: str, text: str) -> Comment:
+    if (existing.name, existing.contact, existing.text) != (name, contact, text):
+        raise CommentConflict
+    return existing
+
+
 def comment_submit(
     *,
     site: GovSite,
@@ -659,7 +672,8 @@ def comment_submit(
     text: str,
     idempotency_key: str,
 ) -> tuple[Comment, bool]:
-    """Store a comment while the consultation is open; (comment, created)."""
+    """Store a comment while the consultation is open; (comment, created). The
+    same idempotency key with other content raises CommentConflict."""
     from cms.models.choices import ConsultationState
 
     state = consultation.state
@@ -678,7 +692,7 @@ def comment_submit(
     with use_site(site):
         existing = Comment.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing, False
+            return _same_comment(existing, name, contact, text), False
         try:
             with transaction.atomic():
                 comment = Comment.objects.create(
@@ -690,7 +704,8 @@ def comment_submit(
                     text=text,
                 )
         except IntegrityError:
-            return Comment.objects.get(idempotency_key=idempotency_key), False
+            existing = Comment.objects.get(idempotency_key=idempotency_key)
+            return _same_comment(existing, name, contact, text), False
     return comment, True
 
 

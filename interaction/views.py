@@ -424,6 +424,18 @@ def comment_new(request, page_id: int):
                     text=data["text"],
                     idempotency_key=data["idempotency_key"],
                 )
+            except services.CommentConflict:
+                form.add_error(
+                    None,
+                    _(
+                        "This form was already sent with a different comment, which "
+                        "was received. What you typed now has not been saved. To "
+                        "send it as a new comment, submit the form again."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = str(uuid.uuid4())
+                return render(request, template, context, status=409)
             except services.CommentRefused as refused:
                 context["refusal"] = refused.message
                 return render(request, template, context, status=400)

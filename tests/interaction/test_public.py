@@ -398,6 +398,28 @@ def test_a_comment_is_stored_while_the_consultation_is_open(county, open_consult
         assert Comment.objects.count() == 1
 
 
+def test_the_same_comment_form_sent_with_other_text_is_refused(
+    county, open_consultation
+):
+    client = public_client(county)
+    url = f"/interaction/consultations/{open_consultation.pk}/comment/"
+    fields = form_fields(client.get(url).content.decode())
+    assert client.post(url, {"text": "建议延长开放时间。", **fields}).status_code == 200
+    changed = client.post(
+        url,
+        {
+            "text": "建议周末也开放。",
+            **form_fields(client.get(url).content.decode()),
+            "idempotency_key": fields["idempotency_key"],
+        },
+    )
+    assert changed.status_code == 409
+    html = changed.content.decode()
+    assert "已经提交过" in html and "建议周末也开放。" in html
+    with use_site(county):
+        assert [c.text for c in Comment.objects.all()] == ["建议延长开放时间。"]
+
+
 @pytest.mark.parametrize("when", ["closed", "upcoming"])
 def test_a_closed_or_upcoming_consultation_refuses_comments_in_chinese(county, when):
     today = timezone.localdate()
