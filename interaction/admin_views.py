@@ -9,6 +9,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -30,7 +31,13 @@ from .forms import (
     ReplyForm,
     TransferForm,
 )
-from .masking import mask_email, mask_id_number, mask_name, mask_phone
+from .masking import (
+    mask_email,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_text_with,
+)
 from .models import (
     Adoption,
     ApiClient,
@@ -39,6 +46,15 @@ from .models import (
     CaseStatus,
     Comment,
 )
+
+CASES_PER_PAGE = 50
+COMMENTS_PER_PAGE = 50
+
+
+def _page(request, items, per_page: int):
+    """The page of ``items`` asked for in ``?p=``; a missing, malformed or too large
+    number gives the first (or last) page, never an error."""
+    return Paginator(items, per_page).get_page(request.GET.get("p"))
 
 
 def _sites(request):
@@ -55,16 +71,21 @@ def case_index(request):
     flag = request.GET.get("flag", "")
     site_id = request.GET.get("site", "")
     scope = sites.filter(pk=site_id) if site_id.isdecimal() else sites
-    cases = list(
-        selectors.case_list(
-            sites=scope,
-            status=status if status in CaseStatus.values else "",
-            kind=kind if kind in CaseKind.values else "",
-            flag=flag if flag in ("overdue", "due_soon") else "",
-        )[:200]
+    cases = selectors.case_list(
+        sites=scope,
+        status=status if status in CaseStatus.values else "",
+        kind=kind if kind in CaseKind.values else "",
+        flag=flag if flag in ("overdue", "due_soon") else "",
     )
+    page = _page(request, cases, CASES_PER_PAGE)
     today = timezone.localdate()
-    rows = [(case, selectors.deadline_flag(case, today)) for case in cases]
+    on_page = list(page.object_list)
+    rows = [
+        (case, flag_of_case, mask_text_with(case.title, names=[case.name]))
+        for case, flag_of_case in zip(
+            on_page, selectors.deadline_flags(on_page, today), strict=True
+        )
+    ]
     return TemplateResponse(
         request,
         "interaction/admin/case_index.html",
@@ -73,6 +94,7 @@ def case_index(request):
             "header_title": _("Cases"),
             "header_icon": "mail",
             "rows": rows,
+            "page_obj": page,
             "sites": sites,
             "statuses": CaseStatus.choices,
             "kinds": CaseKind.choices,
@@ -115,7 +137,7 @@ def case_detail(request, pk):
             if action == "reveal":
                 unmasked = result
             elif result is not None:
-                messages.success(request, _("Done."))
+                messages.success(request, _done(action, case, result))
                 if action == "transfer":
                     return redirect("interaction_case_index")
                 return redirect("interaction_case_detail", pk=case.pk)
@@ -129,12 +151,27 @@ def case_detail(request, pk):
         "email": mask_email(case.email) if case.email else "",
         "id_number": mask_id_number(case.id_number) if case.id_number else "",
     }
+
+    def shown(text: str) -> str:
+        # Personal data typed inside the texts is masked like the fields, until
+        # the audited "show unmasked" button is used.
+        if unmasked is not None:
+            return text
+        return mask_text_with(text, names=[case.name])
+
+    texts = {
+        name: shown(getattr(case, name))
+        for name in ("title", "content", "reply", "rating_comment")
+    }
+    for event in events:
+        event.shown_message = shown(event.message)
     return TemplateResponse(
         request,
         "interaction/admin/case_detail.html",
         {
             "page_title": case.tracking_number,
-            "header_title": f"{case.tracking_number} {case.title}",
+            "header_title": f"{case.tracking_number} {texts['title']}",
+            "texts": texts,
             "header_icon": "mail",
             "case": case,
             "events": events,
@@ -145,6 +182,29 @@ def case_detail(request, pk):
             "forms": forms,
         },
     )
+
+
+def _done(action: str, case, result) -> str:
+    """What the step did, for the message after it."""
+    number = {"number": case.tracking_number}
+    if action == "accept":
+        return _("Case %(number)s accepted.") % number
+    if action == "decline":
+        return _("Case %(number)s declined; the submitter can see the reason.") % (
+            number
+        )
+    if action == "transfer":
+        return _("Case %(number)s transferred to %(site)s.") % {
+            **number,
+            "site": result.site.name,
+        }
+    if action == "reply":
+        return _("Reply to case %(number)s sent; the case is now replied.") % number
+    if action == "close":
+        return _("Case %(number)s closed.") % number
+    if action == "note":
+        return _("Internal note added to case %(number)s.") % number
+    return _("Done.")  # pragma: no cover - every action is named above
 
 
 def _act(request, case, site, action, forms):
@@ -309,6 +369,7 @@ def comment_index(request):
         )
         response["Content-Disposition"] = 'attachment; filename="comments.xlsx"'
         return response
+    page = _page(request, comments.select_related("consultation"), COMMENTS_PER_PAGE)
     return TemplateResponse(
         request,
         "interaction/admin/comment_index.html",
@@ -316,7 +377,8 @@ def comment_index(request):
             "page_title": _("Comments on consultations"),
             "header_title": _("Comments on consultations"),
             "header_icon": "comment",
-            "comments": list(comments[:500]),
+            "comments": list(page.object_list),
+            "page_obj": page,
             "adoptions": Adoption.choices,
             "query": request.GET.urlencode(),
             "current": request.GET,
@@ -343,16 +405,25 @@ def comment_edit(request, pk):
             services.comment_hide(
                 site=comment.site, comment=comment, hidden=action == "hide"
             )
-            messages.success(request, _("Done."))
+            messages.success(
+                request,
+                _("Comment hidden as spam; it no longer shows on the site.")
+                if action == "hide"
+                else _("Comment shown on the site again."),
+            )
             return redirect("interaction_comment_edit", pk=comment.pk)
         if action == "adopt" and form.is_valid():
-            services.comment_adopt(
+            comment = services.comment_adopt(
                 site=comment.site,
                 comment=comment,
                 adoption=form.cleaned_data["adoption"],
                 reason=form.cleaned_data["reason"],
             )
-            messages.success(request, _("Done."))
+            messages.success(
+                request,
+                _("Comment tagged as %(adoption)s.")
+                % {"adoption": comment.get_adoption_display()},
+            )
             return redirect("interaction_comment_edit", pk=comment.pk)
     return TemplateResponse(
         request,
@@ -427,7 +498,9 @@ def api_client_deactivate(request, pk):
     if not can_administer_site(request.user, client.site):
         raise PermissionDenied
     services.api_client_deactivate(site=client.site, client=client)
-    messages.success(request, _("Done."))
+    messages.success(
+        request, _("API client %(name)s deactivated.") % {"name": client.name}
+    )
     return redirect(reverse("interaction_api_clients"))
 
 
@@ -451,7 +524,10 @@ def settings_edit(request, site_pk):
             site=site,
             **{name: form.cleaned_data[name] for name in form.Meta.fields},
         )
-        messages.success(request, _("Done."))
+        messages.success(
+            request,
+            _("Deadlines and retention of %(site)s saved.") % {"site": site.name},
+        )
         return redirect("interaction_settings", site_pk=site.pk)
     return TemplateResponse(
         request,

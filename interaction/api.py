@@ -106,7 +106,13 @@ def stored_idempotency_key(client, key: str) -> str:
 
 @router.post(
     "",
-    response={200: CaseReceipt, 201: CaseReceipt, 400: Problem, 429: Problem},
+    response={
+        200: CaseReceipt,
+        201: CaseReceipt,
+        400: Problem,
+        409: Problem,
+        429: Problem,
+    },
     summary="Submit a case",
 )
 def case_create(
@@ -114,8 +120,9 @@ def case_create(
     payload: CaseIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key"),
 ):
-    """Store a case; a repeated ``Idempotency-Key`` returns the case stored first
-    (200, without the query code) instead of storing it twice."""
+    """Store a case; a repeated ``Idempotency-Key`` with the same content returns
+    the case stored first (200, without the query code) instead of storing it
+    twice; the same key with different content is refused (409)."""
     if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         return Status(
             400, {"detail": "Idempotency-Key must be 8-64 letters, digits or -_:."}
@@ -153,6 +160,14 @@ def case_create(
             idempotency_key=stored_idempotency_key(client, idempotency_key),
             api_client=client,
         )
+    except services.IdempotencyConflict:
+        return Status(
+            409,
+            {
+                "detail": "This Idempotency-Key was already used for a case with "
+                "different content; send a new case with a new key."
+            },
+        )
     except ValidationError as error:
         return Status(400, {"detail": " ".join(error.messages)})
     receipt = {
@@ -175,13 +190,17 @@ def case_status(
     query_code: str = Header(..., alias="X-Query-Code"),
 ):
     """The status of a case filed on this host's site; the query code goes in the
-    ``X-Query-Code`` header (never in the URL). Wrong codes count towards the
-    case's attempt limit; an unknown number and a wrong code answer the same."""
+    ``X-Query-Code`` header (never in the URL). Wrong codes count towards this
+    client's attempt limit for the number; an unknown number, a wrong code and a
+    locked number answer the same."""
     if _limited(request, "interaction.api_lookup", settings.INTERACTION_API_RATE):
         return Status(429, {"detail": "Too many requests for this client; slow down."})
     try:
         case = services.case_lookup(
-            site=request.govsite, tracking_number=tracking_number, query_code=query_code
+            site=request.govsite,
+            tracking_number=tracking_number,
+            query_code=query_code,
+            client=f"api:{request.api_client.pk}",
         )
     except services.LookupRefused as refused:
         return Status(404, {"detail": str(refused.message)})

@@ -68,6 +68,9 @@ class Case(SiteOwnedModel):
     tracking_number = models.CharField(_("tracking number"), max_length=32)
     query_code_hash = models.CharField(max_length=64, editable=False)
     idempotency_key = models.CharField(max_length=64, editable=False)
+    # Keyed hash of the submission's content: the same key with other content is
+    # refused instead of being answered with this case. Blank on older cases.
+    submission_digest = models.CharField(max_length=64, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=12, choices=CaseKind.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=CaseChannel.choices)
     about_own_staff = models.BooleanField(
@@ -78,7 +81,7 @@ class Case(SiteOwnedModel):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     content = models.TextField(_("content"), max_length=CONTENT_MAX)
     category = models.CharField(_("category"), max_length=CATEGORY_MAX, blank=True)
-    name = models.CharField(_("name"), max_length=NAME_MAX, blank=True)
+    name = EncryptedTextField(_("name"), blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
     email = EncryptedTextField(_("email"), blank=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)
@@ -114,8 +117,6 @@ class Case(SiteOwnedModel):
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
-    failed_lookups = models.PositiveSmallIntegerField(default=0, editable=False)
-    lookup_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
@@ -236,7 +237,7 @@ class Comment(SiteOwnedModel):
         "cms.ConsultationPage", on_delete=models.CASCADE, related_name="+"
     )
     idempotency_key = models.CharField(max_length=64, editable=False)
-    name = models.CharField(_("name"), max_length=NAME_MAX, blank=True)
+    name = EncryptedTextField(_("name"), blank=True)
     contact = EncryptedTextField(_("contact"), blank=True)
     text = models.TextField(_("comment"), max_length=COMMENT_MAX)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)

@@ -85,15 +85,41 @@ def transfer_targets(*, site: GovSite, case: Case | None = None) -> QuerySet[Gov
 
 def deadline_flag(case: Case, today: datetime.date | None = None) -> str:
     """ "overdue", "due_soon" or "" for an open case."""
-    if case.status not in OPEN_STATUSES or case.due_on is None:
-        return ""
+    return deadline_flags([case], today)[0]
+
+
+def deadline_flags(cases, today: datetime.date | None = None) -> list[str]:
+    """``deadline_flag`` of each of ``cases``, with one query for the warning
+    windows of all their sites (and one working-day sum per distinct window), not
+    one per case."""
     today = today or timezone.localdate()
-    if case.due_on < today:
-        return "overdue"
-    rules = interaction_settings_get(site=case.site)
-    if case.due_on <= add_working_days(today, rules.warn_working_days):
-        return "due_soon"
-    return ""
+    open_cases = [
+        c for c in cases if c.status in OPEN_STATUSES and c.due_on is not None
+    ]
+    site_ids = {c.site_id for c in open_cases if c.due_on >= today}
+    default = InteractionSettings._meta.get_field("warn_working_days").default
+    windows = (
+        dict(
+            for_sites(InteractionSettings, site_ids).values_list(
+                "site_id", "warn_working_days"
+            )
+        )
+        if site_ids
+        else {}
+    )
+    warn_until: dict[int, datetime.date] = {}
+    flags = []
+    for case in cases:
+        if case.status not in OPEN_STATUSES or case.due_on is None:
+            flags.append("")
+        elif case.due_on < today:
+            flags.append("overdue")
+        else:
+            window = windows.get(case.site_id, default)
+            if window not in warn_until:
+                warn_until[window] = add_working_days(today, window)
+            flags.append("due_soon" if case.due_on <= warn_until[window] else "")
+    return flags
 
 
 def case_list(

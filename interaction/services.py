@@ -6,18 +6,20 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import json
 import logging
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.numbering import next_value
 from cms.uploads.sniffing import content_type_of
 from cms.workdays.services import add_working_days
 from sites.models import GovSite
@@ -80,12 +82,45 @@ def query_code_hash(tracking_number: str, code: str) -> str:
     return crypto.keyed_hash(f"{tracking_number}:{code.strip().upper()}")
 
 
+TRACKING_RANDOM_DIGITS = 9
+
+
+def luhn_check_digit(digits: str) -> str:
+    """The Luhn check digit of ``digits``: one wrong digit, or two neighbours
+    swapped, when a number is read out over the phone makes it invalid."""
+    total = 0
+    for position, ch in enumerate(reversed(digits)):
+        value = int(ch)
+        if position % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
 def _tracking_number(site: GovSite, day: datetime.date) -> str:
-    """Site code + date + a 5-digit sequence per site and day, allocated by one
-    locked row (cms.numbering): unique under concurrent submissions."""
-    stamp = day.strftime("%Y%m%d")
-    sequence = next_value(scope="interaction.case", key=f"{site.code}{stamp}")
-    return f"{site.code}{stamp}{sequence:05d}"
+    """Site code + year + 9 random digits + a check digit (24 digits, easy to read
+    out over the phone). Random, so nobody learns other people's numbers from their
+    own; numbers issued earlier (site code + date + sequence) stay valid."""
+    for _attempt in range(10):
+        # The check digit covers what follows the site code (which may begin
+        # with "bm", central departments' letters).
+        body = (
+            f"{day:%Y}"
+            f"{secrets.randbelow(10**TRACKING_RANDOM_DIGITS):0{TRACKING_RANDOM_DIGITS}d}"
+        )
+        number = site.code + body + luhn_check_digit(body)
+        if case_find(site=site, tracking_number=number) is None:
+            return number
+    raise IntegrityError("no free tracking number")  # pragma: no cover
+
+
+def normalise_tracking_number(value: str) -> str:
+    """A tracking number as typed: full-width digits, spaces and hyphens allowed."""
+    value = unicodedata.normalize("NFKC", value or "")
+    # Site codes of central departments begin with a lower-case "bm".
+    return "".join(ch for ch in value if ch not in " -\t").lower()
 
 
 def _event(case: Case, kind: str, *, actor=None, message: str = "", **extra):
@@ -104,6 +139,52 @@ def _notify(case: Case) -> None:
         notify_submitter.enqueue(case.site_id, case.pk)
 
 
+class IdempotencyConflict(Exception):
+    """The idempotency key was used already, for a submission with other content."""
+
+    def __init__(self, case: Case):
+        super().__init__(
+            "This idempotency key was already used for a different submission."
+        )
+        self.case = case
+
+
+def submission_digest(data: CaseInput) -> str:
+    """A keyed hash of everything a submission says (attachments by name, size and
+    content), to tell a repeated submission from another one under the same key."""
+    parts: list = [
+        data.kind,
+        data.channel,
+        data.title,
+        data.content,
+        data.category,
+        data.name,
+        data.phone,
+        data.email,
+        data.id_number,
+        bool(data.allow_public),
+        bool(data.about_own_staff),
+    ]
+    for upload in data.attachments:
+        digest = hashlib.sha256()
+        upload.seek(0)
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        parts.append([upload.name, upload.size, digest.hexdigest()])
+    return crypto.keyed_hash(json.dumps(parts, ensure_ascii=False))
+
+
+def _same_submission(existing: Case, digest: str) -> Case:
+    """``existing`` if it was stored from the same submission (cases stored before
+    digests were kept are taken as the same); otherwise IdempotencyConflict."""
+    if existing.submission_digest and not hmac.compare_digest(
+        existing.submission_digest, digest
+    ):
+        raise IdempotencyConflict(existing)
+    return existing
+
+
 def case_submit(
     *,
     site: GovSite,
@@ -113,7 +194,8 @@ def case_submit(
     api_client: ApiClient | None = None,
 ) -> tuple[Case, str | None]:
     """Store a case in one transaction; return it and its query code, or, when the
-    idempotency key was used already, the existing case and ``None``.
+    idempotency key was used already for the same submission, the existing case
+    and ``None``. The same key with other content raises IdempotencyConflict.
 
     A report about the site's own staff goes to the parent site's handlers.
     """
@@ -126,9 +208,10 @@ def case_submit(
                 _("This site has no level above; file the report with the province.")
             )
         handling_site = site.parent
+    digest = submission_digest(data)
     existing = case_by_idempotency_key(site=site, key=idempotency_key)
     if existing is not None:
-        return existing, None
+        return _same_submission(existing, digest), None
     rules = interaction_settings_get(site=handling_site)
     today = timezone.localdate()
     # Everything that reads is done before the sequence row is locked, so the lock
@@ -145,6 +228,7 @@ def case_submit(
                 tracking_number=tracking_number,
                 query_code_hash=query_code_hash(tracking_number, code),
                 idempotency_key=idempotency_key,
+                submission_digest=digest,
                 kind=data.kind,
                 channel=data.channel,
                 about_own_staff=data.about_own_staff,
@@ -175,7 +259,11 @@ def case_submit(
                 attachment.save()
             _event(case, CaseEventKind.SUBMITTED)
             if data.email:
-                transaction.on_commit(lambda: _mail_query_code(case, code, data.email))
+                # Robust: the case is stored; a mail that fails is logged, and the
+                # person still gets the receipt.
+                transaction.on_commit(
+                    lambda: _mail_query_code(case, code, data.email), robust=True
+                )
     except IntegrityError:
         # No row points at this request's files: remove them.
         _attachment_files_delete(names=stored)
@@ -183,7 +271,7 @@ def case_submit(
         existing = case_by_idempotency_key(site=site, key=idempotency_key)
         if existing is None:
             raise
-        return existing, None
+        return _same_submission(existing, digest), None
     except BaseException:
         _attachment_files_delete(names=stored)
         raise
@@ -219,53 +307,81 @@ def _mail_query_code(case: Case, code: str, address: str) -> None:
         }
     try:
         send_mail(subject, body, None, [address])
-    except OSError:
+    except Exception:
+        # Never the reason a stored letter shows an error: the receipt shows the
+        # code anyway.
         logger.exception("query code mail failed", extra={"case_id": case.pk})
 
 
 class LookupRefused(Exception):
-    """Wrong tracking number or query code, or too many wrong codes."""
+    """Wrong tracking number or query code, or too many wrong tries."""
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
 
 
-def case_lookup(*, site: GovSite, tracking_number: str, query_code: str) -> Case:
+LOOKUP_LOCK = datetime.timedelta(minutes=30)
+
+
+def _lookup_keys(site: GovSite, tracking_number: str, client: str) -> tuple[str, str]:
+    """Cache keys of the wrong tries and of the lock of one number from one client
+    (hashed: neither the number nor the address is kept as such)."""
+    digest = hashlib.sha256(
+        f"{site.pk}:{tracking_number}:{client}".encode()
+    ).hexdigest()
+    return f"lookup:tries:{digest}", f"lookup:lock:{digest}"
+
+
+def _lookup_failed(site: GovSite, tracking_number: str, client: str) -> None:
+    cache = caches["ratelimit"]
+    tries_key, lock_key = _lookup_keys(site, tracking_number, client)
+    seconds = int(LOOKUP_LOCK.total_seconds())
+    if cache.add(tries_key, 1, seconds):
+        tries = 1
+    else:
+        try:
+            tries = cache.incr(tries_key)
+        except ValueError:  # expired in between
+            cache.set(tries_key, 1, seconds)
+            tries = 1
+    if tries >= settings.INTERACTION_LOOKUP_ATTEMPTS:
+        until = timezone.now() + LOOKUP_LOCK
+        cache.set(lock_key, int(until.timestamp()), seconds)
+        cache.delete(tries_key)
+
+
+def case_lookup(
+    *, site: GovSite, tracking_number: str, query_code: str, client: str
+) -> Case:
     """The case filed on ``site`` with this number, if ``query_code`` is right.
 
-    Wrong codes are counted per case; after ``INTERACTION_LOOKUP_ATTEMPTS`` in a
-    row the case cannot be looked up for 30 minutes, even with the right code.
-    An unknown number gets the same message as a wrong code.
+    Wrong tries are counted per tracking number *and* client (its IP address, or
+    the API client): after ``INTERACTION_LOOKUP_ATTEMPTS`` in a row that client
+    cannot look the number up for 30 minutes, while the submitter, elsewhere,
+    still can. Unknown numbers are counted and locked the same way, so the answer
+    (wrong, or locked) never tells whether a number exists.
     """
-    refused = _("The tracking number or the query code is not right.")
-    case = case_find(site=site, tracking_number=tracking_number.strip())
-    if case is None:
-        raise LookupRefused(refused)
-    now = timezone.now()
-    with use_site(case.site):
-        if case.lookup_locked_until and case.lookup_locked_until > now:
-            raise LookupRefused(
-                _("Too many wrong query codes for this case: try again after %(time)s.")
-                % {
-                    "time": timezone.localtime(case.lookup_locked_until).strftime(
-                        "%H:%M"
-                    )
-                }
+    number = normalise_tracking_number(tracking_number)
+    _tries_key, lock_key = _lookup_keys(site, number, client)
+    locked_until = caches["ratelimit"].get(lock_key)
+    if locked_until:
+        until = datetime.datetime.fromtimestamp(locked_until, tz=datetime.UTC)
+        raise LookupRefused(
+            _(
+                "Too many wrong tries for this tracking number: try again after "
+                "%(time)s."
             )
-        expected = case.query_code_hash
-        given = query_code_hash(case.tracking_number, query_code)
-        if not hmac.compare_digest(expected, given):
-            failed = case.failed_lookups + 1
-            locked = None
-            if failed >= settings.INTERACTION_LOOKUP_ATTEMPTS:
-                failed, locked = 0, now + datetime.timedelta(minutes=30)
-            Case.objects.filter(pk=case.pk).update(
-                failed_lookups=failed, lookup_locked_until=locked
-            )
-            raise LookupRefused(refused)
-        if case.failed_lookups:
-            Case.objects.filter(pk=case.pk).update(failed_lookups=0)
+            % {"time": timezone.localtime(until).strftime("%H:%M")}
+        )
+    case = case_find(site=site, tracking_number=number) if number else None
+    given = query_code_hash(number, query_code)
+    # The same work whether or not the number exists.
+    expected = case.query_code_hash if case is not None else query_code_hash("", "")
+    if case is None or not hmac.compare_digest(expected, given):
+        _lookup_failed(site, number, client)
+        raise LookupRefused(_("The tracking number or the query code is not right."))
+    caches["ratelimit"].delete(_tries_key)
     return case
 
 
@@ -555,6 +671,16 @@ class CommentRefused(Exception):
         self.message = message
 
 
+class CommentConflict(Exception):
+    """The idempotency key was used already, for a comment with other content."""
+
+
+def _same_comment(existing: Comment, name: str, contact: str, text: str) -> Comment:
+    if (existing.name, existing.contact, existing.text) != (name, contact, text):
+        raise CommentConflict
+    return existing
+
+
 def comment_submit(
     *,
     site: GovSite,
@@ -564,7 +690,8 @@ def comment_submit(
     text: str,
     idempotency_key: str,
 ) -> tuple[Comment, bool]:
-    """Store a comment while the consultation is open; (comment, created)."""
+    """Store a comment while the consultation is open; (comment, created). The
+    same idempotency key with other content raises CommentConflict."""
     from cms.models.choices import ConsultationState
 
     state = consultation.state
@@ -583,7 +710,7 @@ def comment_submit(
     with use_site(site):
         existing = Comment.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing, False
+            return _same_comment(existing, name, contact, text), False
         try:
             with transaction.atomic():
                 comment = Comment.objects.create(
@@ -595,7 +722,8 @@ def comment_submit(
                     text=text,
                 )
         except IntegrityError:
-            return Comment.objects.get(idempotency_key=idempotency_key), False
+            existing = Comment.objects.get(idempotency_key=idempotency_key)
+            return _same_comment(existing, name, contact, text), False
     return comment, True
 
 

@@ -1,23 +1,31 @@
 """Background work: mail to the submitter when a case changes status.
 
 The task carries only ids (never an address): it re-enters the case's site and
-reads the address there, so no personal data sits in the task queue.
+reads the address there, so no personal data sits in the task queue. A mail that
+cannot be sent is tried again later (MAIL_RETRY_DELAYS, growing), through the same
+durable queue; after the last try the task fails (its result shows FAILED).
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.core.mail import send_mail
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
+# Seconds before the next try of a mail that failed: 1 minute, 5 minutes, half an
+# hour, 2 hours, 6 hours; then the task fails for good.
+MAIL_RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
+
 
 @task()
-def notify_submitter(site_id: int, case_id: int) -> None:
+def notify_submitter(site_id: int, case_id: int, attempt: int = 0) -> None:
     from sites.models import GovSite
     from sites.tenancy import use_site
 
@@ -46,5 +54,23 @@ def notify_submitter(site_id: int, case_id: int) -> None:
             "status": case.get_status_display(),
             "host": case.intake_site.host,
         }
-    send_mail(subject, body, None, [case.email])
+    try:
+        send_mail(subject, body, None, [case.email])
+    except Exception:
+        if attempt >= len(MAIL_RETRY_DELAYS):
+            logger.exception(
+                "case notification failed; no tries left",
+                extra={"case_id": case.pk, "attempt": attempt},
+            )
+            raise
+        delay = datetime.timedelta(seconds=MAIL_RETRY_DELAYS[attempt])
+        notify_submitter.using(run_after=timezone.now() + delay).enqueue(
+            site_id, case_id, attempt + 1
+        )
+        logger.warning(
+            "case notification failed; tried again later",
+            exc_info=True,
+            extra={"case_id": case.pk, "attempt": attempt, "retry_in": delay.seconds},
+        )
+        return
     logger.info("case notification sent", extra={"case_id": case.pk})

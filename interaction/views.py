@@ -16,23 +16,36 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import _get_ip, is_ratelimited
 
 from cms.models import ConsultationPage
 from cms.models.choices import ConsultationState
 
-from . import selectors, services
-from .forms import CommentForm, LookupForm, PublicCaseForm, RatingForm
+from . import crypto, selectors, services
+from .forms import (
+    IDEMPOTENCY_KEY,
+    CommentForm,
+    LookupForm,
+    PublicCaseForm,
+    RatingForm,
+)
 from .masking import mask_name, mask_text_with
 from .models import PUBLIC_EVENT_KINDS, CaseChannel, CaseKind, CaseStatus
 
 logger = logging.getLogger(__name__)
 
-RECEIPTS = "interaction_receipts"
-# Keys whose receipt (with the plain query code) this browser has been shown: the
-# code leaves the session on its first display; a reload then says so.
-RECEIPTS_SHOWN = "interaction_receipts_shown"
-RECEIPTS_SHOWN_KEPT = 20
+# The receipt travels in a cookie of the submitter's own browser, never in the
+# session (kept on the server for weeks): signed, timed, the query code encrypted
+# inside, valid for minutes, limited to the receipt page, and replaced by a
+# code-less marker once the receipt has shown it. Setting it needs no database,
+# so a letter that is stored always leads to its receipt.
+RECEIPT_COOKIE = "interaction_receipt_"
+RECEIPT_SALT = "interaction.receipt"
+RECEIPT_PATH = "/interaction/cases/submitted/"
+RECEIPT_MAX_AGE = 10 * 60
+RECEIPT_SHOWN_MAX_AGE = 24 * 3600
+# Sessions written before receipts moved to the cookie.
+LEGACY_RECEIPTS = "interaction_receipts"
 RATING_SALT = "interaction.rating"
 RATING_MAX_AGE = 3600
 
@@ -113,6 +126,21 @@ def case_new(request):
                     idempotency_key=data["idempotency_key"],
                     user=request.user,
                 )
+            except services.IdempotencyConflict:
+                # The form was sent before with other content (the person went
+                # back and changed it): say so, and give the form a new key so
+                # that sending it again files this text as a new letter.
+                form.add_error(
+                    None,
+                    _(
+                        "This form was already sent with a different letter, which "
+                        "was received. What you typed now has not been saved. To "
+                        "send it as a new letter, submit the form again."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = str(uuid.uuid4())
+                return render(request, template, context, status=409)
             except ValidationError as error:
                 form.add_error(None, error)
             except (DatabaseError, OSError):
@@ -126,13 +154,11 @@ def case_new(request):
                     ),
                 )
             else:
-                receipts = request.session.get(RECEIPTS, {})
+                key = data["idempotency_key"]
+                response = redirect(f"{RECEIPT_PATH}?k={key}")
                 if code is not None:
-                    receipts[data["idempotency_key"]] = [case.tracking_number, code]
-                    request.session[RECEIPTS] = receipts
-                return redirect(
-                    f"/interaction/cases/submitted/?k={data['idempotency_key']}"
-                )
+                    _set_receipt(response, key, case.tracking_number, code)
+                return response
         return render(request, template, context, status=400)
     kind = request.GET.get("kind")
     form = PublicCaseForm(
@@ -147,29 +173,63 @@ def case_new(request):
     return render(request, template, context)
 
 
+def _set_receipt(response, key: str, tracking_number: str, code: str | None):
+    """Put the receipt of ``key`` into its cookie (the code encrypted), or, with
+    ``code`` None, the marker that it has been shown. Never fails the response: the
+    letter is stored whatever happens here."""
+    try:
+        value = {"n": tracking_number}
+        if code is not None:
+            value["c"] = crypto.encrypt(code)
+        response.set_cookie(
+            RECEIPT_COOKIE + key,
+            signing.dumps(value, salt=f"{RECEIPT_SALT}:{key}"),
+            max_age=RECEIPT_MAX_AGE if code is not None else RECEIPT_SHOWN_MAX_AGE,
+            path=RECEIPT_PATH,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    except Exception:
+        logger.exception("receipt cookie not set")
+
+
+def _read_receipt(request, key: str) -> dict | None:
+    """The receipt of ``key`` from its cookie, if it is there, genuine and fresh."""
+    value = request.COOKIES.get(RECEIPT_COOKIE + key)
+    if not value:
+        return None
+    try:
+        receipt = signing.loads(value, salt=f"{RECEIPT_SALT}:{key}")
+        if "c" in receipt:
+            # The code itself is valid for minutes only.
+            signing.loads(value, salt=f"{RECEIPT_SALT}:{key}", max_age=RECEIPT_MAX_AGE)
+            receipt["c"] = crypto.decrypt(receipt["c"])
+    except (signing.BadSignature, crypto.DecryptionError, ValueError, TypeError):
+        return None  # expired (SignatureExpired is a BadSignature), or not ours
+    return receipt
+
+
 @never_cache
 def case_submitted(request):
     site = _site(request)
     key = request.GET.get("k", "")
-    receipts = request.session.get(RECEIPTS, {})
-    receipt = receipts.pop(key, None) if key else None
-    shown_once = False
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise Http404
+    receipt = _read_receipt(request, key)
+    code = receipt.get("c") if receipt else None
     if receipt is not None:
-        # Shown now, kept no longer: the plain code leaves the session.
-        request.session[RECEIPTS] = receipts
-        shown = [k for k in request.session.get(RECEIPTS_SHOWN, []) if k != key]
-        request.session[RECEIPTS_SHOWN] = [*shown, key][-RECEIPTS_SHOWN_KEPT:]
+        tracking_number = receipt["n"]
+        shown_once = code is None
     else:
-        # A reload of the receipt, or a repeated submission whose first answer
-        # this browser never showed: the number, but not the code (kept only as a
-        # hash; it went out by mail).
-        case = selectors.case_by_idempotency_key(site=site, key=key) if key else None
+        # No (fresh) cookie: a repeated submission whose first answer this
+        # browser never got, or an old link. The number, but not the code (kept
+        # only as a hash; it went out by mail).
+        case = selectors.case_by_idempotency_key(site=site, key=key)
         if case is None:
             raise Http404
-        receipt = [case.tracking_number, None]
-        shown_once = key in request.session.get(RECEIPTS_SHOWN, [])
-    tracking_number, code = receipt
-    return render(
+        tracking_number, shown_once = case.tracking_number, False
+    response = render(
         request,
         "interaction/case_submitted.html",
         {
@@ -179,6 +239,12 @@ def case_submitted(request):
             "shown_once": shown_once,
         },
     )
+    if code is not None:
+        # Shown now, kept no longer: the cookie keeps only the number.
+        _set_receipt(response, key, tracking_number, None)
+    if LEGACY_RECEIPTS in request.session:
+        del request.session[LEGACY_RECEIPTS]
+    return response
 
 
 def _status_context(case, form=None):
@@ -226,6 +292,7 @@ def case_lookup(request):
             site=site,
             tracking_number=form.cleaned_data["tracking_number"],
             query_code=form.cleaned_data["query_code"],
+            client=f"ip:{_get_ip(request)}",
         )
     except services.LookupRefused as refused:
         context["refusal"] = refused.message
@@ -357,6 +424,18 @@ def comment_new(request, page_id: int):
                     text=data["text"],
                     idempotency_key=data["idempotency_key"],
                 )
+            except services.CommentConflict:
+                form.add_error(
+                    None,
+                    _(
+                        "This form was already sent with a different comment, which "
+                        "was received. What you typed now has not been saved. To "
+                        "send it as a new comment, submit the form again."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = str(uuid.uuid4())
+                return render(request, template, context, status=409)
             except services.CommentRefused as refused:
                 context["refusal"] = refused.message
                 return render(request, template, context, status=400)

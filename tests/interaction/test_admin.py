@@ -512,3 +512,125 @@ def test_odd_digits_in_the_filters_are_ignored(county, county_handler, value):
         client.get("/admin/interaction/comments/", {"consultation": huge}).status_code
         == 200
     )
+
+
+def test_personal_data_inside_the_texts_is_masked_for_staff_until_revealed(
+    county, county_handler
+):
+    case, _ = file_case(
+        county,
+        title="张三反映138.1234.5678无人接听",
+        content="请回电１３８１２３４５６７８或zhang.san＠example.com，身份证"
+        "210102199001011234X先生",
+    )
+    services.case_note(
+        site=county, case=case, user=county_handler, message="已拨打024 2345 6789"
+    )
+    client = admin_client_for(county_handler)
+    url = f"/admin/interaction/cases/{case.pk}/"
+    secrets = (
+        "1234.5678",
+        "１２３４５６７８",
+        "zhang.san",
+        "210102199001011234",
+        "2345 6789",
+        "张三",
+    )
+    html = client.get(url).content.decode()
+    listing = client.get("/admin/interaction/cases/").content.decode()
+    for secret in secrets:
+        assert secret not in html
+    assert "1234.5678" not in listing and "张三" not in listing
+    assert "显示未遮蔽内容" in html
+    revealed = client.post(url, {"action": "reveal"}).content.decode()
+    for secret in secrets:
+        assert secret in revealed
+    with use_site(county):
+        (audit,) = CaseEvent.objects.filter(case=case, kind="viewed")
+    assert audit.actor == county_handler and audit.created_at
+
+
+def test_the_case_list_takes_a_constant_number_of_queries_and_pages(
+    county, city, county_handler, platform_admin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from interaction.selectors import interaction_settings_get
+
+    interaction_settings_get(site=county)
+    client = admin_client_for(platform_admin)
+    client.get("/admin/interaction/cases/")  # warm caches (menus, permissions)
+
+    def queries_with(count):
+        for site in (county, city):
+            while True:
+                with all_sites():
+                    have = Case.objects.filter(site=site).count()
+                if have >= count:
+                    break
+                file_case(site)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/admin/interaction/cases/")
+        assert response.status_code == 200
+        return len(queries)
+
+    assert queries_with(5) == queries_with(30)
+    first = client.get("/admin/interaction/cases/").content.decode()
+    assert first.count('class="case-row') == 50
+    second = client.get("/admin/interaction/cases/", {"p": "2"}).content.decode()
+    assert second.count('class="case-row') == 10
+    with all_sites():
+        numbers = set(Case.objects.values_list("tracking_number", flat=True))
+    shown = {n for n in numbers if n in first or n in second}
+    assert shown == numbers
+    for bad in ("x", "0", "-1", "999", "²", "1e3"):
+        response = client.get("/admin/interaction/cases/", {"p": bad})
+        assert response.status_code == 200
+        assert 'class="case-row' in response.content.decode()
+
+
+def test_the_comment_list_pages(county, county_handler, open_consultation):
+    for number in range(55):
+        _comment(county, open_consultation, f"第{number:02d}条意见，谢谢。")
+    client = admin_client_for(county_handler)
+    first = client.get("/admin/interaction/comments/").content.decode()
+    second = client.get("/admin/interaction/comments/", {"p": "2"}).content.decode()
+    assert first.count("条意见") == 50 and second.count("条意见") == 5
+    assert client.get("/admin/interaction/comments/", {"p": "z"}).status_code == 200
+
+
+def test_each_step_says_what_it_did(county, city, county_handler):
+    case, _ = file_case(county)
+    client = admin_client_for(county_handler)
+    url = f"/admin/interaction/cases/{case.pk}/"
+    accepted = client.post(url, {"action": "accept"}, follow=True).content.decode()
+    assert f"信件 {case.tracking_number} 已受理" in accepted
+    noted = client.post(
+        url, {"action": "note", "note-message": "先核实"}, follow=True
+    ).content.decode()
+    assert f"已为信件 {case.tracking_number} 添加内部备注" in noted
+    moved = client.post(
+        url,
+        {"action": "transfer", "transfer-to_site": city.pk, "transfer-message": "市级"},
+        follow=True,
+    ).content.decode()
+    assert f"信件 {case.tracking_number} 已转办至{city.name}" in moved
+
+
+def test_comment_actions_say_what_they_did_and_spam_comes_last(
+    county, county_handler, open_consultation
+):
+    comment = _comment(county, open_consultation, "建议增加夜间办理。")
+    client = admin_client_for(county_handler)
+    url = f"/admin/interaction/comments/{comment.pk}/"
+    page = client.get(url).content.decode()
+    assert page.index('id="adopt-form"') < page.index('id="spam-form"')
+    spam_button = page[page.index('id="spam-form"') :]
+    assert "button-secondary no" in spam_button.split("</form>")[0]
+    adopted = client.post(
+        url, {"action": "adopt", "adoption": "adopted", "reason": ""}, follow=True
+    ).content.decode()
+    assert "意见已标记为“采纳”" in adopted
+    hidden = client.post(url, {"action": "hide"}, follow=True).content.decode()
+    assert "意见已作为垃圾信息隐藏" in hidden

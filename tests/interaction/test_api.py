@@ -64,6 +64,15 @@ def test_the_same_idempotency_key_returns_the_first_case(county, api_key):
     assert _count() == 1
 
 
+def test_the_same_idempotency_key_with_other_content_is_refused(county, api_key):
+    first = _post(county, api_key, CASE)
+    assert first.status_code == 201
+    other = _post(county, api_key, {**CASE, "content": "另一件事"})
+    assert other.status_code == 409
+    assert "different content" in other.json()["detail"]
+    assert _count() == 1
+
+
 @pytest.mark.parametrize(
     "headers",
     [{}, {"HTTP_X_API_KEY": "gov_deadbeef_wrong"}, {"HTTP_X_API_KEY": ""}],

@@ -39,6 +39,35 @@ def test_personal_data_typed_inside_text_is_masked():
     assert "12345元" in masked  # ordinary numbers stay
 
 
+@pytest.mark.parametrize(
+    ("text", "secret", "masked"),
+    [
+        ("电话138.1234.5678", "1234.5678", "电话138****5678"),
+        ("手机１３８１２３４５６７８。", "１２３４", "手机138****5678。"),
+        ("手机１３８－１２３４－５６７８", "１２３４", "手机138****5678"),
+        ("座机024 2345 6789", "2345 6789", "座机024-****6789"),
+        ("座机（024）23456789", "23456789", "座机024-****6789"),
+        ("+86 138 1234 5678", "1234 5678", "138****5678"),
+        ("邮箱zhang.san＠example.com", "zhang.san", "邮箱z***@example.com"),
+        ("邮箱zs @ example.org", "zs @", "邮箱z***@example.org"),
+        (
+            "身份证号210102199001011234X先生",
+            "210102199001011234",
+            "身份证号2****************4X先生",
+        ),
+        ("证件ID210102199001011234", "210102199001011234", "证件ID2****************4"),
+        (
+            "身份证２１０１０２１９９００１０１１２３Ｘ",
+            "１９９００１０１",
+            "身份证2****************X",
+        ),
+    ],
+)
+def test_personal_data_written_in_other_forms_is_masked_in_place(text, secret, masked):
+    assert secret not in mask_text(text)
+    assert mask_text(text) == masked
+
+
 def test_mask_text_leaves_text_without_personal_data_alone():
     assert mask_text("2026年12月1日上午9点，3号楼") == "2026年12月1日上午9点，3号楼"
 

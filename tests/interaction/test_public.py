@@ -3,6 +3,7 @@ receipt, look-up and rating, the listing, and comments on consultations."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -51,15 +52,46 @@ def test_a_letter_is_stored_and_its_receipt_shows_number_and_code(county):
     assert receipt["Cache-Control"].startswith("max-age=0")
 
 
-def test_the_query_code_leaves_the_session_once_the_receipt_showed_it(county):
-    from interaction.views import RECEIPTS
+def _receipt_cookie(client, key):
+    from interaction.views import RECEIPT_COOKIE
+
+    cookie = client.cookies.get(RECEIPT_COOKIE + key)
+    return cookie.value if cookie is not None else ""
+
+
+def test_the_query_code_is_never_kept_in_the_session(county):
+    from django.contrib.sessions.models import Session
 
     client = public_client(county)
     response, fields = _post_letter(client)
-    assert fields["idempotency_key"] in client.session[RECEIPTS]
+    assert response.status_code == 302
+    (case,) = _cases()
+    receipt = client.get(response["Location"]).content.decode()
+    code = re.search(r'id="query-code">([^<]+)<', receipt).group(1)
+    # Neither in any stored session (a receipt never loaded would leave it there
+    # for weeks) nor readable in the browser's cookie.
+    for session in Session.objects.all():
+        assert code not in str(session.get_decoded())
+    assert code not in _receipt_cookie(client, fields["idempotency_key"])
+    assert case.tracking_number in receipt
+
+
+def test_the_receipt_shows_the_code_only_for_minutes(county, monkeypatch):
+    import interaction.views
+
+    monkeypatch.setattr(interaction.views, "RECEIPT_MAX_AGE", -1)
+    client = public_client(county)
+    response, _fields = _post_letter(client)
+    (case,) = _cases()
+    late = client.get(response["Location"]).content.decode()
+    assert case.tracking_number in late and 'id="query-code"' not in late
+
+
+def test_the_query_code_leaves_the_cookie_once_the_receipt_showed_it(county):
+    client = public_client(county)
+    response, _fields = _post_letter(client)
     first = client.get(response["Location"]).content.decode()
     assert 'id="query-code"' in first
-    assert fields["idempotency_key"] not in client.session.get(RECEIPTS, {})
     (case,) = _cases()
     reload = client.get(response["Location"])
     assert reload.status_code == 200
@@ -83,6 +115,36 @@ def test_a_double_submission_stores_one_case(county):
     assert response.status_code == again.status_code == 302
     assert len(_cases()) == 1
     assert response["Location"] == again["Location"]
+
+
+def test_the_same_form_sent_again_with_other_content_is_refused_in_chinese(county):
+    client = public_client(county)
+    _response, fields = _post_letter(client)
+    changed = client.post(
+        FORM,
+        {
+            **LETTER,
+            **form_fields(client.get(FORM).content.decode()),
+            "idempotency_key": fields["idempotency_key"],
+            "content": "其实是另一件事：小区门口积水。",
+        },
+    )
+    assert changed.status_code == 409
+    html = changed.content.decode()
+    assert "已经提交过" in html and "小区门口积水" in html
+    new_key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+    assert new_key != fields["idempotency_key"]
+    assert len(_cases()) == 1
+    # Sending it again files it as a new letter.
+    again = client.post(
+        FORM,
+        {
+            **LETTER,
+            **form_fields(html),
+            "content": "其实是另一件事：小区门口积水。",
+        },
+    )
+    assert again.status_code == 302 and len(_cases()) == 2
 
 
 def test_a_wrong_captcha_is_refused_and_keeps_what_was_typed(county, english_messages):
@@ -268,8 +330,39 @@ def test_a_wrong_query_code_is_refused_with_the_same_message_as_a_forged_number(
     assert wrong.status_code == forged.status_code == 400
     message = "The tracking number or the query code is not right."
     assert message in wrong.content.decode() and message in forged.content.decode()
-    with use_site(county):
-        assert Case.objects.get(pk=case.pk).failed_lookups == 1
+
+
+def test_a_stranger_locks_only_their_own_network_out_of_a_number(
+    county, english_messages
+):
+    case, code = file_case(county)
+    stranger = public_client(county)
+    stranger.defaults["REMOTE_ADDR"] = "198.51.100.7"
+    fields = form_fields(stranger.get("/interaction/cases/lookup/").content.decode())
+
+    def answer(number):
+        response = stranger.post(
+            "/interaction/cases/lookup/",
+            {"tracking_number": number, "query_code": "ZZZZZZZZ", **fields},
+        )
+        html = response.content.decode()
+        return response.status_code, re.search(r'role="alert">([^<]+)<', html)[1]
+
+    answers = [
+        answer(number)
+        for number in [case.tracking_number] * 6 + [county.code + "2026999999999"] * 6
+    ]
+    # Wrong codes and an unknown number: the same answers, the lock included.
+    assert answers[:6] == answers[6:]
+    assert "Too many wrong tries" in answers[5][1]
+    assert answers[0] == (400, "The tracking number or the query code is not right.")
+    person = public_client(county)
+    fields = form_fields(person.get("/interaction/cases/lookup/").content.decode())
+    status = person.post(
+        "/interaction/cases/lookup/",
+        {"tracking_number": case.tracking_number, "query_code": code, **fields},
+    )
+    assert status.status_code == 200 and "Too many" not in status.content.decode()
 
 
 def test_the_public_listing_masks_personal_data_everywhere(county, county_handler):
@@ -303,6 +396,28 @@ def test_a_comment_is_stored_while_the_consultation_is_open(county, open_consult
     assert again.status_code in (200, 400)
     with use_site(county):
         assert Comment.objects.count() == 1
+
+
+def test_the_same_comment_form_sent_with_other_text_is_refused(
+    county, open_consultation
+):
+    client = public_client(county)
+    url = f"/interaction/consultations/{open_consultation.pk}/comment/"
+    fields = form_fields(client.get(url).content.decode())
+    assert client.post(url, {"text": "建议延长开放时间。", **fields}).status_code == 200
+    changed = client.post(
+        url,
+        {
+            "text": "建议周末也开放。",
+            **form_fields(client.get(url).content.decode()),
+            "idempotency_key": fields["idempotency_key"],
+        },
+    )
+    assert changed.status_code == 409
+    html = changed.content.decode()
+    assert "已经提交过" in html and "建议周末也开放。" in html
+    with use_site(county):
+        assert [c.text for c in Comment.objects.all()] == ["建议延长开放时间。"]
 
 
 @pytest.mark.parametrize("when", ["closed", "upcoming"])
@@ -422,3 +537,40 @@ def test_the_leaders_mailbox_column_leads_to_the_letter_form(county):
     # A column of another kind has no letter entrances.
     news = client.get(column(county, "gzdt").url).content.decode()
     assert "/interaction/cases/new/" not in news
+
+
+class _BrokenMail:
+    """A mail backend that fails in a way nobody planned for."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise RuntimeError("mail backend broken")
+
+
+def _broken_session_save(self, must_create=False):
+    from django.db import OperationalError
+
+    raise OperationalError("the database is restarting")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_stored_letter_shows_its_receipt_when_later_steps_fail(
+    county, settings, monkeypatch
+):
+    """Committed, then the mail fails and the session cannot be written (the
+    database restarting): the person still gets the receipt with the code."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    settings.EMAIL_BACKEND = f"{__name__}._BrokenMail"
+    client = public_client(county)
+    fields = form_fields(client.get(FORM).content.decode())
+    monkeypatch.setattr(SessionStore, "save", _broken_session_save)
+    response = client.post(FORM, {**LETTER, **fields, "email": "zhangsan@example.org"})
+    assert response.status_code == 302
+    (case,) = _cases()
+    receipt = client.get(response["Location"])
+    html = receipt.content.decode()
+    assert receipt.status_code == 200
+    assert case.tracking_number in html and 'id="query-code"' in html

@@ -1,6 +1,7 @@
 """Case services against PostgreSQL: intake, numbers, idempotency, handling, rating."""
 
 import datetime
+import itertools
 import threading
 import uuid
 
@@ -18,12 +19,20 @@ from tests.interaction.conftest import file_case
 pytestmark = pytest.mark.django_db
 
 
-def test_case_submit_stores_a_tracking_number_of_site_code_date_and_sequence(county):
+def test_case_submit_gives_random_tracking_numbers_with_a_check_digit(county):
     first, code = file_case(county)
-    second, _code = file_case(county)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    assert first.tracking_number == f"{county.code}{stamp}00001"
-    assert second.tracking_number == f"{county.code}{stamp}00002"
+    numbers = [first.tracking_number] + [
+        file_case(county)[0].tracking_number for _ in range(5)
+    ]
+    prefix = f"{county.code}{timezone.localdate():%Y}"
+    for number in numbers:
+        assert number.isdigit() and len(number) == len(prefix) + 10
+        assert number.startswith(prefix)
+        assert services.luhn_check_digit(number[len(county.code) : -1]) == number[-1]
+    # Not a sequence: nobody learns the next person's number from their own.
+    tails = sorted(int(n[len(prefix) : -1]) for n in numbers)
+    assert len(set(tails)) == 6
+    assert any(b - a > 1000 for a, b in itertools.pairwise(tails))
     assert len(code) == 8
     assert first.due_on > timezone.localdate()
     with use_site(county):
@@ -56,6 +65,71 @@ def test_case_submit_with_the_same_idempotency_key_stores_one_case(county):
     assert again.pk == first.pk and code and no_code is None
     with use_site(county):
         assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change", [{"content": "另一件事"}, {"phone": "13900000000"}, {"kind": "inquiry"}]
+)
+def test_the_same_idempotency_key_with_other_content_is_refused(county, change):
+    key = str(uuid.uuid4())
+    first, _code = file_case(county, idempotency_key=key)
+    with pytest.raises(services.IdempotencyConflict) as conflict:
+        file_case(county, idempotency_key=key, **change)
+    assert conflict.value.case.pk == first.pk
+    with use_site(county):
+        assert Case.objects.count() == 1
+
+
+def test_names_are_stored_encrypted(county, open_consultation):
+    case, _code = file_case(county, name="张三丰")
+    comment, _created = services.comment_submit(
+        site=county,
+        consultation=open_consultation,
+        name="李四",
+        contact="13700000000",
+        text="建议",
+        idempotency_key=str(uuid.uuid4()),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM interaction_case WHERE id = %s", [case.pk])
+        (stored_case,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT name FROM interaction_comment WHERE id = %s", [comment.pk]
+        )
+        (stored_comment,) = cursor.fetchone()
+    assert "张三丰" not in stored_case and stored_case.startswith("a1:")
+    assert "李四" not in stored_comment and stored_comment.startswith("a1:")
+    with use_site(county):
+        assert Case.objects.get(pk=case.pk).name == "张三丰"
+
+
+def test_the_migration_encrypts_plain_names_and_back(county):
+    import importlib
+
+    migration = importlib.import_module(
+        "interaction.migrations.0002_encrypt_names_and_random_numbers"
+    )
+    case, _code = file_case(county, name="王五")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE interaction_case SET name = %s WHERE id = %s", ["王五", case.pk]
+        )
+
+    class Editor:
+        connection = connection
+
+    def stored():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM interaction_case WHERE id = %s", [case.pk])
+            return cursor.fetchone()[0]
+
+    migration.encrypt_names(None, Editor)
+    assert stored().startswith("a1:")
+    migration.encrypt_names(None, Editor)  # running twice changes nothing more
+    with use_site(county):
+        assert Case.objects.get(pk=case.pk).name == "王五"
+    migration.decrypt_names(None, Editor)
+    assert stored() == "王五"
 
 
 def test_case_submit_mails_the_query_code_after_commit(
@@ -116,36 +190,68 @@ def test_a_province_report_about_own_staff_is_refused(province):
         file_case(province, kind="report", about_own_staff=True)
 
 
+def _lookup(site, number, code, client="ip:203.0.113.9"):
+    return services.case_lookup(
+        site=site, tracking_number=number, query_code=code, client=client
+    )
+
+
+def _refusal(site, number, code, client="ip:203.0.113.9"):
+    with pytest.raises(services.LookupRefused) as refused:
+        _lookup(site, number, code, client)
+    return refused.value.message
+
+
 def test_case_lookup_needs_the_right_code_and_locks_after_five_wrong(county):
     case, code = file_case(county)
-    assert (
-        services.case_lookup(
-            site=county, tracking_number=case.tracking_number, query_code=code.lower()
-        ).pk
-        == case.pk
-    )
+    assert _lookup(county, case.tracking_number, code.lower()).pk == case.pk
     for _ in range(5):
-        with pytest.raises(services.LookupRefused):
-            services.case_lookup(
-                site=county, tracking_number=case.tracking_number, query_code="WRONG123"
-            )
-    with pytest.raises(services.LookupRefused) as refused:
-        services.case_lookup(
-            site=county, tracking_number=case.tracking_number, query_code=code
+        _refusal(county, case.tracking_number, "WRONG123")
+    message = _refusal(county, case.tracking_number, code)
+    assert "Too many" in message or "过多" in message
+
+
+def test_a_stranger_cannot_lock_the_submitter_out(county):
+    case, code = file_case(county)
+    for _ in range(8):
+        _refusal(county, case.tracking_number, "WRONG123", client="ip:198.51.100.7")
+    # The stranger is locked out of this number; the submitter, elsewhere, is not.
+    assert _lookup(county, case.tracking_number, code, client="ip:203.0.113.9")
+    message = _refusal(county, case.tracking_number, code, client="ip:198.51.100.7")
+    assert "Too many" in message or "过多" in message
+
+
+def test_unknown_numbers_wrong_codes_and_locks_answer_alike(county):
+    case, _code = file_case(county)
+    unknown = case.tracking_number[:-3] + (
+        "000" if not case.tracking_number.endswith("000") else "111"
+    )
+    answers = {}
+    for number in (case.tracking_number, unknown):
+        answers[number] = [_refusal(county, number, "WRONG123") for _ in range(6)]
+    assert answers[case.tracking_number] == answers[unknown]
+    assert answers[unknown][0] != answers[unknown][5]  # the sixth says "locked"
+
+
+def test_numbers_issued_before_stay_valid_and_may_be_typed_loosely(county):
+    case, code = file_case(county)
+    old = f"{county.code}2026010100042"
+    with use_site(county):
+        Case.objects.filter(pk=case.pk).update(
+            tracking_number=old, query_code_hash=services.query_code_hash(old, code)
         )
-    assert "Too many" in refused.value.message or "过多" in refused.value.message
+    assert _lookup(county, old, code).pk == case.pk
+    spaced = " ".join([old[:10], old[10:18], old[18:]])
+    full_width = spaced.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    assert _lookup(county, full_width, code).pk == case.pk
 
 
 def test_case_lookup_refuses_forged_numbers_and_other_sites_numbers(county, city):
     case, code = file_case(county)
     for number in ("", "2101000001' OR 1=1 --", case.tracking_number + "0", "x" * 32):
-        with pytest.raises(services.LookupRefused):
-            services.case_lookup(site=county, tracking_number=number, query_code=code)
+        _refusal(county, number, code)
     # Right number and code, asked on another site's host.
-    with pytest.raises(services.LookupRefused):
-        services.case_lookup(
-            site=city, tracking_number=case.tracking_number, query_code=code
-        )
+    _refusal(city, case.tracking_number, code)
 
 
 def test_transfer_moves_the_case_and_its_history(
@@ -240,6 +346,57 @@ def test_status_changes_queue_a_mail_task_without_personal_data(county, county_h
     assert queued and "zhangsan" not in str(queued)
     mail.outbox.clear()
     run_queued_tasks()
+    assert len(mail.outbox) == 1 and case.tracking_number in mail.outbox[0].subject
+
+
+class FailingMail:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_notification_that_fails_is_tried_again_later_then_fails(
+    county, county_handler, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from interaction.tasks import MAIL_RETRY_DELAYS
+
+    case, _ = file_case(county)
+    services.case_accept(site=county, case=case, user=county_handler)
+    settings.EMAIL_BACKEND = f"{__name__}.FailingMail"
+    for attempt in range(len(MAIL_RETRY_DELAYS)):
+        (queued,) = DBTaskResult.objects.all()
+        assert queued.args_kwargs["args"][2:] in ([], [attempt])
+        queued.delete()
+        # The task itself returns: the next try is queued, for later.
+        queued.task.func(*queued.args_kwargs["args"])
+        (retry,) = DBTaskResult.objects.all()
+        assert retry.run_after > timezone.now()
+        assert retry.args_kwargs["args"] == [county.pk, case.pk, attempt + 1]
+    assert retry.run_after - timezone.now() > datetime.timedelta(hours=1)
+    (last,) = DBTaskResult.objects.all()
+    with pytest.raises(ConnectionRefusedError):  # the worker records FAILED
+        last.task.func(*last.args_kwargs["args"])
+
+
+def test_a_notification_is_sent_on_a_later_try(county, county_handler, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    case, _ = file_case(county)
+    services.case_accept(site=county, case=case, user=county_handler)
+    settings.EMAIL_BACKEND = f"{__name__}.FailingMail"
+    (queued,) = DBTaskResult.objects.all()
+    queued.delete()
+    queued.task.func(*queued.args_kwargs["args"])
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    (retry,) = DBTaskResult.objects.all()
+    retry.task.func(*retry.args_kwargs["args"])
     assert len(mail.outbox) == 1 and case.tracking_number in mail.outbox[0].subject
 
 
