@@ -16,15 +16,15 @@ from django.utils.translation import gettext as _
 from wagtail.models import PagePermissionTester
 
 from sites.models import SiteStatus
-from sites.routing import govsite_for_page
+from sites.selectors import site_of_page_path
 
 
 def is_archived(page) -> bool:
-    """Whether ``page`` belongs to an archived site (from the site map, which is
-    rebuilt whenever a site's row changes: no query per page of a listing)."""
+    """Whether ``page`` belongs to an archived site (read from the database: the
+    status must be current the moment a site is archived)."""
     if not page.path:
         return False
-    site = govsite_for_page(page)
+    site = site_of_page_path(page.path)
     return site is not None and site.status == SiteStatus.ARCHIVED
 
 
