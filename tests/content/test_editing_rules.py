@@ -335,3 +335,42 @@ def test_a_draft_left_behind_does_not_block_the_next_page_with_its_title(site, e
         ArticlePage.objects.filter(title="全县召开会议").values_list("slug", flat=True)
     )
     assert slugs == ["全县召开会议", "全县召开会议-2"]
+
+
+# -- the review flow speaks Chinese ----------------------------------------------
+
+
+def test_the_review_workflow_and_its_mail_are_named_in_chinese(site, reviewers):
+    import importlib
+
+    from django.apps import apps
+    from django.core import mail
+    from wagtail.models import Workflow, WorkflowPage
+
+    workflow = WorkflowPage.objects.get(page=site.root_page).workflow
+    assert workflow.name == f"{site.name} 两级审核"
+    # Workflows named while English was active get their Chinese names.
+    old = Workflow.objects.create(name="某县 two-step review")
+    migration = importlib.import_module(
+        "cms.migrations.0005_review_workflow_names_in_chinese"
+    )
+    migration.rename(apps, None)
+    old.refresh_from_db()
+    assert old.name == "某县 两级审核"
+
+    reviewers["reviewer"].email = "reviewer@example.com"
+    reviewers["reviewer"].save()
+    admin_client_for(reviewers["editor"]).post(
+        f"/admin/pages/add/cms/articlepage/{column(site, 'zwyw').pk}/",
+        _article("送审稿件", "正文。", "action-submit"),
+    )
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects and all("submitted" not in subject for subject in subjects)
+    assert any("送审稿件" in subject and "审核" in subject for subject in subjects)
+
+
+def test_the_source_field_reads_laiyuan(site, editor):
+    response = admin_client_for(editor).get(
+        f"/admin/pages/add/cms/articlepage/{column(site, 'zwyw').pk}/"
+    )
+    assert response.context["form"].fields["source"].label == "来源"
