@@ -7,9 +7,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import PagePermissionTester
 
 from .models.choices import ConsultationKind, ConsultationState
+from .readonly import SitePagePermissionTester
 
 # The minimum comment period per kind of draft: (number, unit).
 MINIMUM_PERIODS = {
@@ -53,6 +53,29 @@ def validate(page) -> None:
         ]
     if errors:
         raise ValidationError(errors)
+
+
+def check_not_over(page, today: datetime.date | None = None) -> str:
+    """Why ``page`` (any content page) cannot go live as a consultation, or "".
+
+    A consultation that has never been live and whose comment period has already
+    ended would be published closed: nobody could comment. One that was live
+    (an open consultation being edited, or one brought over from an old site)
+    keeps its dates."""
+    from .models import ConsultationPage
+
+    if not isinstance(page, ConsultationPage) or not page.ends_on:
+        return ""
+    if page.migrated or page.first_published_at or page.last_published_at:
+        return ""
+    today = today or timezone.localdate()
+    if page.ends_on >= today:
+        return ""
+    return _(
+        "The comment period ended on %(end)s, before today (%(today)s): a "
+        "consultation is published while the public can still comment. Set an end "
+        "date from today on."
+    ) % {"end": page.ends_on.isoformat(), "today": today.isoformat()}
 
 
 def _check_minimum(page, errors) -> None:
@@ -133,7 +156,7 @@ def state_label(state: str) -> str:
     return ConsultationState(state).label
 
 
-class OpenConsultationPermissionTester(PagePermissionTester):
+class OpenConsultationPermissionTester(SitePagePermissionTester):
     """Taking an open consultation down would close it before its end date: only
     platform admins (superusers) may, say to withdraw a draft published in error."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,34 @@ def new_index_number(*, page) -> str:
     )
     sequence = next_value(scope="index", key=f"{site.code}/{year}")
     return f"{site.code}/{year}-{sequence:05d}"
+
+
+@transaction.atomic
+def issue_index_number(*, page) -> str:
+    """Give a policy document that has gone live its index number, once.
+
+    A document that already has one keeps it (an issued number, or one typed for
+    a document brought over from an old site); a draft never draws one, so no
+    number is used up by saving. Runs inside the publishing transaction: the
+    counter row stays locked until it commits, and a rollback gives the number
+    back."""
+    if not page.live or page.index_number:
+        return page.index_number
+    record = type(page).objects.select_for_update().get(pk=page.pk)
+    if record.index_number:
+        page.index_number = record.index_number
+        return page.index_number
+    page.index_number = new_index_number(page=page)
+    type(page).objects.filter(pk=page.pk).update(index_number=page.index_number)
+    if page.live_revision_id:
+        # The published revision shows the number too (history, comparisons).
+        from wagtail.models import Revision
+
+        revision = Revision.objects.filter(pk=page.live_revision_id).first()
+        if revision is not None:
+            revision.content["index_number"] = page.index_number
+            revision.save(update_fields=["content"])
+    return page.index_number
 
 
 def index_number_taken(*, page, site) -> bool:
@@ -63,10 +92,17 @@ def register_normative_document(*, page) -> NormativeRegistration | None:
     )
 
 
+# The key of the "no interpretation" warning among confirmed warnings.
+NO_INTERPRETATION = "interpretation:missing"
+
+
 @dataclasses.dataclass
 class Problems:
     errors: list[tuple[str | None, str]] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    # What the warnings are about (the flagged terms, or NO_INTERPRETATION): an
+    # editor's confirmation covers exactly these.
+    warning_keys: set[str] = dataclasses.field(default_factory=set)
 
     def warning_message(self) -> str:
         return _(
@@ -74,12 +110,19 @@ class Problems:
             "tick the box to confirm it is right and submit again."
         ) % {"warnings": " ".join(self.warnings)}
 
+    def unconfirmed_warnings(self, confirmed) -> set[str]:
+        """The warnings not covered by an earlier confirmation (``confirmed``, the
+        keys stored with the page's revision)."""
+        return self.warning_keys - set(confirmed or ())
+
 
 def check_before_saving(
     *, page, parent, publishing: bool, migrating: bool = False
 ) -> Problems:
-    """Rules the edit form applies: uniqueness always, the content checks and the
-    interpretation rule when the page is being published or sent for review.
+    """Rules the edit form applies: uniqueness and the terms that block publishing
+    always (a draft, autosaved or not, never keeps such wording unnoticed), the
+    wording warnings, the interpretation rule and the consultation period when the
+    page is being published or sent for review.
 
     ``migrating``: content brought over from an old site, published there long
     ago; the interpretation rule is about publishing new documents and is not
@@ -104,10 +147,6 @@ def check_before_saving(
                 % {"number": page.index_number},
             )
         )
-    if not publishing:
-        return problems
-    if not _has_body(page):
-        problems.errors.append((None, _("The body is empty: write the content first.")))
     report = check_content(site=site, fields=page.check_texts())
     if report.blocks:
         problems.errors.append(
@@ -117,10 +156,23 @@ def check_before_saving(
                 % {"findings": format_findings(report.blocks)},
             )
         )
+    if not publishing:
+        return problems
+    if not _has_body(page):
+        problems.errors.append((None, _("The body is empty: write the content first.")))
     if report.warnings:
         problems.warnings.append(format_findings(report.warnings))
+        problems.warning_keys.update(
+            f"term:{finding.term}" for finding in report.warnings
+        )
     if isinstance(page, PolicyDocumentPage) and page.is_normative and not migrating:
         _check_interpretation(page, site, problems)
+    if not migrating:
+        from .consultations import check_not_over
+
+        message = check_not_over(page)
+        if message:
+            problems.errors.append(("ends_on", message))
     return problems
 
 
@@ -163,3 +215,4 @@ def _check_interpretation(page, site, problems: Problems) -> None:
                 "interpretations should be published at the same time."
             )
         )
+        problems.warning_keys.add(NO_INTERPRETATION)

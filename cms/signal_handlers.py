@@ -30,10 +30,12 @@ def log_task_finished(sender, task_result, **kwargs):
 
 @receiver(page_published)
 def register_published_normative_document(sender, instance, **kwargs):
-    """A normative document receives its registration number when first published,
-    inside the publishing transaction (``ContentPage.publish``)."""
+    """A policy document receives its index number, and a normative document its
+    registration number, when it first goes live (inside the publishing
+    transaction where there is one, ``ContentPage.publish``)."""
     from .models import PolicyDocumentPage
-    from .publishing import register_normative_document
+    from .publishing import issue_index_number, register_normative_document
 
     if isinstance(instance, PolicyDocumentPage):
+        issue_index_number(page=instance)
         register_normative_document(page=instance)

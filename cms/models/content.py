@@ -41,10 +41,10 @@ class ContentPage(Page):
     """What every content page shares: its place, its URL and its honest date."""
 
     source = models.CharField(
-        _("source"),
+        pgettext_lazy("content", "source"),
         max_length=100,
         blank=True,
-        help_text=_("The organ or publication the content comes from (来源)."),
+        help_text=_("The organ or publication the content comes from."),
     )
     author = models.CharField(_("author"), max_length=100, blank=True)
     migrated = models.BooleanField(
@@ -53,10 +53,24 @@ class ContentPage(Page):
         editable=False,
         help_text=_("Published on the old site; its date is the original one."),
     )
+    # The "warn" findings the editor confirmed, kept with the revision, so that
+    # the review steps do not ask again for the same wording.
+    confirmed_warnings = models.JSONField(
+        _("confirmed warnings"), default=list, blank=True, editable=False
+    )
 
     parent_page_types = ["cms.ColumnPage"]
     subpage_types: list[str] = []
     base_form_class = ContentPageForm
+
+    # No slug field: a content page's address is built from its date and id, so
+    # its slug is an internal label the form derives, unique in its column.
+    promote_panels = [
+        MultiFieldPanel(
+            [FieldPanel("seo_title"), FieldPanel("search_description")],
+            heading=_("For search engines"),
+        ),
+    ]
 
     # Settings tab without Wagtail's date fields an editor could mistake for the
     # publication date: go-live and expiry are scheduling, shown as such.
@@ -117,8 +131,18 @@ class ContentPage(Page):
 
     # -- publishing -------------------------------------------------------------
 
+    def permissions_for_user(self, user):
+        from cms.readonly import SitePagePermissionTester
+
+        return SitePagePermissionTester(user, self)
+
     def publish(self, revision, *args, **kwargs):
         # Publishing and what it entails (registration numbers) commit together.
+        # Whatever the way here (a workflow's last approval, a scheduled
+        # publication), nothing goes live on an archived site.
+        from cms.readonly import refuse_if_archived
+
+        refuse_if_archived(self)
         with transaction.atomic():
             return super().publish(revision, *args, **kwargs)
 
@@ -245,8 +269,9 @@ class PolicyDocumentPage(BodyPage):
         max_length=60,
         blank=True,
         help_text=_(
-            "索引号. Leave empty to have one generated (site code/year-sequence); "
-            "type one only when bringing a document over from an old site."
+            "索引号. Given when the document first goes live (site code/year-"
+            "sequence); type one only when bringing a document over from an old "
+            "site."
         ),
     )
     subject_category = models.CharField(
@@ -338,20 +363,20 @@ class PolicyDocumentPage(BodyPage):
         if errors:
             raise ValidationError(errors)
 
-    def full_clean(self, *args, **kwargs):
-        super().full_clean(*args, **kwargs)
-        self._set_index_number()
+    @property
+    def index_number_issued(self) -> bool:
+        """Whether this (database) record's index number has been issued: it went
+        live with it. An issued number never changes."""
+        return bool(self.index_number and self.last_published_at)
 
-    def minimal_clean(self):  # what Wagtail runs when a draft is saved
-        super().minimal_clean()
-        self._set_index_number()
-
-    def _set_index_number(self):
-        # Like Wagtail's slug: generated once the page has its place in the tree.
-        if not self.index_number and self.path:
-            from cms import publishing
-
-            self.index_number = publishing.new_index_number(page=self)
+    def with_content_json(self, content):
+        # Like Wagtail's first_published_at: an issued index number is the
+        # record's, whatever an older revision says (numbers are drawn when the
+        # document first goes live, after its draft revisions were saved).
+        page = super().with_content_json(content)
+        if self.index_number_issued:
+            page.index_number = self.index_number
+        return page
 
     @property
     def is_repealed(self) -> bool:

@@ -72,6 +72,11 @@ class HomePage(Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def permissions_for_user(self, user):
+        from cms.readonly import SitePagePermissionTester
+
+        return SitePagePermissionTester(user, self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.sections:
@@ -125,6 +130,11 @@ class ColumnPage(Page):
     class Meta:
         verbose_name = _("column")
         verbose_name_plural = _("columns")
+
+    def permissions_for_user(self, user):
+        from cms.readonly import SitePagePermissionTester
+
+        return SitePagePermissionTester(user, self)
 
     def route(self, request, path_components):
         # /<column>/<yyyymm>/t<yyyymmdd>_<id>.html: a content page by its id, so

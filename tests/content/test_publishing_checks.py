@@ -71,13 +71,24 @@ def test_a_blocked_word_stops_publishing_and_shows_the_term_in_context(
     assert not ArticlePage.objects.filter(title="会议报道").exists()
 
 
-def test_a_blocked_word_in_a_draft_does_not_stop_saving_it(site, editor):
+def test_a_blocked_word_stops_saving_a_draft_too(site, editor):
+    """Autosave posts the same form: a draft with a blocked word is not kept
+    silently, the editor sees the finding (the autosave indicator, then the
+    form)."""
     PlatformTerm.objects.create(term="国务院总里", action="block")
+    client = admin_client_for(editor)
     response = _post_article(
-        admin_client_for(editor), site, _article("草稿", "国务院总里", "action-save")
+        client, site, _article("草稿", "国务院总里", "action-save")
     )
-    assert response.status_code == 302
-    assert ArticlePage.objects.filter(title="草稿", live=False).exists()
+    assert response.status_code == 200
+    assert "国务院总里" in _errors(response)
+    autosave = client.post(
+        f"/admin/pages/add/cms/articlepage/{column(site, 'zwyw').pk}/",
+        _article("草稿", "国务院总里", "action-save"),
+        HTTP_ACCEPT="application/json",
+    )
+    assert autosave.json()["success"] is False
+    assert not ArticlePage.objects.filter(title="草稿").exists()
 
 
 def test_a_blocked_word_stops_submitting_for_review(site, editor):
@@ -153,7 +164,7 @@ def _document_form(page, action="action-publish", **changes):
 
 
 def test_a_duplicate_index_number_is_refused(site, site_admin):
-    first = PolicyDocumentFactory(parent=column(site, "zcwj"))
+    first = PolicyDocumentFactory(parent=column(site, "zcwj"), publish=True)
     second = PolicyDocumentFactory(parent=column(site, "zcwj"))
     response = admin_client_for(site_admin).post(
         f"/admin/pages/{second.pk}/edit/",
@@ -166,7 +177,7 @@ def test_a_duplicate_index_number_is_refused(site, site_admin):
 
 
 def test_the_same_index_number_on_another_site_is_fine(site, other_site, site_admin):
-    theirs = PolicyDocumentFactory(parent=column(other_site, "zcwj"))
+    theirs = PolicyDocumentFactory(parent=column(other_site, "zcwj"), publish=True)
     mine = PolicyDocumentFactory(parent=column(site, "zcwj"))
     response = admin_client_for(site_admin).post(
         f"/admin/pages/{mine.pk}/edit/",

@@ -73,9 +73,9 @@ def test_a_policy_document_with_a_malformed_number_does_not_save(site):
 
 def test_index_numbers_are_generated_per_site_and_year(site, other_site):
     year = timezone.localdate().year
-    first = PolicyDocumentFactory(parent=column(site, "zcwj"))
-    second = PolicyDocumentFactory(parent=column(site, "zcwj"))
-    theirs = PolicyDocumentFactory(parent=column(other_site, "zcwj"))
+    first = PolicyDocumentFactory(parent=column(site, "zcwj"), publish=True)
+    second = PolicyDocumentFactory(parent=column(site, "zcwj"), publish=True)
+    theirs = PolicyDocumentFactory(parent=column(other_site, "zcwj"), publish=True)
     assert first.index_number == f"{site.code}/{year}-00001"
     assert second.index_number == f"{site.code}/{year}-00002"
     assert theirs.index_number == f"{other_site.code}/{year}-00001"
