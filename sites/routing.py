@@ -2,6 +2,9 @@
 
 A process-local map from host name to site, and from a site's root path to its
 Wagtail ``SiteRootPath``, rebuilt when a version key in the shared cache changes.
+The map holds ids, paths and plain values only, never model instances: a request
+gets its own ``GovSite`` (with its Wagtail site and a bare root page) built from
+them, so a page published in this process is read fresh by the next request.
 Vanilla Wagtail loads every site's root path on each request and scans them all for
 every internal link; at 3,000 sites that costs milliseconds per link. Here a request
 resolves its site with a dict lookup and a link with a few prefix lookups.
@@ -10,7 +13,6 @@ resolves its site with a dict lookup and a link with a few prefix lookups.
 from __future__ import annotations
 
 import contextvars
-import copy
 import inspect
 import threading
 import time
@@ -57,10 +59,9 @@ class Route:
 class HostMap:
     version: str | None
     routes: dict[str, Route] = field(default_factory=dict)
-    # Registry rows as plain dicts (cheap to load for thousands of sites); model
-    # instances are built from them on a site's first request (``site_for``).
+    # Registry rows as plain dicts (cheap to load for thousands of sites); each
+    # request builds its own instances from them (``site_for``), never kept here.
     rows: dict[int, dict] = field(default_factory=dict)
-    instances: dict[int, object] = field(default_factory=dict)
     by_wagtail_site: dict[int, int] = field(default_factory=dict)
     by_folder_page: dict[int, int] = field(default_factory=dict)
     root_page_ids: set[int] = field(default_factory=set)
@@ -145,10 +146,9 @@ def _load(version: str) -> HostMap:
 
 
 def _instance(host_map: HostMap, govsite_id: int):
-    """The ``GovSite`` (with its Wagtail site and root page) built from the row."""
-    site = host_map.instances.get(govsite_id)
-    if site is not None:
-        return site
+    """A new ``GovSite`` (with its Wagtail site and root page) built from the row,
+    without a query. The root page carries the tree fields only (id, path, depth,
+    url path, type): its content (``.specific``) is read when a request needs it."""
     from .models import GovSite
 
     row = host_map.rows.get(govsite_id)
@@ -170,7 +170,6 @@ def _instance(host_map: HostMap, govsite_id: int):
     root._state.adding = False
     wagtail_site.root_page = root
     site.wagtail_site = wagtail_site
-    host_map.instances[govsite_id] = site
     return site
 
 
@@ -224,9 +223,8 @@ def resolve(hostname: str) -> Route | None:
 
 
 def site_for(route: Route):
-    """A private copy of the route's ``GovSite`` (with its Wagtail site), no query."""
-    site = _instance(get_host_map(), route.govsite_id)
-    return copy.copy(site) if site is not None else None
+    """The route's ``GovSite`` (with its Wagtail site), new for each call, no query."""
+    return _instance(get_host_map(), route.govsite_id)
 
 
 def site_root_paths() -> list[SiteRootPath]:

@@ -223,3 +223,42 @@ def test_site_root_paths_are_ordered_as_wagtail_orders_them(site):
         site.wagtail_site.root_page.url_path,
     } <= set(paths)
     assert paths == sorted(paths, reverse=True)
+
+
+def test_a_published_change_to_the_home_page_reaches_the_next_request(site):
+    """The host map holds ids and paths, never pages: the home page is read per
+    request, so a change published in this same process shows at once."""
+    client = Client(HTTP_HOST=site.host)
+    assert "新版首页导语" not in client.get("/").content.decode()
+    home = Page.objects.get(pk=site.wagtail_site.root_page_id).specific
+    home.intro = "<p>新版首页导语</p>"
+    home.save_revision().publish()
+    assert "新版首页导语" in client.get("/").content.decode()
+
+
+def test_the_host_map_holds_no_model_instances(site):
+    from django.db.models import Model
+
+    client = Client(HTTP_HOST=site.host)
+    client.get("/")
+    client.get("/news/")
+    host_map = routing.get_host_map()
+
+    seen = set()
+
+    def values(obj):
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        yield obj
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                yield from values(key)
+                yield from values(value)
+        elif isinstance(obj, list | tuple | set | frozenset):
+            for value in obj:
+                yield from values(value)
+        elif hasattr(obj, "__dict__") and not isinstance(obj, type):
+            yield from values(vars(obj))
+
+    assert not [value for value in values(vars(host_map)) if isinstance(value, Model)]
