@@ -19,7 +19,7 @@ _POSTGRES_SCHEME = Regexp(
 )
 
 
-def POSTGRES_URL(value: str) -> None:  # noqa: N802 (used like the validators above)
+def POSTGRES_URL(value: str) -> None:
     """A postgres:// URL that dj-database-url can read (a bad port, an unquoted
     character or a broken bracket made it raise a traceback before ``seal()``)."""
     if not value:
