@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import logging
 import threading
 import time
 import uuid
@@ -23,6 +24,8 @@ from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Page, Site
 from wagtail.models.sites import SiteRootPath
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "govsites:hostmap:version"
 
@@ -195,11 +198,20 @@ def get_host_map() -> HostMap:
     ):
         return host_map
     with _lock:
-        version = _current_version()
-        if _map.version == version:
+        try:
+            version = _current_version()
+            if _map.version == version:
+                _map.loaded_at = now
+                return _map
+            _map = _load(version)
+        except Exception:
+            # The cache or the database is down: keep serving the copy this
+            # process holds (checked again after the TTL); without one, the
+            # caller fails (the request is answered 503).
+            if _map.version is None:
+                raise
+            logger.warning("site registry unreadable; serving the last copy")
             _map.loaded_at = now
-            return _map
-        _map = _load(version)
         return _map
 
 
@@ -263,9 +275,11 @@ def page_get_url(page: Page, request=None, current_site=None):
     if url_parts is None or (url_parts[1] is None and url_parts[2] is None):
         return None
     site_id, root_url, page_path = url_parts
-    if (current_site is not None and site_id == current_site.id) or len(
-        get_host_map().root_paths
-    ) == 1:
+    if current_site is not None and site_id == current_site.id:
+        return page_path
+    # Wagtail shortens every link when there is one site; a request on the
+    # platform's own host (the admin: no site) needs the site's host even then.
+    if request is None and len(get_host_map().root_paths) == 1:
         return page_path
     return root_url + page_path
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cms.middleware.RequestLogMiddleware",
+    # 503 (JSON for the API) instead of 500 while the database or cache is down.
+    "cms.outage.DatabaseOutageMiddleware",
     "themes.middleware.ThemeMiddleware",
     "sites.middleware.SiteRoutingMiddleware",
     "themes.middleware.SeniorModeMiddleware",
@@ -142,6 +144,10 @@ else:
             "EMBEDDED_DATA_DIR": str(VAR_DIR / "pgdata"),
         }
     }
+# A database that does not answer fails a request (503) in seconds, not minutes.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5, validate=Range(min=1)) or 5
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: the database by default, Redis when REDIS_URL is set.
