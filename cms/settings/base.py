@@ -203,6 +203,18 @@ TASKS = {
     }
 }
 
+# The worker (cms/worker.py) sweeps the queue every TASKS_SWEEP_INTERVAL seconds:
+# tasks left "running" by a worker that is gone, or for longer than
+# TASKS_STUCK_AFTER seconds, run again (at most TASKS_MAX_ATTEMPTS times); pending
+# search updates older than SEARCH_PENDING_REQUEUE_AFTER seconds that no task
+# covers are queued again.
+TASKS_SWEEP_INTERVAL = env.int("TASKS_SWEEP_INTERVAL", 15, validate=Range(min=1))
+TASKS_STUCK_AFTER = env.int("TASKS_STUCK_AFTER", 3600, validate=Range(min=1))
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", 5, validate=Range(min=1))
+SEARCH_PENDING_REQUEUE_AFTER = env.int(
+    "SEARCH_PENDING_REQUEUE_AFTER", 300, validate=Range(min=0)
+)
+
 # Search: PostgreSQL by default; Elasticsearch when ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", "", validate=HTTP_URL)
 SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "postgres"
