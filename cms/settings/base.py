@@ -195,7 +195,8 @@ INTERACTION_API_RATE = env.str("INTERACTION_API_RATE", "600/m")
 # Wrong query codes in a row before a tracking number's look-up is locked.
 INTERACTION_LOOKUP_ATTEMPTS = 5
 
-# Background work: a durable queue in the database; `manage.py db_worker` runs it.
+# Background work: a durable queue in the database; `manage.py db_worker` runs it
+# (cms/worker.py: it survives database restarts and sweeps stuck tasks).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
