@@ -25,7 +25,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, connections
+from django.db import DatabaseError, InterfaceError, close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -167,6 +167,7 @@ class ResilientWorker(Worker):
         interval = _setting("TASKS_SWEEP_INTERVAL", 15)
         while self.running:
             try:
+                close_old_connections()
                 heartbeat_write(worker_id=self.worker_id)
                 done = queue_sweep()
                 if any(done.values()):

