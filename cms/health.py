@@ -1,6 +1,9 @@
-"""Liveness and readiness probes: JSON, no authentication, nothing secret in them."""
+"""Liveness and readiness probes: JSON, no authentication, nothing secret in them.
 
-from django.db import DatabaseError, connection
+Neither needs the site registry: ``sites.middleware`` lets both through when the
+database is down, so ``/healthz`` stays 200 and ``/readyz`` names what failed."""
+
+from django.db import DatabaseError, InterfaceError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -18,7 +21,7 @@ def _check_database() -> tuple[bool, str]:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         return False, "unreachable"
     return True, "ok"
 
@@ -27,7 +30,7 @@ def _check_migrations() -> tuple[bool, str]:
     try:
         executor = MigrationExecutor(connection)
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         return False, "unknown"
     if plan:
         return False, f"{len(plan)} unapplied"
@@ -39,7 +42,7 @@ def _check_task_queue() -> tuple[bool, str]:
 
     try:
         DBTaskResult.objects.exists()
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         return False, "unreachable"
     return True, "ok"
 

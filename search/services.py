@@ -193,3 +193,37 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(
         seconds=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
     )
+
+
+def pending_updates_requeue(*, older_than: datetime.timedelta, batch: int = 200) -> int:
+    """Queue again the pending updates older than ``older_than`` that no queued or
+    running task covers any more (their task was lost: a worker that died with the
+    database, a task that failed on something other than the search backend), so
+    they are applied without a manual ``search_index sync``. Returns how many
+    items were queued."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import update_items_task
+
+    cutoff = timezone.now() - older_than
+    keys = list(
+        PendingIndexUpdate.objects.filter(requested_at__lt=cutoff)
+        .order_by("requested_at")
+        .values_list("item_key", flat=True)
+    )
+    if not keys:
+        return 0
+    covered: set[str] = set()
+    outstanding = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        task_path=update_items_task.module_path,
+    ).values_list("args_kwargs", flat=True)
+    for args_kwargs in outstanding.iterator():
+        for arg in args_kwargs.get("args", [])[:1]:
+            covered.update(arg)
+        covered.update(args_kwargs.get("kwargs", {}).get("item_keys", []))
+    orphans = [key for key in keys if key not in covered]
+    for start in range(0, len(orphans), batch):
+        update_items_task.enqueue(orphans[start : start + batch])
+    return len(orphans)

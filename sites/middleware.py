@@ -1,5 +1,7 @@
 """Resolve the site of every request by exact host, and make it the current tenant."""
 
+import logging
+
 from django.conf import settings
 from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
@@ -10,15 +12,24 @@ from django_multitenant.utils import set_current_tenant, unset_current_tenant
 from . import routing
 from .models import SiteStatus
 
-# Paths served on every known host and on the platform's own hosts.
+logger = logging.getLogger(__name__)
+
+# Staff-only paths (the admin, its API and reports): answered on the platform's own
+# hosts only; a site's host gives 404 there, so an editor of one county never signs
+# in on another county's host.
+STAFF_PATHS = ("/admin/",)
+# Paths served on every known host and on the platform's own hosts, without a
+# current site: probes and files shared by every site.
 PLATFORM_PATHS = (
-    "/admin/",
     "/healthz",
     "/readyz",
     "/static/",
     "/media/",
     "/documents/",
 )
+# Paths that never need the database: answered even when the registry cannot be
+# read (the probes say so; static files are the same for every host).
+NO_DATABASE_PATHS = ("/healthz", "/readyz", "/static/")
 
 
 class SiteRoutingMiddleware:
@@ -27,7 +38,20 @@ class SiteRoutingMiddleware:
 
     def __call__(self, request):
         hostname = split_domain_port(request._get_raw_host())[0].lower()
-        route = routing.resolve(hostname)
+        try:
+            route = routing.resolve(hostname)
+        except Exception:
+            # The registry cannot be read (database or cache down) and this process
+            # holds no copy yet: probes and static files go on without a site;
+            # everything else fails here and is answered 503 (cms.outage).
+            if not request.path.startswith(NO_DATABASE_PATHS):
+                raise
+            logger.warning(
+                "site registry unavailable; %s served without a site", request.path
+            )
+            request.govsite_route = None
+            request._wagtail_site = None
+            return self.get_response(request)
         request.govsite_route = route
         if route is None:
             if hostname in settings.PLATFORM_HOSTS or request.path.startswith(
@@ -44,6 +68,10 @@ class SiteRoutingMiddleware:
             target = route.primary_host + (f":{port}" if port else "")
             return HttpResponsePermanentRedirect(
                 f"{request.scheme}://{target}{request.get_full_path()}"
+            )
+        if request.path.startswith(STAFF_PATHS):
+            return HttpResponseNotFound(
+                "Not found.", content_type="text/plain; charset=utf-8"
             )
         is_platform_path = request.path.startswith(PLATFORM_PATHS)
         if route.status == SiteStatus.CLOSED and not is_platform_path:
@@ -68,8 +96,7 @@ class SiteRoutingMiddleware:
         request.govsite = site
         request._wagtail_site = site.wagtail_site
         if is_platform_path:
-            # The admin and the probes serve many sites whatever the host: their
-            # queries are scoped per user (sites.selectors), not by the host.
+            # The probes and shared files serve many sites whatever the host.
             return self.get_response(request)
         set_current_tenant(site)
         try:

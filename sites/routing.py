@@ -2,6 +2,9 @@
 
 A process-local map from host name to site, and from a site's root path to its
 Wagtail ``SiteRootPath``, rebuilt when a version key in the shared cache changes.
+The map holds ids, paths and plain values only, never model instances: a request
+gets its own ``GovSite`` (with its Wagtail site and a bare root page) built from
+them, so a page published in this process is read fresh by the next request.
 Vanilla Wagtail loads every site's root path on each request and scans them all for
 every internal link; at 3,000 sites that costs milliseconds per link. Here a request
 resolves its site with a dict lookup and a link with a few prefix lookups.
@@ -10,8 +13,8 @@ resolves its site with a dict lookup and a link with a few prefix lookups.
 from __future__ import annotations
 
 import contextvars
-import copy
 import inspect
+import logging
 import threading
 import time
 import uuid
@@ -21,6 +24,8 @@ from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Page, Site
 from wagtail.models.sites import SiteRootPath
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "govsites:hostmap:version"
 
@@ -57,10 +62,9 @@ class Route:
 class HostMap:
     version: str | None
     routes: dict[str, Route] = field(default_factory=dict)
-    # Registry rows as plain dicts (cheap to load for thousands of sites); model
-    # instances are built from them on a site's first request (``site_for``).
+    # Registry rows as plain dicts (cheap to load for thousands of sites); each
+    # request builds its own instances from them (``site_for``), never kept here.
     rows: dict[int, dict] = field(default_factory=dict)
-    instances: dict[int, object] = field(default_factory=dict)
     by_wagtail_site: dict[int, int] = field(default_factory=dict)
     by_folder_page: dict[int, int] = field(default_factory=dict)
     root_page_ids: set[int] = field(default_factory=set)
@@ -145,10 +149,9 @@ def _load(version: str) -> HostMap:
 
 
 def _instance(host_map: HostMap, govsite_id: int):
-    """The ``GovSite`` (with its Wagtail site and root page) built from the row."""
-    site = host_map.instances.get(govsite_id)
-    if site is not None:
-        return site
+    """A new ``GovSite`` (with its Wagtail site and root page) built from the row,
+    without a query. The root page carries the tree fields only (id, path, depth,
+    url path, type): its content (``.specific``) is read when a request needs it."""
     from .models import GovSite
 
     row = host_map.rows.get(govsite_id)
@@ -170,7 +173,6 @@ def _instance(host_map: HostMap, govsite_id: int):
     root._state.adding = False
     wagtail_site.root_page = root
     site.wagtail_site = wagtail_site
-    host_map.instances[govsite_id] = site
     return site
 
 
@@ -196,11 +198,20 @@ def get_host_map() -> HostMap:
     ):
         return host_map
     with _lock:
-        version = _current_version()
-        if _map.version == version:
+        try:
+            version = _current_version()
+            if _map.version == version:
+                _map.loaded_at = now
+                return _map
+            _map = _load(version)
+        except Exception:
+            # The cache or the database is down: keep serving the copy this
+            # process holds (checked again after the TTL); without one, the
+            # caller fails (the request is answered 503).
+            if _map.version is None:
+                raise
+            logger.warning("site registry unreadable; serving the last copy")
             _map.loaded_at = now
-            return _map
-        _map = _load(version)
         return _map
 
 
@@ -224,9 +235,8 @@ def resolve(hostname: str) -> Route | None:
 
 
 def site_for(route: Route):
-    """A private copy of the route's ``GovSite`` (with its Wagtail site), no query."""
-    site = _instance(get_host_map(), route.govsite_id)
-    return copy.copy(site) if site is not None else None
+    """The route's ``GovSite`` (with its Wagtail site), new for each call, no query."""
+    return _instance(get_host_map(), route.govsite_id)
 
 
 def site_root_paths() -> list[SiteRootPath]:
@@ -265,9 +275,11 @@ def page_get_url(page: Page, request=None, current_site=None):
     if url_parts is None or (url_parts[1] is None and url_parts[2] is None):
         return None
     site_id, root_url, page_path = url_parts
-    if (current_site is not None and site_id == current_site.id) or len(
-        get_host_map().root_paths
-    ) == 1:
+    if current_site is not None and site_id == current_site.id:
+        return page_path
+    # Wagtail shortens every link when there is one site; a request on the
+    # platform's own host (the admin: no site) needs the site's host even then.
+    if request is None and len(get_host_map().root_paths) == 1:
         return page_path
     return root_url + page_path
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cms.middleware.RequestLogMiddleware",
+    # 503 (JSON for the API) instead of 500 while the database or cache is down.
+    "cms.outage.DatabaseOutageMiddleware",
     "themes.middleware.ThemeMiddleware",
     "sites.middleware.SiteRoutingMiddleware",
     "themes.middleware.SeniorModeMiddleware",
@@ -145,6 +147,10 @@ else:
             "EMBEDDED_DATA_DIR": str(VAR_DIR / "pgdata"),
         }
     }
+# A database that does not answer fails a request (503) in seconds, not minutes.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5, validate=Range(min=1)) or 5
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: the database by default, Redis when REDIS_URL is set.
@@ -192,13 +198,26 @@ INTERACTION_API_RATE = env.str("INTERACTION_API_RATE", "600/m")
 # Wrong query codes in a row before a tracking number's look-up is locked.
 INTERACTION_LOOKUP_ATTEMPTS = 5
 
-# Background work: a durable queue in the database; `manage.py db_worker` runs it.
+# Background work: a durable queue in the database; `manage.py db_worker` runs it
+# (cms/worker.py: it survives database restarts and sweeps stuck tasks).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
+
+# The worker (cms/worker.py) sweeps the queue every TASKS_SWEEP_INTERVAL seconds:
+# tasks left "running" by a worker that is gone, or for longer than
+# TASKS_STUCK_AFTER seconds, run again (at most TASKS_MAX_ATTEMPTS times); pending
+# search updates older than SEARCH_PENDING_REQUEUE_AFTER seconds that no task
+# covers are queued again.
+TASKS_SWEEP_INTERVAL = env.int("TASKS_SWEEP_INTERVAL", 15, validate=Range(min=1))
+TASKS_STUCK_AFTER = env.int("TASKS_STUCK_AFTER", 3600, validate=Range(min=1))
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", 5, validate=Range(min=1))
+SEARCH_PENDING_REQUEUE_AFTER = env.int(
+    "SEARCH_PENDING_REQUEUE_AFTER", 300, validate=Range(min=0)
+)
 
 # Search: PostgreSQL by default; Elasticsearch when ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", "", validate=HTTP_URL)

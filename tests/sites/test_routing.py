@@ -223,3 +223,96 @@ def test_site_root_paths_are_ordered_as_wagtail_orders_them(site):
         site.wagtail_site.root_page.url_path,
     } <= set(paths)
     assert paths == sorted(paths, reverse=True)
+
+
+def test_a_published_change_to_the_home_page_reaches_the_next_request(site):
+    """The host map holds ids and paths, never pages: the home page is read per
+    request, so a change published in this same process shows at once."""
+    client = Client(HTTP_HOST=site.host)
+    assert "新版首页导语" not in client.get("/").content.decode()
+    home = Page.objects.get(pk=site.wagtail_site.root_page_id).specific
+    home.intro = "<p>新版首页导语</p>"
+    home.save_revision().publish()
+    assert "新版首页导语" in client.get("/").content.decode()
+
+
+def test_the_host_map_holds_no_model_instances(site):
+    from django.db.models import Model
+
+    client = Client(HTTP_HOST=site.host)
+    client.get("/")
+    client.get("/news/")
+    host_map = routing.get_host_map()
+
+    seen = set()
+
+    def values(obj):
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        yield obj
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                yield from values(key)
+                yield from values(value)
+        elif isinstance(obj, list | tuple | set | frozenset):
+            for value in obj:
+                yield from values(value)
+        elif hasattr(obj, "__dict__") and not isinstance(obj, type):
+            yield from values(vars(obj))
+
+    assert not [value for value in values(vars(host_map)) if isinstance(value, Model)]
+
+
+STAFF_PATHS = [
+    "/admin/",
+    "/admin/login/",
+    "/admin/pages/",
+    "/admin/api/main/pages/",
+    "/admin/reports/workflow/",
+    "/admin/govsites/",
+]
+
+
+@pytest.mark.parametrize("path", STAFF_PATHS)
+def test_staff_paths_answer_only_on_the_platform_hosts(site, editor, path):
+    """An editor signed in (or signing in) on a site's host finds no admin there."""
+    from tests.conftest import admin_client_for
+
+    on_site = admin_client_for(editor, host=site.host)
+    assert on_site.get(path).status_code == 404
+    assert Client(HTTP_HOST=site.host).get(path).status_code == 404
+    on_platform = admin_client_for(editor, host="localhost")
+    assert on_platform.get(path).status_code != 404
+
+
+def test_an_editor_cannot_sign_in_on_another_sites_host(other_site, editor):
+    editor.set_password("Secret-2026")
+    editor.save()
+    response = Client(HTTP_HOST=other_site.host).post(
+        "/admin/login/", {"username": editor.username, "password": "Secret-2026"}
+    )
+    assert response.status_code == 404
+    assert "_auth_user_id" not in response.client.session
+    signed_in = Client(HTTP_HOST="localhost").post(
+        "/admin/login/", {"username": editor.username, "password": "Secret-2026"}
+    )
+    assert signed_in.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/news/", "/search/?q=通知", "/api/v1/search?q=通知", "/sitemap.xml"]
+)
+def test_public_paths_stay_on_the_sites_host(site, path):
+    assert Client(HTTP_HOST=site.host).get(path).status_code == 200
+
+
+def test_view_live_links_from_the_admin_point_to_the_sites_host(site, rf):
+    """The admin (on the platform's host, no site) links a page on its own host:
+    Wagtail's 'view live' buttons call ``get_url`` with the admin's request."""
+    home = site.wagtail_site.root_page
+    news = ColumnPage.objects.descendant_of(home).get(code="news")
+    request = rf.get("/admin/pages/", HTTP_HOST="localhost")
+    request._wagtail_site = None  # what the routing middleware sets there
+    assert news.get_url(request) == f"http://{site.host}/news/"
+    assert Client(HTTP_HOST=site.host).get("/news/").status_code == 200
