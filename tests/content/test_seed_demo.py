@@ -50,7 +50,7 @@ def test_every_demo_home_page_shows_news_notices_and_entrances(
         assert "column" in kinds, site.name
         html = Client(HTTP_HOST=site.host).get("/").content.decode()
         short = site.short_name or site.name
-        assert 'class="headlines' in html, site.name
+        assert 'class="column-block headlines"' in html, site.name
         assert f"{short}召开优化营商环境工作推进会" in html, site.name
         assert f"{short}关于2027年元旦放假安排的通知" in html, site.name
         assert "12345热线" in html and "政府信息公开平台" in html, site.name

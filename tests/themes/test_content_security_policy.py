@@ -146,7 +146,7 @@ def test_the_admin_has_its_own_policy(site, editor):
     pages = build_pages(site)
     signed_in = admin_client_for(editor)
     for client, path in (
-        (Client(), "/admin/login/"),
+        (Client(HTTP_HOST="localhost"), "/admin/login/"),
         (signed_in, "/admin/"),
         (signed_in, f"/admin/pages/{pages.article.pk}/edit/"),
         (signed_in, "/admin/images/"),
