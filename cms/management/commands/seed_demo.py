@@ -19,14 +19,10 @@ from sites.services import SiteDetails, site_member_add, site_provision
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - demo only, printed and documented as such
 PLATFORM_ADMIN = "platform-admin"
-# Demo staff get addresses under example.cn, kept for examples: notification mail
-# to them shows what staff receive, and reaches nobody.
+# Demo staff get addresses under example.cn, the domain of the project's examples:
+# notification mail to them shows what staff receive (`make demo` prints mail to
+# the console; nothing is sent).
 DEMO_MAIL_DOMAIN = "example.cn"
-
-
-def demo_email(username: str) -> str:
-    return f"{username}@{DEMO_MAIL_DOMAIN}"
-
 
 PROVINCE = ("2100000001", "辽宁省人民政府", "辽宁", "ln", "210000")
 CITIES = [
@@ -79,6 +75,10 @@ INTRO = (
     "本网站是{name}依法公开政府信息、发布政策文件及其解读、回应群众关切、"
     "征集社会意见的主渠道。</p>"
 )
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_MAIL_DOMAIN}"
 
 
 class Command(BaseCommand):
