@@ -14,12 +14,69 @@ from .models import (
     ColumnPage,
     ConsultationPage,
     ContentPage,
+    HomePage,
     InterpretationPage,
     PolicyDocumentPage,
 )
 from .models.site_pages import ColumnKind
 
 NEWS_COLUMNS = ("zwyw", "gzdt")
+# Demo news and notices, newest first; {short} is the site's short name.
+NEWS = [
+    (
+        "{short}召开优化营商环境工作推进会",
+        "会议总结了{short}“放管服”改革进展，部署深化“一网通办”“最多跑一次”改革，"
+        "要求各部门压缩办理时限、减少申报材料。",
+    ),
+    (
+        "{short}政务服务中心推出“周末不打烊”服务",
+        "自本月起，政务服务中心综合窗口周六上午正常办理社保、医保、不动产登记"
+        "等高频事项，方便上班族办事。",
+    ),
+    (
+        "{short}部署安全生产大检查工作",
+        "会议要求各地区各部门压实安全生产责任，聚焦重点行业领域开展隐患排查整治。",
+    ),
+    (
+        "{short}推进“高效办成一件事”改革",
+        "新生儿出生、企业开办、退休等一批“一件事”实现一次申请、一网通办。",
+    ),
+    (
+        "{short}召开政府常务会议研究稳就业工作",
+        "会议研究部署高校毕业生、农民工等重点群体就业工作，审议通过相关措施。",
+    ),
+    (
+        "{short}开展政务公开日活动",
+        "活动邀请市民代表走进政府部门，面对面了解政策、反映诉求。",
+    ),
+]
+NOTICES = [
+    (
+        "{short}关于2027年元旦放假安排的通知",
+        "根据国务院办公厅通知精神，现将2027年元旦放假安排通知如下。",
+    ),
+    (
+        "{short}关于公开招聘事业单位工作人员的公告",
+        "根据工作需要，经研究决定，面向社会公开招聘事业单位工作人员。",
+    ),
+    (
+        "{short}关于开展政府网站用户满意度调查的通知",
+        "为提升政府网站服务水平，现开展网站用户满意度调查，欢迎社会各界参与。",
+    ),
+    (
+        "{short}关于政务服务大厅临时调整办公时间的公告",
+        "因系统升级，政务服务大厅本周五下午暂停办理业务，网上办理不受影响。",
+    ),
+]
+# The service entrances of every demo home page: the province's other platforms.
+ENTRANCES = [
+    ("个人办事", "https://zwfw.ln.example.cn/personal/", "service"),
+    ("法人办事", "https://zwfw.ln.example.cn/legal/", "service"),
+    ("12345热线", "https://12345.ln.example.cn/", "hotline"),
+    ("公共资源交易", "https://ggzy.ln.example.cn/", "trading"),
+    ("政府信息公开平台", "https://xxgk.ln.example.cn/", "disclosure"),
+    ("“我为政府网站找错”", "https://zfwzzc.example.cn/", "mail"),
+]
 
 
 def _column(site, *, codes=(), kind=None) -> ColumnPage | None:
@@ -61,46 +118,74 @@ def seed_site_content(site, *, full: bool) -> int:
     news = _column(site, codes=NEWS_COLUMNS)
     notices = _column(site, codes=("tzgg",))
     short = site.short_name or site.name
+    now = timezone.now()
     if news is not None:
-        for title, text in [
-            (
-                f"{short}召开优化营商环境工作推进会",
-                f"会议总结了{short}“放管服”改革进展，部署深化“一网通办”“最多跑一次”"
-                "改革，要求各部门压缩办理时限、减少申报材料。",
-            ),
-            (
-                f"{short}政务服务中心推出“周末不打烊”服务",
-                "自本月起，政务服务中心综合窗口周六上午正常办理社保、医保、不动产登记"
-                "等高频事项，方便上班族办事。",
-            ),
-        ]:
+        for n, (title, text) in enumerate(NEWS):
             _publish(
                 news,
                 ArticlePage(
-                    title=title,
+                    title=title.format(short=short),
                     source=site.name,
+                    first_published_at=now - datetime.timedelta(days=2 * n),
                     body=_paragraphs(
-                        text, "下一步，将持续推进政务服务标准化、规范化、便利化。"
+                        text.format(short=short),
+                        "下一步，将持续推进政务服务标准化、规范化、便利化。",
                     ),
                 ),
             )
             made += 1
     if notices is not None:
-        _publish(
-            notices,
-            ArticlePage(
-                title=f"{short}关于2027年元旦放假安排的通知",
-                source=site.name,
-                body=_paragraphs(
-                    "根据国务院办公厅通知精神，现将2027年元旦放假安排通知如下。"
+        for n, (title, text) in enumerate(NOTICES):
+            _publish(
+                notices,
+                ArticlePage(
+                    title=title.format(short=short),
+                    source=site.name,
+                    first_published_at=now - datetime.timedelta(days=3 * n + 1),
+                    body=_paragraphs(text),
                 ),
-            ),
-        )
-        made += 1
+            )
+            made += 1
     if full:
         made += _seed_policy(site)
         made += _seed_consultations(site)
     return made
+
+
+def seed_home_sections(site) -> bool:
+    """Give the site's home page what a site admin would put on it: headlines from
+    its news column, the latest notices and policy documents, service entrances.
+    A home page that already has sections is left as its admins set it."""
+    home = HomePage.objects.get(pk=site.wagtail_site.root_page_id)
+    if home.sections:
+        return False
+    news = _column(site, codes=NEWS_COLUMNS)
+    sections = []
+    if news is not None:
+        sections.append(
+            ("headlines", {"title": news.title, "column": news, "count": 6})
+        )
+    for column in (
+        _column(site, codes=("tzgg",)),
+        _column(site, kind=ColumnKind.POLICY),
+    ):
+        if column is not None:
+            sections.append(("column", {"column": column, "count": 6}))
+    sections.append(
+        (
+            "entrances",
+            {
+                "title": "办事服务",
+                "entrances": [
+                    {"title": title, "url": url, "icon": icon}
+                    for title, url, icon in ENTRANCES
+                ],
+            },
+        )
+    )
+    home.sections = sections
+    home.save_revision().publish()
+    return True
 
 
 def _seed_policy(site) -> int:

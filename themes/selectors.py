@@ -48,7 +48,12 @@ def theme_colours(*, theme: registry.Theme, settings=None) -> dict[str, str]:
     primary = (settings.primary_colour if settings else "") or theme.primary
     if not readable_on_white(primary):  # saved before the rule, or edited in SQL
         primary = theme.primary
-    return {"primary": primary, "primary_dark": darker(primary)}
+    return {
+        "primary": primary,
+        "primary_dark": darker(primary),
+        # The address part of the colours' stylesheet (views.colours_css).
+        "key": primary[1:].lower(),
+    }
 
 
 def section_nav(*, site: GovSite, page: Page) -> tuple[Page | None, list[Page]]:

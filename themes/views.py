@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from . import registry, senior
+from .colours import darker
 from .selectors import (
     column_tree,
     site_for_request,
@@ -40,6 +41,18 @@ def mode_css(request):
     # no-store: a browser must not reuse the answer after the visitor switches.
     response["Cache-Control"] = "private, no-store"
     patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@require_safe
+def colours_css(request, key: str):
+    """A site's colours as a stylesheet of their own rather than an inline
+    ``<style>``, which the pages' Content-Security-Policy refuses. The address
+    carries the colour, so the answer never changes: cached for a year."""
+    primary = f"#{key}"
+    body = f":root {{ --primary: {primary}; --primary-dark: {darker(primary)}; }}\n"
+    response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
 

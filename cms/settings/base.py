@@ -57,10 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "cms.middleware.RequestLogMiddleware",
+    # Content-Security-Policy on every answer, a closed site's notice included:
+    # public pages and the admin each get theirs (cms/csp.py).
+    "cms.csp.ContentSecurityPolicyMiddleware",
     # 503 (JSON for the API) instead of 500 while the database or cache is down.
     "cms.outage.DatabaseOutageMiddleware",
     "themes.middleware.ThemeMiddleware",
@@ -286,8 +290,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 STORAGES["default"]["BACKEND"] = "cms.uploads.storage.MediaStorage"
 
 WAGTAIL_SITE_NAME = _("Government website platform")
+# Links in notification mail. Unset: the platform's first host on SITE_PORT, the
+# port the platform is served on (`make demo` passes its PORT), not a fixed 8000.
 WAGTAILADMIN_BASE_URL = env.str(
-    "WAGTAILADMIN_BASE_URL", "http://localhost:8000", validate=HTTP_URL
+    "WAGTAILADMIN_BASE_URL",
+    f"http://{(PLATFORM_HOSTS or ['localhost'])[0]}"
+    + ("" if SITE_PORT == 80 else f":{SITE_PORT}"),
+    validate=HTTP_URL,
 )
 # Site search runs on our own segmented index (search/); Wagtail's database backend
 # is kept for the admin only.
@@ -305,6 +314,46 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# Content-Security-Policy (django-csp, through cms/csp.py). Public pages: no inline
+# script or style at all (a theme's colours are a stylesheet of their own, scripts
+# are static files); forms post to their own host only. Renditions and uploads are
+# served by the same host; `data:` images are small inline icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# The Wagtail admin (and the previews it frames): what Wagtail 8 itself needs,
+# checked in Chromium (tests/browser/test_csp_in_chromium.py). Its widgets still
+# start their scripts inline (the image chooser, the date-time pickers:
+# `new ImageChooser(...)`, `initDateTimeChooser(...)`) and its bundled vendor.js
+# inserts <style> elements, so both allow 'unsafe-inline' here, and only here;
+# Wagtail's security notes ask for no more (no Gravatar, below).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Nor does the admin reach outside the platform: no avatars from Gravatar (a
+# foreign service, sent a hash of each staff address), no check for new releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # One JSON line per request and per task, to stdout.
 LOG_LEVEL = env.str("LOG_LEVEL", "INFO", validate=LOG_LEVEL)

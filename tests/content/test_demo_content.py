@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_full_demo_content_has_every_page_type_and_is_idempotent(site):
     made = seed_site_content(site, full=True)
     under = {"root": site.root_page}
-    assert made == 8
-    assert ArticlePage.objects.descendant_of(under["root"]).live().count() == 3
+    assert made == 15
+    assert ArticlePage.objects.descendant_of(under["root"]).live().count() == 10
     new, old = (
         PolicyDocumentPage.objects.descendant_of(under["root"])
         .live()
