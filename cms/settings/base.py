@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cms.contentchecks",
     "cms.workdays",
     "cms.imports",
+    "cms.branding",
     "sites",
     "themes",
     "search",
@@ -261,7 +262,13 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-WAGTAIL_SITE_NAME = _("Government website platform")
+# The admin's name and mark (cms/branding), set per installation; the logo is a
+# static path (e.g. branding/ln-mark.svg) or a URL; unset: the platform's mark.
+PLATFORM_NAME = env.str("PLATFORM_NAME", "") or _("Government website platform")
+PLATFORM_LOGO = env.str("PLATFORM_LOGO", "")
+WAGTAIL_SITE_NAME = PLATFORM_NAME
+# Wagtail's "What's new" banner links to its English website.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_BASE_URL = env.str(
     "WAGTAILADMIN_BASE_URL", "http://localhost:8000", validate=HTTP_URL
 )
