@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import (
@@ -361,11 +362,13 @@ def _create_workflow(site: GovSite, home: Page) -> Workflow:
         link.role: link.group
         for link in SiteGroup.objects.filter(site=site).select_related("group")
     }
-    workflow = Workflow.objects.create(name=f"{site.name} {_('two-step review')}")
-    steps = [
-        (SiteRole.REVIEWER, _("Reviewer approval")),
-        (SiteRole.ADMIN, _("Site admin approval")),
-    ]
+    # Stored names are in the platform's language, whoever provisions the site.
+    with translation.override(settings.LANGUAGE_CODE):
+        workflow = Workflow.objects.create(name=f"{site.name}{_('two-step review')}")
+        steps = [
+            (SiteRole.REVIEWER, _("Reviewer approval")),
+            (SiteRole.ADMIN, _("Site admin approval")),
+        ]
     for order, (role, name) in enumerate(steps):
         task = GroupApprovalTask.objects.create(name=f"{site.name} {name}")
         task.groups.set([groups[role]])

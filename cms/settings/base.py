@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "cms.contentchecks",
     "cms.workdays",
     "cms.imports",
+    "cms.branding",
     "sites",
     "themes",
     "search",
@@ -260,7 +261,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # their account settings.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project catalogue (cms, sites, and Wagtail strings its own catalogue lacks) is
+# package data of cms, so an installed wheel carries it; it overrides every app's.
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -269,7 +272,6 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", BASE_DIR / "static_collected")
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
@@ -289,7 +291,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # disk leaves no partial file behind (cms/uploads/storage.py).
 STORAGES["default"]["BACKEND"] = "cms.uploads.storage.MediaStorage"
 
-WAGTAIL_SITE_NAME = _("Government website platform")
+# The admin's name and mark (cms/branding), set per installation; the logo is a
+# static path (e.g. branding/ln-mark.svg) or a URL; unset: the platform's mark.
+PLATFORM_NAME = env.str("PLATFORM_NAME", "") or _("Government website platform")
+PLATFORM_LOGO = env.str("PLATFORM_LOGO", "")
+WAGTAIL_SITE_NAME = PLATFORM_NAME
+# Wagtail's "What's new" banner links to its English website.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # Links in notification mail. Unset: the platform's first host on SITE_PORT, the
 # port the platform is served on (`make demo` passes its PORT), not a fixed 8000.
 WAGTAILADMIN_BASE_URL = env.str(

@@ -42,6 +42,7 @@ _email_url = env.str("EMAIL_URL", validate=_mail_url)
 DEBUG = False
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", False)
 seal()
 
 _email = dj_email_url.parse(_email_url)
@@ -58,3 +59,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# `check --deploy` runs clean in CI (tests/ops/test_wheel.py); two of its warnings
+# are decisions: the admin previews pages in a same-origin frame (SAMEORIGIN, not
+# DENY), and HSTS preloading binds every subdomain for good, so each installation
+# opts in (SECURE_HSTS_PRELOAD=true) once all its hosts serve HTTPS.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W019"]  # noqa: F405
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
