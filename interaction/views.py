@@ -20,6 +20,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cms.models import ConsultationPage
 from cms.models.choices import ConsultationState
+from sites.params import text_param
 
 from . import selectors, services
 from .forms import CommentForm, LookupForm, PublicCaseForm, RatingForm
@@ -150,7 +151,7 @@ def case_new(request):
 @never_cache
 def case_submitted(request):
     site = _site(request)
-    key = request.GET.get("k", "")
+    key = text_param(request.GET.get("k"), max_length=64)
     receipts = request.session.get(RECEIPTS, {})
     receipt = receipts.pop(key, None) if key else None
     shown_once = False
