@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds of a column (``<column>/rss.xml``, ``<column>/atom.xml``).
+"""RSS 2.0 and Atom feeds of a column (``<column>/rss.xml``, ``<column>/atom.xml``):
+the latest items of the column and of its sub-columns.
 
 Routed by ``ColumnPage.route``: a feed exists only where its column does, on the
 column's own site. Links are absolute, on the host the feed was asked on (the
@@ -53,7 +54,8 @@ class ColumnFeed(Feed):
         return column.description or column.title
 
     def items(self, column):
-        return list(selectors.column_items(column=column).specific()[:FEED_LENGTH])
+        # A parent column's feed carries its sub-columns' items too.
+        return list(selectors.column_feed_items(column=column)[:FEED_LENGTH])
 
     def item_title(self, item) -> str:
         # RSS readers read titles as HTML, so Django escapes them once more for

@@ -44,6 +44,23 @@ def column_items(*, column: Page):
     )
 
 
+def column_feed_items(*, column: Page):
+    """The published content of a column and of its published sub-columns at any
+    depth, newest first: what the column's feeds list. Items under an
+    unpublished sub-column are left out with it."""
+    from .models import ColumnPage
+
+    items = Page.objects.descendant_of(column).live().public().not_type(ColumnPage)
+    hidden = (
+        ColumnPage.objects.descendant_of(column)
+        .not_live()
+        .values_list("path", flat=True)
+    )
+    for path in hidden:
+        items = items.exclude(path__startswith=path)
+    return items.order_by("-first_published_at", "-pk").defer_streamfields().specific()
+
+
 def latest_content(*, home: Page):
     """A site's published content pages, newest first."""
     from .models import ColumnPage

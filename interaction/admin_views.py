@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms.uploads.sniffing import content_type_of
+from sites.params import id_param
 from sites.selectors import can_administer_site, sites_for_user
 from sites.tenancy import for_sites, use_site
 
@@ -70,7 +71,8 @@ def case_index(request):
     kind = request.GET.get("kind", "")
     flag = request.GET.get("flag", "")
     site_id = request.GET.get("site", "")
-    scope = sites.filter(pk=site_id) if site_id.isdecimal() else sites
+    site_pk = id_param(site_id)
+    scope = sites.filter(pk=site_pk) if site_pk is not None else sites
     cases = selectors.case_list(
         sites=scope,
         status=status if status in CaseStatus.values else "",
@@ -280,9 +282,9 @@ def case_attachment(request, pk, attachment_pk):
 def _comments(request):
     sites = _sites(request)
     comments = for_sites(Comment, sites).select_related("consultation", "site")
-    consultation = request.GET.get("consultation", "")
-    if consultation.isdecimal():
-        comments = comments.filter(consultation_id=int(consultation))
+    consultation = id_param(request.GET.get("consultation"))
+    if consultation is not None:
+        comments = comments.filter(consultation_id=consultation)
     hidden = request.GET.get("hidden", "")
     if hidden in ("0", "1"):
         comments = comments.filter(hidden=hidden == "1")

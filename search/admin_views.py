@@ -7,6 +7,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from sites.params import text_param
 from sites.selectors import sites_for_user
 
 from . import selectors
@@ -16,7 +17,7 @@ def query_statistics(request):
     sites = sites_for_user(request.user)
     if not sites.exists():
         raise PermissionDenied
-    code = request.GET.get("site", "")
+    code = text_param(request.GET.get("site"), max_length=10)
     chosen = None
     if code:
         chosen = sites.filter(code=code).first()

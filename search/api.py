@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from . import presenters, selectors, services
@@ -15,17 +15,23 @@ from .forms import SearchForm
 router = Router(tags=["search"])
 
 
+def _whole_number(description: str):
+    # Read as text and checked by the search form, so that a bad number gets the
+    # form's 400 with its message, as every other bad filter does.
+    return Field("", description=description)
+
+
 class SearchQuery(Schema):
     q: str = ""
     scope: str = "site"
     type: str = ""
-    column: int | None = None
-    date_from: str = ""
-    date_to: str = ""
+    column: str = _whole_number("Column id (a whole number)")
+    date_from: str = Field("", description="YYYY-MM-DD, 1949-01-01 to 2100-12-31")
+    date_to: str = Field("", description="YYYY-MM-DD, 1949-01-01 to 2100-12-31")
     site: str = ""
     level: str = ""
-    year: int | None = None
-    page: int = 1
+    year: str = _whole_number("Year of publication, 1949 to 2100")
+    page: str = _whole_number("Page number, from 1")
 
 
 class HitOut(Schema):

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import SiteLevel
+from sites.params import MAX_ID
 
 from .backends.base import MAX_PAGE
 from .documents import CONTENT_TYPES
 from .query import clean
 from .selectors import SearchParams
+
+# Filters outside these bounds are reported, never searched: a date the search
+# cannot compute with (9999-12-31 + one day) or an id PostgreSQL cannot compare.
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+FIRST_DAY = datetime.date(FIRST_YEAR, 1, 1)
+LAST_DAY = datetime.date(LAST_YEAR, 12, 31)
+
+
+def _date_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+    )
 
 
 def content_type_choices():
@@ -32,9 +50,11 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Content type"), required=False, choices=content_type_choices
     )
-    column = forms.IntegerField(label=_("Column"), required=False, min_value=1)
-    date_from = forms.DateField(label=_("Published from"), required=False)
-    date_to = forms.DateField(label=_("Published until"), required=False)
+    column = forms.IntegerField(
+        label=_("Column"), required=False, min_value=1, max_value=MAX_ID
+    )
+    date_from = _date_field(_("Published from"))
+    date_to = _date_field(_("Published until"))
     site = forms.RegexField(label=_("Site"), required=False, regex=r"^[0-9a-z]{1,10}$")
     level = forms.ChoiceField(
         label=_("Site level"),
@@ -42,7 +62,7 @@ class SearchForm(forms.Form):
         choices=[("", _("All levels")), *SiteLevel.choices],
     )
     year = forms.IntegerField(
-        label=_("Year"), required=False, min_value=1949, max_value=2100
+        label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
     page = forms.IntegerField(
         label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
-import re
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
+from cms.privacy import mask_search_query
 from sites.models import GovSite
 
 from .backends import BackendUnavailable, SearchBackend, get_backend
@@ -27,8 +27,6 @@ from .models import PendingIndexUpdate, SearchQueryLog
 
 logger = logging.getLogger("search")
 
-# Phone numbers, ID card and bank numbers typed into the box are not kept.
-_LONG_DIGITS = re.compile(r"\d{7,}[\dXx]?")
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds before a failed update retries
 
 
@@ -167,7 +165,9 @@ def index_check(*, backend: SearchBackend | None = None) -> CheckReport:
 
 
 def query_for_log(text: str) -> str:
-    return _LONG_DIGITS.sub("*", text)[:100]
+    """The query as statistics keep it: e-mail addresses, phone, ID card and
+    bank card numbers, and any other run of seven digits or more, masked."""
+    return mask_search_query(text)[:100]
 
 
 def query_record(*, site: GovSite, query: str, found: int) -> None:

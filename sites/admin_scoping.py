@@ -19,6 +19,7 @@ from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSe
 from wagtail.models import Page, PageLogEntry, Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from .params import id_param, text_param
 from .selectors import is_platform_admin, sites_for_user
 
 _policy = PagePermissionPolicy()
@@ -79,7 +80,10 @@ class ScopedBrowseView(chooser.BrowseView):
 class ScopedChosenMultipleView(chooser.ChosenMultipleView):
     def get(self, request):
         ids = request.GET.getlist("id")
-        if visible_pages(request.user).filter(pk__in=ids).count() != len(set(ids)):
+        pks = {id_param(i) for i in ids}
+        if None in pks or (
+            visible_pages(request.user).filter(pk__in=pks).count() != len(pks)
+        ):
             raise Http404
         return super().get(request)
 
@@ -229,7 +233,7 @@ def scoped_tag_autocomplete(request, app_name=None, model_name=None):
         tag_model = content_type.model_class()
         if tag_model is None or not issubclass(tag_model, TagBase):
             raise Http404
-    term = request.GET.get("term", "")
+    term = text_param(request.GET.get("term"))
     if not term:
         return JsonResponse([], safe=False)
     names = (

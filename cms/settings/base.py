@@ -375,15 +375,22 @@ LOGGING = {
             "rename_fields": {"levelname": "level", "asctime": "time"},
         },
     },
+    # No query string, e-mail address, phone or ID number typed by the public
+    # reaches a log line (cms/privacy.py); every handler has the filter.
+    "filters": {"privacy": {"()": "cms.privacy.LogPrivacyFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
+            "filters": ["privacy"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers (the console in DEBUG, mail to ADMINS with the
+        # whole request) are dropped: its lines go to the filtered root handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # Our request log replaces Django's own per-request lines.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR"},

@@ -180,3 +180,56 @@ def test_search_is_404_on_the_platform_host_and_api_searches_everything(publishe
     )
     data = Client(HTTP_HOST="localhost").get("/api/v1/search", {"q": "一网通办"}).json()
     assert data["scope"] == "all" and len(data["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("zhang.san@example.org 报销", "* 报销"),
+        ("邮箱 zhang＠example．org", "邮箱 *"),
+        ("138.1234.5678 社保", "* 社保"),
+        ("138-1234-5678", "*"),
+        ("024 2345 6789 供暖", "* 供暖"),
+        ("１３８１２３４５６７８", "*"),
+        ("210102199001011234 身份证", "* 身份证"),
+        ("QQ 123456789", "QQ *"),
+    ],
+)
+def test_query_statistics_keep_no_contact_or_id_numbers(
+    site, site_client, published, typed, kept
+):
+    site_client.get("/search/", {"q": typed})
+    site_client.get("/api/v1/search", {"q": typed})
+    with all_sites():
+        queries = {
+            row.query: row.searches for row in SearchQueryLog.objects.filter(site=site)
+        }
+    assert queries == {kept: 2}
+
+
+def test_a_date_past_the_last_day_is_reported_not_a_server_error(
+    site_client, published
+):
+    response = site_client.get("/search/", {"q": "一网通办", "date_to": "9999-12-31"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "部分筛选条件无法识别" in html
+    assert "本省推进<mark>一网通办</mark>改革" in html
+    api = site_client.get("/api/v1/search", {"q": "一网通办", "date_to": "9999-12-31"})
+    assert api.status_code == 400
+    assert "2100-12-31" in api.json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["abc", "1" * 5000, str(10**30), "1e3"])
+def test_api_reports_bad_numbers_with_the_forms_message(site_client, value):
+    for name in ("column", "year", "page"):
+        api = site_client.get("/api/v1/search", {"q": "一网通办", name: value})
+        assert api.status_code == 400, (name, value)
+        assert api.json()["detail"]
+
+
+def test_a_two_thousand_character_query_answers_a_normal_page(site_client, published):
+    response = site_client.get("/search/", {"q": "一网通办" + "啊" * 1996})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "个字符" in html  # the note that the query was cut
