@@ -67,7 +67,9 @@ def test_complaint_on_a_county_site_transferred_replied_rated_and_listed_masked(
     county_page.fill("textarea[name=transfer-message]", "属市级事权，转市政府办理")
     county_page.click("#transfer-form button[type=submit]")
     county_page.wait_for_url(f"{live_server.url}/admin/interaction/cases/")
-    assert tracking_number not in county_page.content()
+    # Gone from the county's list (the message above it names where it went).
+    assert tracking_number not in county_page.locator("table.listing").inner_text()
+    assert "已转办至演示市人民政府" in county_page.content()
 
     city_page = browser.new_context().new_page()
     sign_in(city_page, live_server, city_handler)
