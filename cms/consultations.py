@@ -161,6 +161,8 @@ class OpenConsultationPermissionTester(SitePagePermissionTester):
     platform admins (superusers) may, say to withdraw a draft published in error."""
 
     def can_unpublish(self):
+        if self.read_only:
+            return False
         if self.page.live and self.page.specific.state == ConsultationState.OPEN:
             return self.user.is_active and self.user.is_superuser
         return super().can_unpublish()

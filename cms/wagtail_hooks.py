@@ -11,7 +11,7 @@ from wagtail.permissions import register_permission_policy
 from sites.permissions import ReadOnlyForPlatformAdmins
 from sites.selectors import sites_for_user
 
-from . import consultations
+from . import consultations, readonly
 from .admin_panels import AwaitingReportPanel
 from .models import ConsultationPage, NormativeRegistration
 from .models.choices import ConsultationState
@@ -28,6 +28,19 @@ def add_awaiting_report_panel(request, panels):
     waiting = list(consultations.awaiting_report(homes=homes)[:20])
     if waiting:
         panels.append(AwaitingReportPanel(consultations=waiting))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def say_an_archived_site_is_read_only(parent_page, pages, request):
+    """The pages of an archived site list no actions (``cms.readonly``); say why."""
+    if (
+        request.method == "GET"
+        and not getattr(request, "_archived_notice", False)
+        and readonly.is_archived(parent_page)
+    ):
+        request._archived_notice = True
+        messages.info(request, readonly.archived_message())
+    return pages
 
 
 @hooks.register("before_edit_page")

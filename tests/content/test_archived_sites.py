@@ -96,3 +96,15 @@ def test_a_pending_approval_does_not_publish_in_an_archived_site(site):
 def test_an_active_sites_pages_are_unaffected(site, site_admin, article):
     perms = article.permissions_for_user(site_admin)
     assert perms.can_edit() and perms.can_unpublish()
+
+
+def test_the_explorer_says_an_archived_site_is_read_only(site, site_admin, article):
+    _archive(site)
+    response = admin_client_for(site_admin).get(
+        f"/admin/pages/{column(site, 'zwyw').pk}/"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "本站点已归档，只读。" in html
+    assert f"/admin/pages/{article.pk}/unpublish/" not in html
+    assert f"/admin/pages/{article.pk}/delete/" not in html
