@@ -83,7 +83,7 @@ def _wait_for(condition, seconds, what):
         try:
             if condition():
                 return
-        except (OSError, psycopg.Error):  # refused, reset, timed out
+        except (OSError, psycopg.OperationalError):  # refused, reset, timed out
             pass
         time.sleep(0.3)
     raise AssertionError(f"not within {seconds} s: {what}")
@@ -190,12 +190,13 @@ def _drill(database, tmp_path):
     ids = [line for line in manage("shell", "-c", SEED).splitlines() if "IDS" in line]
     stuck_id, later_id = ids[-1].split()[1:]
 
+    log = (tmp_path / "platform.log").open("w")
     platform = subprocess.Popen(
         [sys.executable, "manage.py", "serve_platform", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -227,11 +228,13 @@ def _drill(database, tmp_path):
         _wait_for(lambda: _get(port, "/readyz")[0] == 200, 30, "ready again")
         assert _get(port, "/news/", SITE_HOST)[0] == 200
 
+        state = {}
+
         def drained():
             with database.connect("govdrill") as conn:
                 statuses = dict(
                     conn.execute(
-                        "SELECT id::text, status FROM django_tasks_db_dbtaskresult"
+                        "SELECT id::text, status FROM django_tasks_database_dbtaskresult"
                         " WHERE id::text = ANY(%s)",
                         [[stuck_id, later_id]],
                     ).fetchall()
@@ -239,9 +242,14 @@ def _drill(database, tmp_path):
                 pending = conn.execute(
                     "SELECT count(*) FROM govsearch_pendingindexupdate"
                 ).fetchone()[0]
+            state.update(tasks=statuses, pending=pending)
             return set(statuses.values()) == {"SUCCESSFUL"} and pending == 0
 
-        _wait_for(drained, 30, "the queue drained")
+        try:
+            _wait_for(drained, 60, "the queue drained")
+        except AssertionError:
+            tail = (tmp_path / "platform.log").read_text()[-3000:]
+            raise AssertionError(f"not drained: {state}\n{tail}") from None
         assert worker.is_running()
         assert _worker_process(platform.pid).pid == worker.pid  # never restarted
         assert platform.poll() is None
