@@ -234,7 +234,8 @@ def _drill(database, tmp_path):
             with database.connect("govdrill") as conn:
                 statuses = dict(
                     conn.execute(
-                        "SELECT id::text, status FROM django_tasks_database_dbtaskresult"
+                        "SELECT id::text, status"
+                        " FROM django_tasks_database_dbtaskresult"
                         " WHERE id::text = ANY(%s)",
                         [[stuck_id, later_id]],
                     ).fetchall()
