@@ -261,6 +261,7 @@ def _drill(database, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(platform.pid, signal.SIGKILL)
             platform.wait()
+        log.close()
 
 
 def _worker_process(parent_pid):
