@@ -43,18 +43,17 @@ from sites.models import GovSite
 
 home_id = GovSite.objects.get(code="2100000009").wagtail_site.root_page_id
 key = f"page:{home_id}"
-# A task a worker was running when it died: stuck "running" under a dead worker.
+# Seeded just before PostgreSQL stops; each falls due while it is down.
+# A task a worker was running when it died: stuck "running" under a dead worker
+# (swept once its start is 3 sweep intervals old).
 stuck = update_items_task.enqueue([key])
-row = DBTaskResult.objects.get(pk=stuck.id)
-row.claim("a-worker-that-died")
-DBTaskResult.objects.filter(pk=row.pk).update(
-    started_at=timezone.now() - datetime.timedelta(minutes=10)
-)
-# A task that falls due while the database is down.
+DBTaskResult.objects.get(pk=stuck.id).claim("a-worker-that-died")
+# A task due a few seconds from now.
 later = update_items_task.using(
-    run_after=timezone.now() + datetime.timedelta(seconds=4)
+    run_after=timezone.now() + datetime.timedelta(seconds=3)
 ).enqueue([key])
-# A search update whose task was lost.
+# A search update whose task was lost (queued again once SEARCH_PENDING_REQUEUE_AFTER
+# has passed).
 PendingIndexUpdate.objects.create(item_key="page:999999")
 print("IDS", stuck.id, later.id)
 """
@@ -164,8 +163,8 @@ def _drill(database, tmp_path):
         PORT=str(port),
         SITE_PORT=str(port),
         WEB_CONCURRENCY="1",
-        TASKS_SWEEP_INTERVAL="1",
-        SEARCH_PENDING_REQUEUE_AFTER="0",
+        TASKS_SWEEP_INTERVAL="4",
+        SEARCH_PENDING_REQUEUE_AFTER="8",
         DB_CONNECT_TIMEOUT="2",
     )
 
@@ -187,8 +186,6 @@ def _drill(database, tmp_path):
         *("provision_site", "--code", "2100000009", "--name", "演练市人民政府"),
         *("--level", "province", "--division-code", "210000", "--host", SITE_HOST),
     )
-    ids = [line for line in manage("shell", "-c", SEED).splitlines() if "IDS" in line]
-    stuck_id, later_id = ids[-1].split()[1:]
 
     log = (tmp_path / "platform.log").open("w")
     platform = subprocess.Popen(
@@ -202,8 +199,9 @@ def _drill(database, tmp_path):
     try:
         _wait_for(lambda: _get(port, "/", SITE_HOST)[0] == 200, 60, "site answers")
         worker = _worker_process(platform.pid)
-
+        seeded = manage("shell", "-c", SEED).splitlines()
         database.stop()
+        stuck_id, later_id = next(x for x in seeded if x.startswith("IDS")).split()[1:]
         status, _, body = _get(port, "/healthz")
         assert status == 200, body
         status, headers, body = _get(port, "/readyz")
