@@ -43,18 +43,17 @@ from sites.models import GovSite
 
 home_id = GovSite.objects.get(code="2100000009").wagtail_site.root_page_id
 key = f"page:{home_id}"
-# A task a worker was running when it died: stuck "running" under a dead worker.
+# Seeded just before PostgreSQL stops; each falls due while it is down.
+# A task a worker was running when it died: stuck "running" under a dead worker
+# (swept once its start is 3 sweep intervals old).
 stuck = update_items_task.enqueue([key])
-row = DBTaskResult.objects.get(pk=stuck.id)
-row.claim("a-worker-that-died")
-DBTaskResult.objects.filter(pk=row.pk).update(
-    started_at=timezone.now() - datetime.timedelta(minutes=10)
-)
-# A task that falls due while the database is down.
+DBTaskResult.objects.get(pk=stuck.id).claim("a-worker-that-died")
+# A task due a few seconds from now.
 later = update_items_task.using(
-    run_after=timezone.now() + datetime.timedelta(seconds=4)
+    run_after=timezone.now() + datetime.timedelta(seconds=3)
 ).enqueue([key])
-# A search update whose task was lost.
+# A search update whose task was lost (queued again once SEARCH_PENDING_REQUEUE_AFTER
+# has passed).
 PendingIndexUpdate.objects.create(item_key="page:999999")
 print("IDS", stuck.id, later.id)
 """
@@ -83,7 +82,7 @@ def _wait_for(condition, seconds, what):
         try:
             if condition():
                 return
-        except (OSError, psycopg.Error):  # refused, reset, timed out
+        except (OSError, psycopg.OperationalError):  # refused, reset, timed out
             pass
         time.sleep(0.3)
     raise AssertionError(f"not within {seconds} s: {what}")
@@ -164,8 +163,8 @@ def _drill(database, tmp_path):
         PORT=str(port),
         SITE_PORT=str(port),
         WEB_CONCURRENCY="1",
-        TASKS_SWEEP_INTERVAL="1",
-        SEARCH_PENDING_REQUEUE_AFTER="0",
+        TASKS_SWEEP_INTERVAL="4",
+        SEARCH_PENDING_REQUEUE_AFTER="8",
         DB_CONNECT_TIMEOUT="2",
     )
 
@@ -187,22 +186,22 @@ def _drill(database, tmp_path):
         *("provision_site", "--code", "2100000009", "--name", "演练市人民政府"),
         *("--level", "province", "--division-code", "210000", "--host", SITE_HOST),
     )
-    ids = [line for line in manage("shell", "-c", SEED).splitlines() if "IDS" in line]
-    stuck_id, later_id = ids[-1].split()[1:]
 
+    log = (tmp_path / "platform.log").open("w")
     platform = subprocess.Popen(
         [sys.executable, "manage.py", "serve_platform", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
         _wait_for(lambda: _get(port, "/", SITE_HOST)[0] == 200, 60, "site answers")
         worker = _worker_process(platform.pid)
-
+        seeded = manage("shell", "-c", SEED).splitlines()
         database.stop()
+        stuck_id, later_id = next(x for x in seeded if x.startswith("IDS")).split()[1:]
         status, _, body = _get(port, "/healthz")
         assert status == 200, body
         status, headers, body = _get(port, "/readyz")
@@ -227,11 +226,14 @@ def _drill(database, tmp_path):
         _wait_for(lambda: _get(port, "/readyz")[0] == 200, 30, "ready again")
         assert _get(port, "/news/", SITE_HOST)[0] == 200
 
+        state = {}
+
         def drained():
             with database.connect("govdrill") as conn:
                 statuses = dict(
                     conn.execute(
-                        "SELECT id::text, status FROM django_tasks_db_dbtaskresult"
+                        "SELECT id::text, status"
+                        " FROM django_tasks_database_dbtaskresult"
                         " WHERE id::text = ANY(%s)",
                         [[stuck_id, later_id]],
                     ).fetchall()
@@ -239,9 +241,14 @@ def _drill(database, tmp_path):
                 pending = conn.execute(
                     "SELECT count(*) FROM govsearch_pendingindexupdate"
                 ).fetchone()[0]
+            state.update(tasks=statuses, pending=pending)
             return set(statuses.values()) == {"SUCCESSFUL"} and pending == 0
 
-        _wait_for(drained, 30, "the queue drained")
+        try:
+            _wait_for(drained, 60, "the queue drained")
+        except AssertionError:
+            tail = (tmp_path / "platform.log").read_text()[-3000:]
+            raise AssertionError(f"not drained: {state}\n{tail}") from None
         assert worker.is_running()
         assert _worker_process(platform.pid).pid == worker.pid  # never restarted
         assert platform.poll() is None
@@ -252,6 +259,7 @@ def _drill(database, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(platform.pid, signal.SIGKILL)
             platform.wait()
+        log.close()
 
 
 def _worker_process(parent_pid):
