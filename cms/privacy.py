@@ -120,6 +120,16 @@ _RECORD_ATTRIBUTES = frozenset(
 )
 
 
+def _clean_arg(value):
+    """A log argument, or its cleaned text when that text held something to
+    clean (other values keep their type for ``%d`` and friends)."""
+    if value is None or isinstance(value, int | float):
+        return value
+    text = str(value)
+    cleaned = clean_for_log(text)
+    return value if cleaned == text else cleaned
+
+
 class LogPrivacyFilter(logging.Filter):
     """A filter for every log handler: the message, the string attributes a
     logger added (``extra``), the traceback and the request Django attaches to
@@ -129,11 +139,14 @@ class LogPrivacyFilter(logging.Filter):
     carry the request object, whose text holds the whole query string."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string: keep what there is
-            message = str(record.msg)
-        record.msg, record.args = clean_for_log(message), None
+        # The record is shared by every handler (and by tests' log capture):
+        # arguments stay arguments; only those whose text held something to
+        # clean become that cleaned text.
+        record.msg = clean_for_log(str(record.msg))
+        if isinstance(record.args, dict):
+            record.args = {k: _clean_arg(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(_clean_arg(arg) for arg in record.args)
         request = record.__dict__.get("request")
         if request is not None and not isinstance(request, str):
             method = getattr(request, "method", "") or ""

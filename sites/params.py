@@ -9,13 +9,16 @@ MAX_ID = 2**31 - 1
 
 
 def id_param(value: str | None) -> int | None:
-    """``value`` as a row id (ASCII or other decimal digits), or None when it is
-    not one."""
+    """``value`` as a row id (ASCII or other decimal digits); None when it is not
+    a number (no filter), 0 when it is a number no row can have (a filter that
+    finds nothing)."""
     value = (value or "").strip()
-    if not value.isdecimal() or len(value) > len(str(MAX_ID)):
+    if not value.isdecimal():
         return None
+    if len(value) > len(str(MAX_ID)):
+        return 0
     number = int(value)
-    return number if 0 < number <= MAX_ID else None
+    return number if number <= MAX_ID else 0
 
 
 def text_param(value: str | None, *, max_length: int = 200) -> str:

@@ -156,3 +156,13 @@ def test_personal_data_is_masked(text, masked):
 def test_search_statistics_also_mask_every_long_number():
     assert mask_search_query("QQ 123456789 群") == "QQ * 群"
     assert mask_search_query("2024年 预算") == "2024年 预算"
+
+
+def test_the_filter_keeps_arguments_that_hold_nothing_to_mask():
+    # Log capture (and other handlers) see the same record: numbers stay numbers.
+    record = logging.LogRecord(
+        "tests.privacy", logging.WARNING, __file__, 1, "%d days in %s", (3, 2026), None
+    )
+    LogPrivacyFilter().filter(record)
+    assert record.args == (3, 2026)
+    assert record.getMessage() == "3 days in 2026"
