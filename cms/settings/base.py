@@ -269,6 +269,8 @@ PLATFORM_LOGO = env.str("PLATFORM_LOGO", "")
 WAGTAIL_SITE_NAME = PLATFORM_NAME
 # Wagtail's "What's new" banner links to its English website.
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Upgrades are the platform operator's, not each admin's (and no call to wagtail.org).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env.str(
     "WAGTAILADMIN_BASE_URL", "http://localhost:8000", validate=HTTP_URL
 )
