@@ -119,8 +119,10 @@ NOT_YET_TRANSLATED = {
     "None",
     "of",
     "Pages created here will not be accessible at any URL",
-    "Pages created here will not be accessible at any URL until a site is associated with this location",
-    "Pages created here will not be accessible at any URL until they are associated with a site",
+    "Pages created here will not be accessible at any URL until a site is associated"
+    " with this location",
+    "Pages created here will not be accessible at any URL until they are associated"
+    " with a site",
     "Referenced",
     "Root",
     "Saved",
