@@ -298,8 +298,6 @@ PLATFORM_LOGO = env.str("PLATFORM_LOGO", "")
 WAGTAIL_SITE_NAME = PLATFORM_NAME
 # Wagtail's "What's new" banner links to its English website.
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
-# Upgrades are the platform operator's, not each admin's (and no call to wagtail.org).
-WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Links in notification mail. Unset: the platform's first host on SITE_PORT, the
 # port the platform is served on (`make demo` passes its PORT), not a fixed 8000.
 WAGTAILADMIN_BASE_URL = env.str(
