@@ -5,7 +5,7 @@ and the e-mails show the name, so give them their Chinese names."""
 from django.db import migrations
 
 RENAMES = [
-    (" two-step review", "两级审核"),
+    (" two-step review", "两级审核流程"),
     (" Reviewer approval", " 审核员审核"),
     (" Site admin approval", " 站点管理员审核"),
 ]

@@ -33,22 +33,22 @@ def test_submission_mail_subject_is_chinese():
             "wagtailadmin/notifications/workflow_state_submitted_subject.txt",
             {"page": page, "workflow": page.get_workflow()},
         ).strip()
-    assert subject == "页面“春季植树活动”已提交审核流程“沈阳市人民政府两级审核流程”"
+    assert subject == "页面“春季植树活动”已提交到审核流程“沈阳市人民政府两级审核流程”"
     assert not re.search(r"[A-Za-z]{2,}", subject)
 
 
 def test_migration_renames_existing_english_workflow_names():
     migration = importlib.import_module(
-        "sites.migrations.0005_review_workflow_chinese_name"
+        "cms.migrations.0005_review_workflow_names_in_chinese"
     )
     site = SiteFactory(name="大连市人民政府")
     workflow = site.root_page.get_workflow()
     Workflow.objects.filter(pk=workflow.pk).update(
         name="大连市人民政府 two-step review"
     )
-    migration.forwards(apps, None)
+    migration.rename(apps, None)
     workflow.refresh_from_db()
     assert workflow.name == "大连市人民政府两级审核流程"
-    migration.backwards(apps, None)
+    migration.rename_back(apps, None)
     workflow.refresh_from_db()
     assert workflow.name == "大连市人民政府 two-step review"

@@ -348,7 +348,7 @@ def test_the_review_workflow_and_its_mail_are_named_in_chinese(site, reviewers):
     from wagtail.models import Workflow, WorkflowPage
 
     workflow = WorkflowPage.objects.get(page=site.root_page).workflow
-    assert workflow.name == f"{site.name} 两级审核"
+    assert workflow.name == f"{site.name}两级审核流程"
     # Workflows named while English was active get their Chinese names.
     old = Workflow.objects.create(name="某县 two-step review")
     migration = importlib.import_module(
@@ -356,7 +356,7 @@ def test_the_review_workflow_and_its_mail_are_named_in_chinese(site, reviewers):
     )
     migration.rename(apps, None)
     old.refresh_from_db()
-    assert old.name == "某县 两级审核"
+    assert old.name == "某县两级审核流程"
 
     reviewers["reviewer"].email = "reviewer@example.com"
     reviewers["reviewer"].save()
