@@ -303,7 +303,7 @@ def _mail_query_code(case: Case, code: str, address: str) -> None:
         ) % {
             "number": case.tracking_number,
             "code": code,
-            "host": case.intake_site.host,
+            "host": case.intake_site.public_netloc,
         }
     try:
         send_mail(subject, body, None, [address])

@@ -52,7 +52,7 @@ def notify_submitter(site_id: int, case_id: int, attempt: int = 0) -> None:
             "number": case.tracking_number,
             "site": case.intake_site.name,
             "status": case.get_status_display(),
-            "host": case.intake_site.host,
+            "host": case.intake_site.public_netloc,
         }
     try:
         send_mail(subject, body, None, [case.email])

@@ -125,6 +125,13 @@ class GovSite(models.Model):
     def root_page(self) -> Page:
         return self.wagtail_site.root_page
 
+    @property
+    def public_netloc(self) -> str:
+        """The primary host with the port public URLs carry (none for 80 and 443):
+        what links in mail put after ``http://``."""
+        port = self.wagtail_site.port
+        return self.host if port in (80, 443) else f"{self.host}:{port}"
+
 
 class SiteHost(models.Model):
     """Every host name a site answers on: its primary host and its aliases.

@@ -568,3 +568,20 @@ def test_the_anonymiser_takes_old_replies_attachments_and_comment_contacts(
     assert gone.anonymised_at and kept.phone == "13812345678"
     assert not stored.exists()
     assert comment.contact == "" and comment.text == "建议延长开放时间"
+
+
+def test_mail_links_carry_the_port_the_site_is_served_on(
+    county, county_handler, django_capture_on_commit_callbacks
+):
+    from tests.tasks import run_queued_tasks
+
+    county.wagtail_site.port = 8123
+    county.wagtail_site.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case, _ = file_case(county)
+    lookup = f"http://{county.host}:8123/interaction/cases/lookup/"
+    assert lookup in mail.outbox[0].body
+    mail.outbox.clear()
+    services.case_accept(site=county, case=case, user=county_handler)
+    run_queued_tasks()
+    assert lookup in mail.outbox[0].body
