@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cms.uploads.validators import image_upload_clean, validate_document_upload
 
@@ -39,7 +40,11 @@ class CaseFieldsForm(forms.Form):
     category = PlainTextField(
         label=_("Category"), max_length=m.CATEGORY_MAX, required=False
     )
-    name = PlainTextField(label=_("Name"), max_length=m.NAME_MAX, required=False)
+    name = PlainTextField(
+        label=pgettext_lazy("a person's name", "Name"),
+        max_length=m.NAME_MAX,
+        required=False,
+    )
     phone = forms.CharField(label=_("Phone"), max_length=m.PHONE_MAX, required=False)
     email = forms.EmailField(label=_("Email"), max_length=m.EMAIL_MAX, required=False)
     id_number = forms.CharField(
@@ -171,7 +176,11 @@ class RatingForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    name = PlainTextField(label=_("Name"), max_length=m.NAME_MAX, required=False)
+    name = PlainTextField(
+        label=pgettext_lazy("a person's name", "Name"),
+        max_length=m.NAME_MAX,
+        required=False,
+    )
     contact = PlainTextField(
         label=_("Phone or email"), max_length=m.EMAIL_MAX, required=False
     )

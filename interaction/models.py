@@ -81,7 +81,7 @@ class Case(SiteOwnedModel):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     content = models.TextField(_("content"), max_length=CONTENT_MAX)
     category = models.CharField(_("category"), max_length=CATEGORY_MAX, blank=True)
-    name = EncryptedTextField(_("name"), blank=True)
+    name = EncryptedTextField(pgettext_lazy("a person's name", "name"), blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
     email = EncryptedTextField(_("email"), blank=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)
@@ -237,7 +237,7 @@ class Comment(SiteOwnedModel):
         "cms.ConsultationPage", on_delete=models.CASCADE, related_name="+"
     )
     idempotency_key = models.CharField(max_length=64, editable=False)
-    name = EncryptedTextField(_("name"), blank=True)
+    name = EncryptedTextField(pgettext_lazy("a person's name", "name"), blank=True)
     contact = EncryptedTextField(_("contact"), blank=True)
     text = models.TextField(_("comment"), max_length=COMMENT_MAX)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)

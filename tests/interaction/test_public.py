@@ -574,3 +574,10 @@ def test_a_stored_letter_shows_its_receipt_when_later_steps_fail(
     html = receipt.content.decode()
     assert receipt.status_code == 200
     assert case.tracking_number in html and 'id="query-code"' in html
+
+
+def test_the_letter_form_asks_for_a_persons_name_as_姓名(county):
+    html = public_client(county).get(FORM).content.decode()
+    label = re.search(r'<label[^>]*for="id_name"[^>]*>(.*?)</label>', html, re.S)
+    assert label is not None and "姓名" in label.group(1)
+    assert "名称" not in label.group(1)
