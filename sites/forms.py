@@ -208,3 +208,30 @@ class OwnCollectionFormMixin:
         site = home_site_for_user(user)
         if site is not None and field.queryset.filter(pk=site.collection_id).exists():
             self.initial["collection"] = site.collection_id
+
+    def clean(self):
+        cleaned = super().clean()
+        # An archived site is read-only: nothing new goes into its collection and
+        # nothing in it changes.
+        collections = getattr(self, "collections", None)
+        if cleaned.get("collection") is not None:
+            collection_id = cleaned["collection"].pk
+        elif self.instance.pk is not None:
+            collection_id = self.instance.collection_id
+        elif collections is not None and len(collections) == 1:
+            # Wagtail hides the field and fills in the one collection on save
+            # (until then a new row holds the root collection, its default).
+            collection_id = collections[0].pk
+        else:
+            collection_id = None
+        if (
+            collection_id is not None
+            and GovSite.objects.filter(
+                collection_id=collection_id, status=SiteStatus.ARCHIVED
+            ).exists()
+        ):
+            # On the file field when a file came: Wagtail's multiple uploader
+            # parks the file of a form whose only errors are elsewhere.
+            field = "file" if "file" in self.changed_data else None
+            self.add_error(field, _("This site is archived and read-only."))
+        return cleaned

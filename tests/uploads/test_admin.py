@@ -242,3 +242,26 @@ def test_multiple_uploader_parks_no_unchecked_file_for_a_bad_title(client, media
         in (response.json()["error_message"])
     )
     assert nothing_stored(media_root)
+
+
+@pytest.mark.parametrize(
+    ("app", "name", "content"),
+    [
+        ("wagtailimages", "photo.png", files.image_bytes("PNG")),
+        ("wagtaildocs", "notice.pdf", files.PDF),
+    ],
+)
+def test_nothing_is_uploaded_into_an_archived_sites_collection(
+    client, site, media_root, app, name, content
+):
+    from sites.models import SiteStatus
+
+    site.status = SiteStatus.ARCHIVED
+    site.save()
+
+    response = add(client, app, name, content, collection=site.collection_id)
+    assert response.status_code == 200
+    assert "This site is archived and read-only." in response.content.decode()
+    multiple = add_multiple(client, app, name, content)
+    assert multiple.json()["success"] is False
+    assert nothing_stored(media_root)
