@@ -1,0 +1,62 @@
+"""The page editor's autosave indicator reads in Chinese in a real Chromium: an
+editor changes an article's title, Wagtail's JavaScript autosaves it and labels the
+indicator with strings from its catalogue at /admin/jsi18n/."""
+
+import pytest
+
+from sites.services import site_groups
+from tests.factories import ArticleFactory, SiteFactory, UserFactory, column
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "pw-for-tests-1"
+
+
+def test_autosave_indicator_reads_chinese(browser, live_server):
+    site = SiteFactory()
+    editor = UserFactory()
+    site_groups(site=site)["editor"].user_set.add(editor)
+    article = ArticleFactory(parent=column(site, "tzgg"), title="停水通知")
+
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 1000}, locale="zh-CN"
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("input[name=username]", editor.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+        page.add_init_script(
+            "document.addEventListener('w-unsaved:watch-edits',"
+            " () => { window.watchingEdits = true; })"
+        )
+        page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
+        # The editor notices changes only once it has taken the form's first state.
+        page.wait_for_function("window.watchingEdits === true")
+        page.click("#id_title")
+        page.keyboard.press("End")
+        page.keyboard.type("（更新）")
+        indicator = page.locator("#w-autosave-indicator")
+        page.wait_for_selector(
+            "#w-autosave-indicator[data-w-autosave-state-value=saved]",
+            state="attached",
+            timeout=15000,
+        )
+
+        assert (
+            indicator.get_attribute("data-w-tooltip-content-value")
+            == "更改已自动保存。"
+        )
+        assert (
+            indicator.locator(".w-autosave-indicator__state--saved")
+            .inner_text()
+            .strip()
+            == "已保存"
+        )
+    finally:
+        context.close()
