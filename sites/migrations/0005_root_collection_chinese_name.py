@@ -26,7 +26,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("govsites", "0005_review_workflow_chinese_name"),
+        ("govsites", "0004_site_review_workflows"),
         ("wagtailcore", "0025_collection_initial_data"),
     ]
 
