@@ -573,7 +573,10 @@ def test_the_case_list_takes_a_constant_number_of_queries_and_pages(
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/admin/interaction/cases/")
         assert response.status_code == 200
-        return len(queries)
+        # Not the host map's version check (once a second, whatever the list).
+        return len(
+            [q for q in queries.captured_queries if '"cms_cache"' not in q["sql"]]
+        )
 
     assert queries_with(5) == queries_with(30)
     first = client.get("/admin/interaction/cases/").content.decode()

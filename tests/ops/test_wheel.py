@@ -38,6 +38,8 @@ COMPANIONS = {
     "marshmallow": "environs",
     "dj-email-url": "environs",
     "dj-database-url": "environs",
+    # cms.outage catches its connection errors when REDIS_URL is set.
+    "redis": "django-redis",
 }
 
 

@@ -54,7 +54,7 @@ def test_an_admin_preview_refuses_filters_the_url_generator_does_not_offer(edito
     assert not Rendition.objects.filter(image=image).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_requests_for_one_rendition_make_it_once(editor, monkeypatch):
     image = upload_image(editor, "photo.png", files.image_bytes("PNG", (60, 40)))
     made = []
