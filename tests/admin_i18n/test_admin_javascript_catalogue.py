@@ -76,7 +76,7 @@ def test_conflict_dialog_reads_chinese_when_another_window_saved(article, editor
 
     html = _ping(admin_client_for(editor), article, opened)
 
-    assert "您已在另一个窗口中保存了新版本" in html
+    assert "您在另一个窗口中保存了新版本" in html
     assert "继续操作将覆盖您在那个窗口中所做的更改。" in html
     assert "another window" not in html
 

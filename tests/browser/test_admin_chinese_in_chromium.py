@@ -37,7 +37,14 @@ def test_autosave_indicator_reads_chinese(browser, live_server):
         )
         page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
         # The editor notices changes only once it has taken the form's first state.
-        page.wait_for_function("window.watchingEdits === true")
+        # Polled from here: wait_for_function's string predicate needs eval,
+        # which the admin's Content-Security-Policy refuses.
+        for _ in range(150):
+            if page.evaluate("window.watchingEdits === true"):
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError("the editor never started watching for edits")
         page.click("#id_title")
         page.keyboard.press("End")
         page.keyboard.type("（更新）")
