@@ -13,7 +13,7 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    DJANGO_SETTINGS_MODULE=cms.settings.production \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
     HOST=0.0.0.0 \
     PORT=8000 \
     STATIC_ROOT=/app/static_collected \
@@ -36,4 +36,4 @@ RUN SECRET_KEY=collectstatic-only-placeholder-value-that-is-long-enough-000000 \
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,os;urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz')"
-CMD ["gunicorn", "-c", "python:cms.gunicorn_conf", "cms.wsgi"]
+CMD ["gunicorn", "-c", "python:config.gunicorn_conf", "config.wsgi"]

@@ -3,11 +3,11 @@ import os
 import sys
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
     from django.core.management import execute_from_command_line
 
-    from cms.embedded_db.server import EmbeddedDatabaseError
+    from ops.embedded_db.server import EmbeddedDatabaseError
 
     try:
         execute_from_command_line(sys.argv)

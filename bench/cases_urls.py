@@ -9,7 +9,7 @@ from django.middleware.csrf import get_token
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from cms.urls import urlpatterns as platform_urlpatterns
+from config.urls import urlpatterns as platform_urlpatterns
 
 TABLE = "bench_plain_row"
 

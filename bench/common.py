@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def setup_django(database: str, *, fresh: bool = False) -> None:
     """Configure Django on its own database (``fresh``: dropped first), migrated."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     from django.conf import settings
 
@@ -41,8 +41,8 @@ def _create_database(db: dict, *, fresh: bool) -> None:
         "user": db.get("USER") or None,
         "password": db.get("PASSWORD") or None,
     }
-    if db["ENGINE"] == "cms.embedded_db":
-        from cms.embedded_db.server import ensure_running
+    if db["ENGINE"] == "ops.embedded_db":
+        from ops.embedded_db.server import ensure_running
 
         endpoint = ensure_running(db["EMBEDDED_DATA_DIR"])
         params.update(host=endpoint.socket_dir, port=endpoint.port, user=endpoint.user)

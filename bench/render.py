@@ -45,7 +45,7 @@ def _environment(var_dir, port) -> dict[str, str]:
         parts = urlsplit(url)
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{DATABASE}"))
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         VAR_DIR=str(var_dir),
         STATIC_ROOT=str(var_dir / "static"),
         PORT=str(port),
@@ -186,7 +186,7 @@ def main():
     os.environ.update(
         {k: env[k] for k in ("VAR_DIR", "STATIC_ROOT", "SITE_PORT", "LOG_LEVEL")}
     )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.dev"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     embedded = "DATABASE_URL" not in os.environ
     setup_django("govplatform" if embedded else DATABASE, fresh=True)
     from django.conf import settings
@@ -204,8 +204,8 @@ def main():
             "-m",
             "gunicorn",
             "-c",
-            "python:cms.gunicorn_conf",
-            "cms.wsgi",
+            "python:config.gunicorn_conf",
+            "config.wsgi",
         ],
         cwd=ROOT,
         env=env,

@@ -27,7 +27,7 @@ REQUESTS = 300
 def _env(var_dir, port):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         VAR_DIR=str(var_dir),
         STATIC_ROOT=str(var_dir / "static"),
         PORT=str(port),
@@ -107,8 +107,8 @@ def main():
             "-m",
             "gunicorn",
             "-c",
-            "python:cms.gunicorn_conf",
-            "cms.wsgi",
+            "python:config.gunicorn_conf",
+            "config.wsgi",
         ],
         cwd=ROOT,
         env=env,

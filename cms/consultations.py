@@ -24,7 +24,7 @@ MINIMUM_PERIODS = {
 
 def period_length(*, kind: str, starts_on: datetime.date, ends_on: datetime.date):
     """The period's length in the unit the law counts it in, and that unit."""
-    from cms.workdays.services import working_days_between
+    from core.workdays.services import working_days_between
 
     _minimum, unit = MINIMUM_PERIODS.get(kind, (0, "days"))
     if unit == "working_days":

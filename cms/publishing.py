@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.numbering import next_value
 from sites.selectors import site_of_page_path
 
 from .models.registries import NormativeRegistration
-from .numbering import next_value
 
 
 def new_index_number(*, page) -> str:

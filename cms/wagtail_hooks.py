@@ -8,6 +8,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from core.uploads.views import document_may_be_served
 from sites.permissions import ReadOnlyForPlatformAdmins
 from sites.selectors import sites_for_user
 
@@ -15,7 +16,6 @@ from . import consultations, readonly
 from .admin_panels import AwaitingReportPanel
 from .models import ConsultationPage, NormativeRegistration
 from .models.choices import ConsultationState
-from .uploads.views import document_may_be_served
 
 # The platform's hosts serve a document only to those who may see it in the admin.
 hooks.register("before_serve_document", document_may_be_served)

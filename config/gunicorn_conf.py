@@ -28,8 +28,8 @@ errorlog = "-"
 def _protect_logs():
     """gunicorn's own log lines (an invalid request line, a failed request) quote
     the address with its query string: they pass the same privacy filter as the
-    application's (cms/privacy.py)."""
-    from cms.privacy import install_log_filter
+    application's (core/privacy.py)."""
+    from core.privacy import install_log_filter
 
     install_log_filter(
         logging.getLogger("gunicorn.error"), logging.getLogger("gunicorn.access")

@@ -5,9 +5,10 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import health, sitemaps, views
+from cms import sitemaps, views
 from cms.api import api
-from cms.uploads import views as uploads_views
+from core.uploads import views as uploads_views
+from ops import health
 from search import views as search_views
 
 # A themed 500 page for the request's site, rendered without running queries.

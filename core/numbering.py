@@ -1,8 +1,7 @@
 """Sequences that are safe under concurrency: one row per key, bumped in place."""
 
+from django.apps import apps
 from django.db import connection
-
-from .models.registries import Counter
 
 
 def next_value(*, scope: str, key: str) -> int:
@@ -14,7 +13,9 @@ def next_value(*, scope: str, key: str) -> int:
     transaction gives its number back, so numbers of committed work have no gaps
     made by failures.
     """
-    table = Counter._meta.db_table
+    # The counter table is the cms app's (its label and migrations stay there); by
+    # name, so that core imports nothing of the packages above it.
+    table = apps.get_model("cms", "Counter")._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""

@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from .models import (
+from cms.models import (
     ArticlePage,
     ColumnPage,
     ConsultationPage,
@@ -18,7 +18,7 @@ from .models import (
     InterpretationPage,
     PolicyDocumentPage,
 )
-from .models.site_pages import ColumnKind
+from cms.models.site_pages import ColumnKind
 
 NEWS_COLUMNS = ("zwyw", "gzdt")
 # Demo news and notices, newest first; {short} is the site's short name.

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cms.uploads.sniffing import content_type_of
+from core.uploads.sniffing import content_type_of
 from sites.params import id_param
 from sites.selectors import can_administer_site, sites_for_user
 from sites.tenancy import for_sites, use_site

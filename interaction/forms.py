@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cms.uploads.validators import image_upload_clean, validate_document_upload
+from core.uploads.validators import image_upload_clean, validate_document_upload
 
 from . import models as m
 from .captcha import CaptchaField

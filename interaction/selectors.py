@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cms.workdays.services import add_working_days
+from core.workdays.services import add_working_days
 from sites.models import GovSite, SiteLevel, SiteStatus
 from sites.selectors import sites_for_user
 from sites.tenancy import for_sites as _for_sites

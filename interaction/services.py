@@ -20,8 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.uploads.sniffing import content_type_of
-from cms.workdays.services import add_working_days
+from core.uploads.sniffing import content_type_of
+from core.workdays.services import add_working_days
 from sites.models import GovSite
 from sites.tenancy import use_site
 

@@ -8,13 +8,13 @@ turned into a 500 response by Django before this middleware sees it, so the
 response. The answer needs neither the database nor the cache:
 
 - ``/api/`` and ``/admin/api/``: JSON ``{"detail": ...}``;
-- everything else (public pages, the admin): ``cms/templates/503.html``, a static
+- everything else (public pages, the admin): ``ops/templates/503.html``, a static
   Chinese page rendered by its own template engine (no theme loader, no context
   processors), with the site's name and stylesheet when this process's host map
   knows the host.
 
 Every answer carries ``Retry-After``. ``/healthz`` needs no database and
-``/readyz`` answers its own JSON 503 naming the failed check (cms/health.py).
+``/readyz`` answers its own JSON 503 naming the failed check (ops/health.py).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def is_outage(error: BaseException | None) -> bool:
 def _engine() -> Engine:
     # Its own engine: the project's template loaders follow the request's theme,
     # which may need the site registry.
-    return Engine(dirs=[settings.BASE_DIR / "cms" / "templates"], autoescape=True)
+    return Engine(dirs=[settings.BASE_DIR / "ops" / "templates"], autoescape=True)
 
 
 def _site_values(request) -> dict:
@@ -146,7 +146,7 @@ def _mark_outage(sender, request=None, **kwargs) -> None:
         request._database_outage = True
 
 
-got_request_exception.connect(_mark_outage, dispatch_uid="cms.outage.mark")
+got_request_exception.connect(_mark_outage, dispatch_uid="ops.outage.mark")
 
 
 class DatabaseOutageMiddleware:

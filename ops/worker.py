@@ -1,6 +1,6 @@
 """The task worker that survives database restarts, and the queue's sweep.
 
-``manage.py db_worker`` (cms/management/commands/db_worker.py) runs
+``manage.py db_worker`` (ops/management/commands/db_worker.py) runs
 django-tasks-db's own ``Worker`` loop inside ``ResilientWorker``:
 
 - an error of the database (server restarted, connection closed) no longer ends
@@ -31,7 +31,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-logger = logging.getLogger("cms.worker")
+logger = logging.getLogger("ops.worker")
 
 DATABASE_ERRORS = (DatabaseError, InterfaceError)
 BACKOFF_FIRST = 1.0
@@ -69,7 +69,7 @@ def _requeue(task: DBTaskResult, *, reason: str) -> bool:
         done = running.update(
             status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
-            exception_class_path="cms.worker.TaskAbandoned",
+            exception_class_path="ops.worker.TaskAbandoned",
             traceback=f"abandoned after {len(task.worker_ids)} attempts: {reason}",
         )
         if done:

@@ -112,7 +112,7 @@ class SearchQueryLog(SiteOwnedModel):
     """How often a query was searched on a site on one day, and how often it found
     nothing. No personal data: no user, address or session; e-mail addresses, phone
     and ID numbers and long digit runs are masked before the query is stored
-    (``cms.privacy.mask_search_query``)."""
+    (``core.privacy.mask_search_query``)."""
 
     day = models.DateField()
     query = models.CharField(max_length=100)

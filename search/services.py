@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
-from cms.privacy import mask_search_query
+from core.privacy import mask_search_query
 from sites.models import GovSite
 
 from .backends import BackendUnavailable, SearchBackend, get_backend

@@ -43,7 +43,7 @@ class SiteRoutingMiddleware:
         except Exception:
             # The registry cannot be read (database or cache down) and this process
             # holds no copy yet: probes and static files go on without a site;
-            # everything else fails here and is answered 503 (cms.outage).
+            # everything else fails here and is answered 503 (ops.outage).
             if not request.path.startswith(NO_DATABASE_PATHS):
                 raise
             logger.warning(

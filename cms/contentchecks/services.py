@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.text import plain_text
 from sites.tenancy import use_site
 
 from . import automata
 from .matcher import fold
 from .models import PlatformTerm, SiteTerm, TermAction, TermCategory
 from .selectors import platform_term_list, site_term_list
-from .text import plain_text
 
 # Characters of context shown on each side of a match.
 CONTEXT_CHARS = 15

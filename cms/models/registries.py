@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Counter(models.Model):
-    """A named sequence that only goes up (``cms.numbering.next_value``).
+    """A named sequence that only goes up (``core.numbering.next_value``).
 
     ``scope`` says what is numbered ("index", "normative", "case"); ``key`` whose
     numbers they are (a site code and year, an issuing organ and year). A number

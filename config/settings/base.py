@@ -1,5 +1,5 @@
 """Settings shared by every environment. Every value comes from the environment
-through ``cms.settings.env``; dev, test and production only adjust a few lines."""
+through ``config.settings.env``; dev, test and production only adjust a few lines."""
 
 from pathlib import Path
 
@@ -27,9 +27,12 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "cms",
     "cms.contentchecks",
-    "cms.workdays",
+    "core.workdays",
     "cms.imports",
-    "cms.branding",
+    "ops.branding",
+    "ops",
+    "core",
+    "demo",
     "sites",
     "themes",
     "search",
@@ -62,12 +65,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "cms.middleware.RequestLogMiddleware",
+    "ops.middleware.RequestLogMiddleware",
     # Content-Security-Policy on every answer, a closed site's notice included:
-    # public pages and the admin each get theirs (cms/csp.py).
-    "cms.csp.ContentSecurityPolicyMiddleware",
+    # public pages and the admin each get theirs (ops/csp.py).
+    "ops.csp.ContentSecurityPolicyMiddleware",
     # 503 (JSON for the API) instead of 500 while the database or cache is down.
-    "cms.outage.DatabaseOutageMiddleware",
+    "ops.outage.DatabaseOutageMiddleware",
     "themes.middleware.ThemeMiddleware",
     "sites.middleware.SiteRoutingMiddleware",
     "themes.middleware.SeniorModeMiddleware",
@@ -81,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "cms.urls"
+ROOT_URLCONF = "config.urls"
 
 # Multi-tenancy (sites/): the page types provisioning builds a site from, the hosts
 # that serve the platform itself (admin, health, site index) rather than one site,
@@ -125,7 +128,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "cms.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 # Database: PostgreSQL only. Without DATABASE_URL a private PostgreSQL server from a
 # pip wheel is started on first use, with its data under VAR_DIR/pgdata.
@@ -144,7 +147,7 @@ if _database_url:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "cms.embedded_db",
+            "ENGINE": "ops.embedded_db",
             "NAME": "govplatform",
             "USER": "postgres",
             "CONN_MAX_AGE": DB_CONN_MAX_AGE,
@@ -204,7 +207,7 @@ INTERACTION_API_RATE = env.str("INTERACTION_API_RATE", "600/m")
 INTERACTION_LOOKUP_ATTEMPTS = 5
 
 # Background work: a durable queue in the database; `manage.py db_worker` runs it
-# (cms/worker.py: it survives database restarts and sweeps stuck tasks).
+# (ops/worker.py: it survives database restarts and sweeps stuck tasks).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -212,7 +215,7 @@ TASKS = {
     }
 }
 
-# The worker (cms/worker.py) sweeps the queue every TASKS_SWEEP_INTERVAL seconds:
+# The worker (ops/worker.py) sweeps the queue every TASKS_SWEEP_INTERVAL seconds:
 # tasks left "running" by a worker that is gone, or for longer than
 # TASKS_STUCK_AFTER seconds, run again (at most TASKS_MAX_ATTEMPTS times); pending
 # search updates older than SEARCH_PENDING_REQUEUE_AFTER seconds that no task
@@ -288,10 +291,10 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads are written under a temporary name and renamed when complete: a full
-# disk leaves no partial file behind (cms/uploads/storage.py).
-STORAGES["default"]["BACKEND"] = "cms.uploads.storage.MediaStorage"
+# disk leaves no partial file behind (core/uploads/storage.py).
+STORAGES["default"]["BACKEND"] = "core.uploads.storage.MediaStorage"
 
-# The admin's name and mark (cms/branding), set per installation; the logo is a
+# The admin's name and mark (ops/branding), set per installation; the logo is a
 # static path (e.g. branding/ln-mark.svg) or a URL; unset: the platform's mark.
 PLATFORM_NAME = env.str("PLATFORM_NAME", "") or _("Government website platform")
 PLATFORM_LOGO = env.str("PLATFORM_LOGO", "")
@@ -323,7 +326,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-# Content-Security-Policy (django-csp, through cms/csp.py). Public pages: no inline
+# Content-Security-Policy (django-csp, through ops/csp.py). Public pages: no inline
 # script or style at all (a theme's colours are a stylesheet of their own, scripts
 # are static files); forms post to their own host only. Renditions and uploads are
 # served by the same host; `data:` images are small inline icons.
@@ -376,8 +379,8 @@ LOGGING = {
         },
     },
     # No query string, e-mail address, phone or ID number typed by the public
-    # reaches a log line (cms/privacy.py); every handler has the filter.
-    "filters": {"privacy": {"()": "cms.privacy.LogPrivacyFilter"}},
+    # reaches a log line (core/privacy.py); every handler has the filter.
+    "filters": {"privacy": {"()": "core.privacy.LogPrivacyFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
@@ -401,7 +404,7 @@ LOGGING = {
     },
 }
 
-# Uploads: what editors may upload, checked by cms/uploads (extension, size, the
+# Uploads: what editors may upload, checked by core/uploads (extension, size, the
 # file's real contents).
 # A malformed size reads as None here; seal() stops start-up before it is used.
 _MB = 1024 * 1024
@@ -421,11 +424,11 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = (
     env.int("UPLOAD_MAX_IMAGE_MEGAPIXELS", 24, validate=Range(min=1)) or 0
 ) * 1_000_000
 _PILImage.MAX_IMAGE_PIXELS = WAGTAILIMAGES_MAX_IMAGE_PIXELS
-# Renditions made at the same time in one worker process (cms/uploads/images.py).
+# Renditions made at the same time in one worker process (core/uploads/images.py).
 WAGTAILIMAGES_RENDITION_CONCURRENCY = env.int(
     "UPLOAD_RENDITION_CONCURRENCY", 2, validate=Range(min=1)
 )
-WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.forms.ImageForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.uploads.forms.ImageForm"
 # Attachments of Chinese government pages: PDF and OFD (the national fixed-layout
 # format), Microsoft and Kingsoft WPS Office files, plain text and CSV, archives,
 # scans. No HTML, SVG or RTF, and no macro-enabled OOXML (docm, xlsm, pptm).
@@ -440,7 +443,7 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILDOCS_MAX_UPLOAD_SIZE = (
     env.int("UPLOAD_MAX_DOCUMENT_MB", 50, validate=Range(min=1)) or 0
 ) * _MB
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.forms.DocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.forms.DocumentForm"
 # Containers (docx, xlsx, pptx, ofd, zip) are unpacked as a stream and counted, never
 # stored unpacked: at most this much in all, and this many files.
 UPLOAD_MAX_UNPACKED_SIZE = (

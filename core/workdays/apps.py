@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WorkdaysConfig(AppConfig):
-    name = "cms.workdays"
+    name = "core.workdays"
     label = "workdays"
     verbose_name = _("Working-day calendar")
     default_auto_field = "django.db.models.BigAutoField"

@@ -5,6 +5,6 @@ class BrandingConfig(AppConfig):
     """The admin wears the platform's name and mark, and links the platform's own
     Chinese editor's guide instead of Wagtail's English one."""
 
-    name = "cms.branding"
+    name = "ops.branding"
     label = "branding"
     verbose_name = "Admin branding"

@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def mask_stored_queries(apps, schema_editor):
-    from cms.privacy import mask_search_query
+    from core.privacy import mask_search_query
 
     log = apps.get_model("govsearch", "SearchQueryLog")
     for row in log.objects.order_by("pk").iterator():

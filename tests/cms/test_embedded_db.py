@@ -2,7 +2,7 @@
 
 import pytest
 
-from cms.embedded_db.server import EmbeddedDatabaseError, ensure_running
+from ops.embedded_db.server import EmbeddedDatabaseError, ensure_running
 
 
 def test_damaged_data_folder_gives_one_clear_line(tmp_path):

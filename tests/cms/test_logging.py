@@ -4,7 +4,7 @@ import logging
 import pytest
 from django.test import Client
 
-from cms.settings.base import LOGGING
+from config.settings.base import LOGGING
 
 
 @pytest.mark.django_db

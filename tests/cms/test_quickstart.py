@@ -25,7 +25,7 @@ def _env(var_dir: Path, port: int) -> dict:
         if not key.startswith(("DJANGO_", "PYTEST", "DATABASE_URL"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         VAR_DIR=str(var_dir),
         STATIC_ROOT=str(var_dir / "static"),
         PORT=str(port),
@@ -61,8 +61,8 @@ def _serve(env, port):
             "-m",
             "gunicorn",
             "-c",
-            "python:cms.gunicorn_conf",
-            "cms.wsgi",
+            "python:config.gunicorn_conf",
+            "config.wsgi",
         ],
         cwd=ROOT,
         env=env,

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from cms.settings.env import variables_read
+from config.settings.env import variables_read
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_manage(*args, env_overrides, settings="cms.settings.dev"):
+def run_manage(*args, env_overrides, settings="config.settings.dev"):
     env = {
         key: value
         for key, value in os.environ.items()
@@ -54,7 +54,9 @@ def test_malformed_variable_stops_startup_with_one_line(variable, value):
 
 def test_production_refuses_to_start_without_a_real_secret_key():
     env = {"SECRET_KEY": "", "DATABASE_URL": "postgres://u@localhost/db"}
-    result = run_manage("check", env_overrides=env, settings="cms.settings.production")
+    result = run_manage(
+        "check", env_overrides=env, settings="config.settings.production"
+    )
     assert result.returncode == 2
     assert "SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
@@ -83,7 +85,9 @@ def test_production_refuses_to_start_without_a_data_key_or_mail_setting(
     variable, value
 ):
     env = {**PRODUCTION_ENV, variable: value}
-    result = run_manage("check", env_overrides=env, settings="cms.settings.production")
+    result = run_manage(
+        "check", env_overrides=env, settings="config.settings.production"
+    )
     assert result.returncode == 2, result.stderr
     assert variable in result.stderr
     assert "Traceback" not in result.stderr
@@ -92,7 +96,7 @@ def test_production_refuses_to_start_without_a_data_key_or_mail_setting(
 def test_production_starts_with_a_real_secret_key():
     env = dict(PRODUCTION_ENV)
     result = run_manage(
-        "check", "--deploy", env_overrides=env, settings="cms.settings.production"
+        "check", "--deploy", env_overrides=env, settings="config.settings.production"
     )
     assert result.returncode == 0, result.stderr
 
@@ -123,8 +127,8 @@ def test_compose_sets_only_variables_the_settings_read():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
     import re
 
-    gunicorn = (ROOT / "cms" / "gunicorn_conf.py").read_text(encoding="utf-8")
-    production = (ROOT / "cms" / "settings" / "production.py").read_text("utf-8")
+    gunicorn = (ROOT / "config" / "gunicorn_conf.py").read_text(encoding="utf-8")
+    production = (ROOT / "config" / "settings" / "production.py").read_text("utf-8")
     read = (
         set(variables_read())
         | {"DJANGO_SETTINGS_MODULE"}

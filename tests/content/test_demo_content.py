@@ -3,7 +3,6 @@
 import pytest
 from django.test import Client
 
-from cms.demo_content import seed_site_content
 from cms.models import (
     ArticlePage,
     ConsultationPage,
@@ -11,6 +10,7 @@ from cms.models import (
     NormativeRegistration,
     PolicyDocumentPage,
 )
+from demo.content import seed_site_content
 
 pytestmark = pytest.mark.django_db
 

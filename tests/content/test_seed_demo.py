@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from cms.demo_content import seed_home_sections
 from cms.management.commands import seed_demo
 from cms.models import HomePage
+from demo.content import seed_home_sections
 from sites.models import GovSite
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_notification_links_follow_the_port_the_platform_is_served_on(port, base
         for key, value in os.environ.items()
         if key != "WAGTAILADMIN_BASE_URL" and not key.startswith("DJANGO_")
     }
-    env.update(SITE_PORT=port, DJANGO_SETTINGS_MODULE="cms.settings.dev")
+    env.update(SITE_PORT=port, DJANGO_SETTINGS_MODULE="config.settings.dev")
     result = subprocess.run(
         [
             sys.executable,

@@ -1,7 +1,7 @@
 """The automaton on its own: no database."""
 
 from cms.contentchecks.matcher import Entry, Matcher
-from cms.contentchecks.text import html_to_text, plain_text
+from core.text import html_to_text, plain_text
 
 
 def _found(matcher, text):

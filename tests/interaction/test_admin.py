@@ -337,7 +337,7 @@ def test_site_admins_set_deadlines_and_retention_for_their_site_only(
     rules = interaction_settings_get(site=county)
     assert (rules.reply_working_days, rules.retention_days) == (10, 365)
     case, _ = file_case(county)
-    from cms.workdays.services import working_days_between
+    from core.workdays.services import working_days_between
 
     assert working_days_between(timezone.localdate(), case.due_on) == 10
     # Editors, and admins of another site, cannot.
@@ -454,7 +454,7 @@ def test_a_signed_in_person_sees_their_own_cases(county, city):
 
 
 def test_nearly_overdue_follows_each_sites_warning_window(county, city, platform_admin):
-    from cms.workdays.services import add_working_days
+    from core.workdays.services import add_working_days
     from interaction.selectors import case_list, deadline_counts
 
     services.interaction_settings_update(site=city, warn_working_days=10)

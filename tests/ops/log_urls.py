@@ -11,5 +11,5 @@ def fail(request):
 
 urlpatterns = [
     path("fail/", fail),
-    path("", include("cms.urls")),
+    path("", include("config.urls")),
 ]

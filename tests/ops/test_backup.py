@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from wagtail.models import Page
 
-from cms.backup import DATABASE_FILE, MANIFEST, find_tool
 from interaction.models import Case
+from ops.backup import DATABASE_FILE, MANIFEST, find_tool
 from sites.models import GovSite
 from sites.tenancy import all_sites
 from tests.factories import SiteFactory

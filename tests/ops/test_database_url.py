@@ -17,7 +17,7 @@ def _check(database_url: str) -> subprocess.CompletedProcess:
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "PYTEST"))
     }
-    env.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", DATABASE_URL=database_url)
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.dev", DATABASE_URL=database_url)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check"],
         env=env,

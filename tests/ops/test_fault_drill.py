@@ -157,7 +157,7 @@ def _drill(database, tmp_path):
     }
     env.update(
         # Test settings: static files from the apps' folders (no collectstatic).
-        DJANGO_SETTINGS_MODULE="cms.settings.test",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
         DATABASE_URL=database.url("govdrill"),
         VAR_DIR=str(tmp_path / "var"),
         PORT=str(port),

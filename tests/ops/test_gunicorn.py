@@ -1,4 +1,4 @@
-"""gunicorn with the platform's settings (cms/gunicorn_conf.py, which
+"""gunicorn with the platform's settings (config/gunicorn_conf.py, which
 serve_platform, the Dockerfile and compose use): long search addresses reach the
 application (issue 13), and gunicorn's own log lines hold no query string or
 personal data (issue 12)."""
@@ -36,8 +36,8 @@ def test_the_request_line_limit_holds_a_long_chinese_query():
 
 def test_serve_platform_and_the_image_start_gunicorn_with_these_settings():
     source = Path(serve_platform.__file__).read_text()
-    assert '"python:cms.gunicorn_conf"' in source
-    assert '"python:cms.gunicorn_conf"' in (ROOT / "Dockerfile").read_text()
+    assert '"python:config.gunicorn_conf"' in source
+    assert '"python:config.gunicorn_conf"' in (ROOT / "Dockerfile").read_text()
 
 
 def _free_port():
@@ -67,7 +67,7 @@ def gunicorn(tmp_path):
                 "-m",
                 "gunicorn",
                 "-c",
-                "python:cms.gunicorn_conf",
+                "python:config.gunicorn_conf",
                 "tests.ops.gunicorn_app:app",
             ],
             cwd=ROOT,

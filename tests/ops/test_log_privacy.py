@@ -1,6 +1,6 @@
 """Log lines never hold query strings, e-mail addresses, phone or ID numbers typed
 by the public (issue 12): the request log, Django's error log with its traceback,
-and gunicorn's lines all go through cms.privacy's filter."""
+and gunicorn's lines all go through core.privacy's filter."""
 
 import io
 import json
@@ -9,8 +9,8 @@ import logging
 import pytest
 from django.test import Client
 
-from cms.privacy import LogPrivacyFilter, mask_personal_data, mask_search_query
-from cms.settings.base import LOGGING
+from config.settings.base import LOGGING
+from core.privacy import LogPrivacyFilter, mask_personal_data, mask_search_query
 
 PERSONAL = {
     "q": "张三 13812345678 zhang.san@example.org",
@@ -57,7 +57,7 @@ def _assert_clean(lines):
 def test_every_handler_of_the_settings_has_the_privacy_filter():
     for handler in LOGGING["handlers"].values():
         assert "privacy" in handler["filters"]
-    assert LOGGING["filters"]["privacy"]["()"] == "cms.privacy.LogPrivacyFilter"
+    assert LOGGING["filters"]["privacy"]["()"] == "core.privacy.LogPrivacyFilter"
     # Django's own handlers (mail_admins sends the whole request) are dropped.
     assert LOGGING["loggers"]["django"]["handlers"] == []
     assert not logging.getLogger("django").handlers

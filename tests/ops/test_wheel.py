@@ -38,7 +38,7 @@ COMPANIONS = {
     "marshmallow": "environs",
     "dj-email-url": "environs",
     "dj-database-url": "environs",
-    # cms.outage catches its connection errors when REDIS_URL is set.
+    # ops.outage catches its connection errors when REDIS_URL is set.
     "redis": "django-redis",
 }
 
@@ -205,7 +205,7 @@ def _production_env(workdir, port):
         if not key.startswith(("DJANGO_", "PYTEST", "DATABASE_URL", "PYTHONPATH"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="wheel-smoke-" + "k" * 60,
         INTERACTION_DATA_KEY="d2hlZWwtc21va2UtdGVzdC1vbmx5LTMyLWJ5dGVzISE=",
         EMAIL_URL="dummy:",
@@ -255,8 +255,8 @@ def test_installed_wheel_passes_deploy_checks_collects_static_and_serves(
             "-m",
             "gunicorn",
             "-c",
-            "python:cms.gunicorn_conf",
-            "cms.wsgi",
+            "python:config.gunicorn_conf",
+            "config.wsgi",
         ],
         cwd=tmp_path,
         env=env,

@@ -111,7 +111,7 @@ def test_provision_site_exits_non_zero_from_the_shell():
         timeout=120,
         env={
             "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": _database_url(),
         },
     )
@@ -124,8 +124,8 @@ def _database_url():
     from django.db import connection
 
     params = connection.settings_dict
-    if params["ENGINE"] == "cms.embedded_db":
-        from cms.embedded_db.server import ensure_running
+    if params["ENGINE"] == "ops.embedded_db":
+        from ops.embedded_db.server import ensure_running
 
         endpoint = ensure_running(params["EMBEDDED_DATA_DIR"])
         return f"postgres://postgres@/{params['NAME']}?host={endpoint.socket_dir}"

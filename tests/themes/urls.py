@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
-from cms.urls import handler500
-from cms.urls import urlpatterns as project_urlpatterns
+from config.urls import handler500
+from config.urls import urlpatterns as project_urlpatterns
 
 OTHER_APP_PAGE = """{% extends "base.html" %}
 {% block title %}检索结果 - {{ govsite.name }}{% endblock %}

@@ -4,7 +4,7 @@ unpack to far more than they weigh."""
 
 import pytest
 
-from cms.uploads.sniffing import pdf_name, pdf_scan
+from core.uploads.sniffing import pdf_name, pdf_scan
 from tests.uploads import files
 from tests.uploads.test_forms import document_form, file_errors
 

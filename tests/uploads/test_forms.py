@@ -8,7 +8,7 @@ from wagtail.documents.models import Document
 from wagtail.images.forms import get_image_form
 from wagtail.images.models import Image
 
-from cms.uploads.forms import (
+from core.uploads.forms import (
     DocumentForm,
     DocumentUploadField,
     ImageForm,

@@ -5,7 +5,7 @@ import threading
 import pytest
 from wagtail.images.models import Rendition
 
-from cms.uploads.images import rendition_get
+from core.uploads.images import rendition_get
 from tests.conftest import admin_client_for
 from tests.uploads import files
 from tests.uploads.test_views import fetch, upload_image

@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from cms.uploads.sniffing import identify, text_problem, zip_has_member
+from core.uploads.sniffing import identify, text_problem, zip_has_member
 from tests.uploads import files
 
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from wagtail.documents.models import Document
 
-from cms.uploads.storage import MediaStorage
+from core.uploads.storage import MediaStorage
 from tests.uploads import files
 from tests.uploads.test_forms import document_form
 from tests.uploads.test_views import upload_document

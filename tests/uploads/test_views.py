@@ -9,7 +9,7 @@ from wagtail.documents.forms import get_document_form
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 
-from cms.uploads.views import RENDITION_MAX_AGE
+from core.uploads.views import RENDITION_MAX_AGE
 from tests.uploads import files
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from cms.workdays import services
+from core.workdays import services
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from cms.workdays.models import CalendarDay, CalendarYear, DayKind
-from cms.workdays.services import add_working_days, calendar_gaps
+from core.workdays.models import CalendarDay, CalendarYear, DayKind
+from core.workdays.services import add_working_days, calendar_gaps
 from tests.conftest import admin_client_for
 from tests.factories import UserFactory
 

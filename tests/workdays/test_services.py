@@ -8,8 +8,8 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
-from cms.workdays.models import CalendarDay, CalendarYear, DayKind
-from cms.workdays.services import (
+from core.workdays.models import CalendarDay, CalendarYear, DayKind
+from core.workdays.services import (
     add_working_days,
     calendar_day_validate,
     calendar_gaps,
@@ -20,7 +20,7 @@ from cms.workdays.services import (
 
 pytestmark = pytest.mark.django_db
 
-LOGGER = "cms.workdays.services"
+LOGGER = "core.workdays.services"
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_a_year_is_confirmed_only_with_its_source():
 
 
 def _seed_migration():
-    return importlib.import_module("cms.workdays.migrations.0002_seed_2026_2027")
+    return importlib.import_module("core.workdays.migrations.0002_seed_2026_2027")
 
 
 def test_the_seed_holds_the_2026_notice_and_the_2027_statutory_holidays():

@@ -1,12 +1,12 @@
 """List, and unless --dry-run delete, media files that no database row points
-at and that are older than an hour (cms.uploads.media)."""
+at and that are older than an hour (core.uploads.media)."""
 
 import datetime
 
 from django.core.management.base import BaseCommand
 from django.template.defaultfilters import filesizeformat
 
-from cms.uploads.media import ORPHAN_MIN_AGE, media_orphans, media_orphans_delete
+from core.uploads.media import ORPHAN_MIN_AGE, media_orphans, media_orphans_delete
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from cms.uploads.images import stored_image_strip
-from cms.uploads.validators import IMAGE_EXTENSIONS
+from core.uploads.images import stored_image_strip
+from core.uploads.validators import IMAGE_EXTENSIONS
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
-from cms.demo_content import seed_home_sections, seed_site_content
 from cms.models import HomePage
+from demo.content import seed_home_sections, seed_site_content
 from sites import routing
 from sites.models import GovSite, SiteRole
 from sites.services import SiteDetails, site_member_add, site_provision

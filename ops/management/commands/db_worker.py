@@ -1,5 +1,5 @@
 """``manage.py db_worker``: django-tasks-db's worker command, run by
-``cms.worker.ResilientWorker`` so that a database restart no longer ends it.
+``ops.worker.ResilientWorker`` so that a database restart no longer ends it.
 
 Same options as the library's command (this app comes first in INSTALLED_APPS, so
 its command of the same name is the one Django runs)."""
@@ -7,7 +7,7 @@ its command of the same name is the one Django runs)."""
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
-from cms.worker import ResilientWorker
+from ops.worker import ResilientWorker
 
 
 class Command(db_worker.Command):

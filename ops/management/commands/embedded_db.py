@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.embedded_db.server import ensure_running, running_endpoint, stop
+from ops.embedded_db.server import ensure_running, running_endpoint, stop
 
 
 class Command(BaseCommand):

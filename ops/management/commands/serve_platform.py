@@ -36,7 +36,14 @@ class Command(BaseCommand):
             return subprocess.Popen([python, manage, "db_worker"], env=env)  # noqa: S603
 
         web = subprocess.Popen(  # noqa: S603
-            [python, "-m", "gunicorn", "-c", "python:cms.gunicorn_conf", "cms.wsgi"],
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "-c",
+                "python:config.gunicorn_conf",
+                "config.wsgi",
+            ],
             env=env,
             cwd=settings.BASE_DIR,
         )
