@@ -13,6 +13,8 @@ cycle (remove or shrink it once the cycle is broken).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import grimp
 import pytest
 
@@ -109,7 +111,7 @@ def _describe(graph: grimp.ImportGraph, component: set[str]) -> str:
             continue
         chain = [start, *back]
         lines = []
-        for importer, target in zip(chain, chain[1:], strict=False):
+        for importer, target in pairwise(chain):
             details = graph.get_import_details(importer=importer, imported=target)
             where = ", ".join(
                 f"line {d['line_number']}: {d['line_contents']}" for d in details
