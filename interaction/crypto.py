@@ -137,3 +137,8 @@ def keyed_hash(value: str) -> str:
     import hmac
 
     return hmac.new(data_key(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def api_key_hash(key: str) -> str:
+    """What the database keeps of an API client's key: its SHA-256, in hex."""
+    return hashlib.sha256(key.encode()).hexdigest()

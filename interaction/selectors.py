@@ -13,6 +13,7 @@ from sites.selectors import sites_for_user
 from sites.tenancy import for_sites as _for_sites
 from sites.tenancy import use_site
 
+from .crypto import api_key_hash
 from .models import (
     ApiClient,
     Case,
@@ -254,8 +255,6 @@ def _site_of(page) -> GovSite:
 def api_client_for_key(*, site: GovSite, key: str) -> ApiClient | None:
     """``site``'s active client holding ``key`` (its prefix names the row): a key
     works only on its own site's host."""
-    from .services import api_key_hash
-
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "gov":
         return None

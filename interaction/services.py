@@ -752,10 +752,6 @@ def comment_adopt(
 # API clients and settings
 
 
-def api_key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def api_client_create(*, site: GovSite, name: str) -> tuple[ApiClient, str]:
     """A new API client of ``site`` and its key, which is shown only now."""
     name = name.strip()
@@ -765,7 +761,7 @@ def api_client_create(*, site: GovSite, name: str) -> tuple[ApiClient, str]:
     key = f"gov_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic(), use_site(site):
         client = ApiClient.objects.create(
-            site=site, name=name, key_prefix=prefix, key_hash=api_key_hash(key)
+            site=site, name=name, key_prefix=prefix, key_hash=crypto.api_key_hash(key)
         )
     return client, key
 

@@ -4,9 +4,14 @@ whether the State Council notice for that year has been entered."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+SATURDAY = 5  # date.weekday(): Monday is 0
 
 
 class DayKind(models.TextChoices):
@@ -43,9 +48,39 @@ class CalendarDay(models.Model):
         return f"{self.date.isoformat()} {self.name} ({self.get_kind_display()})"
 
     def clean(self) -> None:
-        from .services import calendar_day_validate
-
-        calendar_day_validate(day=self.date, kind=self.kind, instance_pk=self.pk)
+        """Refuse a date already in the calendar and a working day "adjusted" onto
+        a weekday (it is one already). A holiday on a weekend is allowed: notices
+        list whole holiday periods, weekends included."""
+        day, kind, instance_pk = self.date, self.kind, self.pk
+        if day is None:
+            return
+        errors: dict[str, list[str]] = {}
+        existing = CalendarDay.objects.filter(date=day)
+        if instance_pk is not None:
+            existing = existing.exclude(pk=instance_pk)
+        entry = existing.first()
+        if entry is not None:
+            errors["date"] = [
+                gettext(
+                    "%(date)s is already in the calendar (%(kind)s, %(name)s); "
+                    "edit that entry instead."
+                )
+                % {
+                    "date": day.isoformat(),
+                    "kind": entry.get_kind_display(),
+                    "name": entry.name,
+                }
+            ]
+        if kind == DayKind.WORKDAY and day.weekday() < SATURDAY:
+            errors["kind"] = [
+                gettext(
+                    "%(date)s is a %(weekday)s, a working day anyway; only a Saturday "
+                    "or Sunday can be an adjusted working day."
+                )
+                % {"date": day.isoformat(), "weekday": date_format(day, "l")}
+            ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class CalendarYear(models.Model):
@@ -83,6 +118,8 @@ class CalendarYear(models.Model):
         return str(self.year)
 
     def clean(self) -> None:
-        from .services import calendar_year_validate
-
-        calendar_year_validate(confirmed=self.confirmed, source=self.source)
+        """A year is confirmed only with the notice it was entered from."""
+        if self.confirmed and not self.source.strip():
+            raise ValidationError(
+                {"source": [gettext("Name the notice the days were entered from.")]}
+            )

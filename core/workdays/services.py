@@ -16,16 +16,11 @@ import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-
-from .models import CalendarDay, CalendarYear, DayKind
+from .models import SATURDAY, CalendarDay, CalendarYear, DayKind
 
 logger = logging.getLogger(__name__)
 
 ONE_DAY = timedelta(days=1)
-SATURDAY = 5  # date.weekday(): Monday is 0
 
 # Years already warned about in this process, so a busy deadline loop logs once.
 _warned_years: set[int] = set()
@@ -147,42 +142,11 @@ def calendar_day_validate(
     *, day: date | None, kind: str, instance_pk: int | None = None
 ) -> None:
     """Refuse a date already in the calendar and a working day "adjusted" onto a
-    weekday (it is one already). A holiday on a weekend is allowed: notices list
-    whole holiday periods, weekends included."""
-    if day is None:
-        return
-    errors: dict[str, list[str]] = {}
-    existing = CalendarDay.objects.filter(date=day)
-    if instance_pk is not None:
-        existing = existing.exclude(pk=instance_pk)
-    entry = existing.first()
-    if entry is not None:
-        errors["date"] = [
-            _(
-                "%(date)s is already in the calendar (%(kind)s, %(name)s); "
-                "edit that entry instead."
-            )
-            % {
-                "date": day.isoformat(),
-                "kind": entry.get_kind_display(),
-                "name": entry.name,
-            }
-        ]
-    if kind == DayKind.WORKDAY and not _is_weekend(day):
-        errors["kind"] = [
-            _(
-                "%(date)s is a %(weekday)s, a working day anyway; only a Saturday "
-                "or Sunday can be an adjusted working day."
-            )
-            % {"date": day.isoformat(), "weekday": date_format(day, "l")}
-        ]
-    if errors:
-        raise ValidationError(errors)
+    weekday (``CalendarDay.clean``)."""
+    CalendarDay(pk=instance_pk, date=day, kind=kind).clean()
 
 
 def calendar_year_validate(*, confirmed: bool, source: str) -> None:
-    """A year is confirmed only with the notice it was entered from."""
-    if confirmed and not source.strip():
-        raise ValidationError(
-            {"source": [_("Name the notice the days were entered from.")]}
-        )
+    """A year is confirmed only with the notice it was entered from
+    (``CalendarYear.clean``)."""
+    CalendarYear(confirmed=confirmed, source=source).clean()

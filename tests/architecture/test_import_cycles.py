@@ -32,8 +32,6 @@ KNOWN_CYCLES = [
         "cms.publishing",
         "cms.selectors",
     },
-    {"core.workdays.models", "core.workdays.services"},
-    {"interaction.selectors", "interaction.services"},
     {"search.services", "search.tasks"},
     {"sites.permissions", "sites.selectors"},
 ]
