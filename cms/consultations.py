@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.workdays.services import working_days_between
 
 from .models.choices import ConsultationKind, ConsultationState
 from .readonly import SitePagePermissionTester
@@ -24,8 +27,6 @@ MINIMUM_PERIODS = {
 
 def period_length(*, kind: str, starts_on: datetime.date, ends_on: datetime.date):
     """The period's length in the unit the law counts it in, and that unit."""
-    from core.workdays.services import working_days_between
-
     _minimum, unit = MINIMUM_PERIODS.get(kind, (0, "days"))
     if unit == "working_days":
         before_start = starts_on - datetime.timedelta(days=1)
@@ -62,6 +63,7 @@ def check_not_over(page, today: datetime.date | None = None) -> str:
     ended would be published closed: nobody could comment. One that was live
     (an open consultation being edited, or one brought over from an old site)
     keeps its dates."""
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import ConsultationPage
 
     if not isinstance(page, ConsultationPage) or not page.ends_on:
@@ -135,8 +137,7 @@ def _check_not_shortened(page, today, errors) -> None:
 def awaiting_report(*, homes, today: datetime.date | None = None):
     """Live consultations under ``homes`` that have closed without an adoption
     report, oldest first."""
-    from django.db.models import Q
-
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import ConsultationPage
 
     today = today or timezone.localdate()

@@ -37,6 +37,7 @@ def derived_slug(*, title: str, parent, page=None) -> str:
 
 def confirmed_labels(keys) -> list[str]:
     """What a stored confirmation covers, for the editor and the reviewers."""
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from cms.publishing import NO_INTERPRETATION
 
     labels = []
@@ -99,6 +100,7 @@ class ContentPageForm(SiteReferencesFormMixin, WagtailAdminPageForm):
 
     def _post_clean(self):
         super()._post_clean()
+        # cycle inside cms (tests/architecture/test_import_cycles.py)
         from cms import publishing
 
         parent = self.parent_page

@@ -8,7 +8,9 @@ import dataclasses
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Revision
 
+from cms.contentchecks.services import check_content, format_findings
 from core.numbering import next_value
 from sites.selectors import site_of_page_path
 
@@ -49,8 +51,6 @@ def issue_index_number(*, page) -> str:
     type(page).objects.filter(pk=page.pk).update(index_number=page.index_number)
     if page.live_revision_id:
         # The published revision shows the number too (history, comparisons).
-        from wagtail.models import Revision
-
         revision = Revision.objects.filter(pk=page.live_revision_id).first()
         if revision is not None:
             revision.content["index_number"] = page.index_number
@@ -59,6 +59,7 @@ def issue_index_number(*, page) -> str:
 
 
 def index_number_taken(*, page, site) -> bool:
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import PolicyDocumentPage
 
     return (
@@ -127,8 +128,7 @@ def check_before_saving(
     ``migrating``: content brought over from an old site, published there long
     ago; the interpretation rule is about publishing new documents and is not
     applied (the interpretation is imported after its document)."""
-    from cms.contentchecks.services import check_content, format_findings
-
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import PolicyDocumentPage
 
     problems = Problems()
@@ -168,6 +168,7 @@ def check_before_saving(
     if isinstance(page, PolicyDocumentPage) and page.is_normative and not migrating:
         _check_interpretation(page, site, problems)
     if not migrating:
+        # cycle inside cms (tests/architecture/test_import_cycles.py)
         from .consultations import check_not_over
 
         message = check_not_over(page)
@@ -179,6 +180,7 @@ def check_before_saving(
 def _has_body(page) -> bool:
     """Whether a page with a body has something in it (text, image, table or
     attachment); an empty paragraph is not content."""
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models.content import stream_text
 
     body = getattr(page, "body", None)
@@ -191,6 +193,7 @@ def _has_body(page) -> bool:
 
 
 def _check_interpretation(page, site, problems: Problems) -> None:
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import InterpretationPage, PublishingSettings
     from .models.choices import InterpretationRule
 

@@ -8,6 +8,7 @@ from wagtail.models import Page
 def home_columns(*, home: Page) -> list[Page]:
     """The home page's top-level columns, each with ``latest``: its published
     children, fetched for all columns in one query instead of one per column."""
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import ColumnPage
 
     columns = list(ColumnPage.objects.child_of(home).live().public().order_by("path"))
@@ -29,6 +30,7 @@ def home_columns(*, home: Page) -> list[Page]:
 
 def column_items(*, column: Page):
     """A column's published content pages, newest first (sub-columns excluded)."""
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import ColumnPage
 
     return (
@@ -48,6 +50,7 @@ def column_feed_items(*, column: Page):
     """The published content of a column and of its published sub-columns at any
     depth, newest first: what the column's feeds list. Items under an
     unpublished sub-column are left out with it."""
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import ColumnPage
 
     items = Page.objects.descendant_of(column).live().public().not_type(ColumnPage)
@@ -63,6 +66,7 @@ def column_feed_items(*, column: Page):
 
 def latest_content(*, home: Page):
     """A site's published content pages, newest first."""
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import ColumnPage
 
     return (
@@ -95,6 +99,7 @@ def home_sections(*, home: Page) -> list[tuple]:
 
 def breadcrumbs(*, page: Page):
     """The page's ancestors a visitor can open: its site's home page and columns."""
+    # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import ColumnPage, HomePage
 
     return page.get_ancestors().type(HomePage, ColumnPage).specific()

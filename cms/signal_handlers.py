@@ -6,6 +6,9 @@ from django.dispatch import receiver
 from django_tasks.signals import task_finished
 from wagtail.signals import page_published
 
+from .models import PolicyDocumentPage
+from .publishing import issue_index_number, register_normative_document
+
 logger = logging.getLogger("cms.tasks")
 
 
@@ -33,9 +36,6 @@ def register_published_normative_document(sender, instance, **kwargs):
     """A policy document receives its index number, and a normative document its
     registration number, when it first goes live (inside the publishing
     transaction where there is one, ``ContentPage.publish``)."""
-    from .models import PolicyDocumentPage
-    from .publishing import issue_index_number, register_normative_document
-
     if isinstance(instance, PolicyDocumentPage):
         issue_index_number(page=instance)
         register_normative_document(page=instance)

@@ -3,6 +3,8 @@
 import logging
 import os
 
+from core.privacy import install_log_filter
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
@@ -29,8 +31,6 @@ def _protect_logs():
     """gunicorn's own log lines (an invalid request line, a failed request) quote
     the address with its query string: they pass the same privacy filter as the
     application's (core/privacy.py)."""
-    from core.privacy import install_log_filter
-
     install_log_filter(
         logging.getLogger("gunicorn.error"), logging.getLogger("gunicorn.access")
     )

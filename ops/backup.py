@@ -25,6 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
+from interaction.crypto import data_key
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE_FILE = "database.dump"
@@ -146,8 +148,6 @@ def _sha256(path: Path) -> str:
 def data_key_fingerprint() -> str:
     """Identifies the personal-data key without revealing it (an HMAC under the
     key of a fixed label; the key cannot be computed back from it)."""
-    from interaction.crypto import data_key
-
     return hmac.new(
         data_key(), b"govplatform backup key fingerprint", hashlib.sha256
     ).hexdigest()[:32]

@@ -8,6 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult
 
 
 @never_cache
@@ -38,8 +39,6 @@ def _check_migrations() -> tuple[bool, str]:
 
 
 def _check_task_queue() -> tuple[bool, str]:
-    from django_tasks_db.models import DBTaskResult
-
     try:
         DBTaskResult.objects.exists()
     except (DatabaseError, InterfaceError):

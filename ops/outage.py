@@ -29,6 +29,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.http.request import split_domain_port
 from django.template import Context, Engine
+from django.templatetags.static import static
+
+from sites import routing
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ JSON_PATHS = ("/api/", "/admin/api/")
 def _cache_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = []
     try:
+        # optional: redis is installed only with django-redis
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -46,6 +50,7 @@ def _cache_errors() -> tuple[type[BaseException], ...]:
     except ImportError:  # pragma: no cover - redis comes with django-redis
         pass
     try:
+        # optional: django-redis may be absent
         from django_redis.exceptions import ConnectionInterrupted
 
         errors.append(ConnectionInterrupted)
@@ -83,8 +88,6 @@ def _engine() -> Engine:
 def _site_values(request) -> dict:
     """The site's name and theme from this process's host map, if it holds one
     (never loaded here: that would need the cache or the database)."""
-    from sites import routing
-
     host_map = routing.loaded_host_map()
     if host_map is None:
         return {}
@@ -97,8 +100,6 @@ def _site_values(request) -> dict:
 
 
 def _stylesheets(theme: str | None) -> list[str]:
-    from django.templatetags.static import static
-
     names = ["themes/base/base.css"]
     if theme and theme != "base":
         names.append(f"themes/{theme}/theme.css")

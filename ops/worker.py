@@ -31,6 +31,8 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from search.services import pending_updates_requeue
+
 logger = logging.getLogger("ops.worker")
 
 DATABASE_ERRORS = (DatabaseError, InterfaceError)
@@ -118,8 +120,6 @@ def tasks_requeue_own(*, worker_id: str) -> int:
 
 def queue_sweep() -> dict[str, int]:
     """One sweep of the queue (the worker runs it periodically)."""
-    from search.services import pending_updates_requeue
-
     stuck = tasks_requeue_stuck()
     pending = pending_updates_requeue(
         older_than=datetime.timedelta(

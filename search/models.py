@@ -3,6 +3,8 @@ synonyms editors maintain and the per-site query statistics."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -102,8 +104,6 @@ class Synonym(models.Model):
         return self.term
 
     def words(self) -> list[str]:
-        import re
-
         others = [w for w in re.split(r"[\s,，、;；]+", self.synonyms) if w]
         return [self.term, *others]
 

@@ -9,6 +9,8 @@ import logging
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page
 
 from core.privacy import mask_search_query
@@ -37,6 +39,7 @@ def item_request_update(*, item_keys: list[str]) -> None:
     """Record that these items changed and queue their update. Call it inside the
     transaction of the change: the pending rows and the queued task commit (or
     roll back) with it."""
+    # cycle: search.tasks runs these services
     from .tasks import update_items_task
 
     if not item_keys:
@@ -54,6 +57,7 @@ def item_request_update(*, item_keys: list[str]) -> None:
 def subtree_request_update(*, page_id: int) -> None:
     """A page whose descendants' addresses may have changed (a moved or renamed
     column): queue the update of every content page below it."""
+    # cycle: search.tasks runs these services
     from .tasks import update_subtree_task
 
     update_subtree_task.enqueue(page_id)
@@ -201,9 +205,7 @@ def pending_updates_requeue(*, older_than: datetime.timedelta, batch: int = 200)
     database, a task that failed on something other than the search backend), so
     they are applied without a manual ``search_index sync``. Returns how many
     items were queued."""
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
+    # cycle: search.tasks runs these services
     from .tasks import update_items_task
 
     cutoff = timezone.now() - older_than

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page
 
 from cms.models import ColumnPage
 
+from . import services
 from .documents import CONTENT_MODELS, page_key
+from .selectors import SYNONYMS_CACHE_KEY
 
 
 def _is_content(page: Page) -> bool:
@@ -32,8 +35,6 @@ def page_saved(sender, instance, raw=False, **kwargs):
     transaction of the change (ContentPage wraps publish and unpublish in one)."""
     if raw or not isinstance(instance, Page):
         return
-    from . import services
-
     if _is_content(instance):
         services.item_request_update(item_keys=[page_key(instance.pk)])
     elif instance.numchild and (
@@ -49,17 +50,11 @@ def page_saved(sender, instance, raw=False, **kwargs):
 def page_deleted(sender, instance, **kwargs):
     # Deleting a page deletes its specific row too: one request per item.
     if isinstance(instance, CONTENT_MODELS):
-        from . import services
-
         services.item_request_update(item_keys=[page_key(instance.pk)])
 
 
 @receiver([post_save, post_delete], sender="govsearch.Synonym")
 def synonyms_changed(sender, **kwargs):
-    from django.core.cache import cache
-
-    from .selectors import SYNONYMS_CACHE_KEY
-
     cache.delete(SYNONYMS_CACHE_KEY)
 
 
@@ -80,6 +75,4 @@ def site_saved(sender, instance, raw=False, created=False, **kwargs):
     old = getattr(instance, "_search_old_status", None)
     if raw or created or old is None or old == instance.status:
         return
-    from . import services
-
     services.subtree_request_update(page_id=instance.wagtail_site.root_page_id)

@@ -8,12 +8,13 @@ from django.utils import timezone
 from django_tasks import task
 
 from .backends import BackendUnavailable
+from .models import PendingIndexUpdate
 
 
 @task()
 def update_items_task(item_keys: list[str]) -> None:
+    # cycle: search.services queues these tasks
     from . import services
-    from .models import PendingIndexUpdate
 
     try:
         services.items_update(item_keys=item_keys)
@@ -34,6 +35,7 @@ def update_items_task(item_keys: list[str]) -> None:
 
 @task()
 def update_subtree_task(page_id: int) -> None:
+    # cycle: search.services queues these tasks
     from . import services
 
     keys = services.subtree_item_keys(page_id=page_id)

@@ -1,6 +1,7 @@
 """Static files of the themes: ``themes/<name>/...`` from each theme's ``static/``."""
 
 from django.contrib.staticfiles.finders import FileSystemFinder
+from django.core.files.storage import FileSystemStorage
 
 from . import registry
 
@@ -8,8 +9,6 @@ from . import registry
 class ThemeFinder(FileSystemFinder):
     def __init__(self, app_names=None, *args, **kwargs):
         # FileSystemFinder reads STATICFILES_DIRS; give it the themes' folders.
-        from django.core.files.storage import FileSystemStorage
-
         self.locations = []
         self.storages = {}
         for theme in registry.theme_list():

@@ -24,6 +24,7 @@ from django.template.loaders import cached, filesystem
 from django.utils._os import safe_join
 
 from . import registry
+from .selectors import theme_for_request
 
 _request: contextvars.ContextVar = contextvars.ContextVar(
     "themes_request", default=None
@@ -41,8 +42,6 @@ def current_theme() -> registry.Theme:
     request = _request.get()
     if request is None:
         return registry.base_theme()
-    from .selectors import theme_for_request
-
     return theme_for_request(request)
 
 

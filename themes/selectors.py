@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Page
 
@@ -10,6 +12,7 @@ from sites.models import GovSite
 
 from . import registry
 from .colours import darker, readable_on_white
+from .models import ThemeSettings
 
 
 def site_for_request(request: HttpRequest) -> GovSite | None:
@@ -39,8 +42,6 @@ def theme_for_request(request: HttpRequest) -> registry.Theme:
 
 def theme_settings_get(*, site: GovSite):
     """The site's theme settings (created empty on first use, as Wagtail does)."""
-    from .models import ThemeSettings
-
     return ThemeSettings.for_site(site.wagtail_site)
 
 
@@ -59,9 +60,6 @@ def theme_colours(*, theme: registry.Theme, settings=None) -> dict[str, str]:
 def section_nav(*, site: GovSite, page: Page) -> tuple[Page | None, list[Page]]:
     """The top-level column ``page`` is in, and that column's live sub-columns in
     the menu: the side navigation of a column or content page."""
-    from django.apps import apps
-    from django.conf import settings
-
     column_model = apps.get_model(settings.SITES_COLUMN_PAGE_MODEL)
     home = site.root_page
     if not page.path.startswith(home.path) or page.depth <= home.depth:
@@ -115,9 +113,6 @@ def site_host_by_code(*, code: str) -> str | None:
 def column_tree(*, site: GovSite) -> list[tuple[Page, list[Page]]]:
     """The site's top-level columns with their sub-columns (two levels, one
     query): the site map page."""
-    from django.apps import apps
-    from django.conf import settings
-
     column_model = apps.get_model(settings.SITES_COLUMN_PAGE_MODEL)
     home = site.root_page
     columns = (

@@ -9,4 +9,5 @@ class ContentChecksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # receivers connect once the app registry is ready
         from . import signal_handlers  # noqa: F401

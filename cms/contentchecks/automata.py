@@ -22,6 +22,7 @@ from django.db import transaction
 from sites.tenancy import for_sites
 
 from .matcher import Entry, Matcher
+from .models import PlatformTerm, SiteTerm
 
 PLATFORM_VERSION_KEY = "contentchecks:version:platform"
 SITE_VERSION_KEY = "contentchecks:version:site:{}"
@@ -74,15 +75,11 @@ def _matcher(rows, source: str) -> Matcher:
 
 
 def _build_platform() -> Matcher:
-    from .models import PlatformTerm
-
     rows = PlatformTerm.objects.filter(is_active=True).values_list(*_FIELDS)
     return _matcher(rows, SOURCE_PLATFORM)
 
 
 def _build_site(site_id: int) -> Matcher:
-    from .models import SiteTerm
-
     rows = for_sites(SiteTerm, [site_id]).filter(is_active=True).values_list(*_FIELDS)
     return _matcher(rows, SOURCE_SITE)
 

@@ -28,11 +28,15 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.blocks import StructValue
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.rich_text import RichText
 
 from cms.blocks import AttachmentListBlock, BodyBlock
 from cms.forms import ContentPageForm
+from cms.readonly import SitePagePermissionTester, refuse_if_archived
+from cms.validators import normalize_document_number
 
 from . import choices
 
@@ -103,6 +107,7 @@ class ContentPage(Page):
     # -- URLs -------------------------------------------------------------------
 
     def breadcrumbs(self):
+        # cycle inside cms (tests/architecture/test_import_cycles.py)
         from cms import selectors
 
         return selectors.breadcrumbs(page=self)
@@ -132,16 +137,12 @@ class ContentPage(Page):
     # -- publishing -------------------------------------------------------------
 
     def permissions_for_user(self, user):
-        from cms.readonly import SitePagePermissionTester
-
         return SitePagePermissionTester(user, self)
 
     def publish(self, revision, *args, **kwargs):
         # Publishing and what it entails (registration numbers) commit together.
         # Whatever the way here (a workflow's last approval, a scheduled
         # publication), nothing goes live on an archived site.
-        from cms.readonly import refuse_if_archived
-
         refuse_if_archived(self)
         with transaction.atomic():
             return super().publish(revision, *args, **kwargs)
@@ -175,9 +176,6 @@ def stream_text(value) -> str:
 
 
 def _block_text(raw) -> str:
-    from wagtail.blocks import StructValue
-    from wagtail.rich_text import RichText
-
     if isinstance(raw, RichText):
         return strip_tags(raw.source)
     if isinstance(raw, str):
@@ -342,8 +340,6 @@ class PolicyDocumentPage(BodyPage):
         super().clean()
         errors = {}
         if self.document_number:
-            from cms.validators import normalize_document_number
-
             try:
                 self.document_number = normalize_document_number(self.document_number)
             except ValidationError as error:
@@ -524,11 +520,13 @@ class ConsultationPage(ContentPage):
 
     def clean(self):
         super().clean()
+        # cycle inside cms (tests/architecture/test_import_cycles.py)
         from cms import consultations
 
         consultations.validate(self)
 
     def permissions_for_user(self, user):
+        # cycle inside cms (tests/architecture/test_import_cycles.py)
         from cms.consultations import OpenConsultationPermissionTester
 
         return OpenConsultationPermissionTester(user, self)

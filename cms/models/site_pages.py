@@ -13,6 +13,7 @@ from wagtail.url_routing import RouteResult
 
 from cms import selectors
 from cms.blocks import HomeSectionBlock
+from cms.readonly import SitePagePermissionTester
 from sites.forms import SitePageForm
 
 
@@ -73,8 +74,6 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
     def permissions_for_user(self, user):
-        from cms.readonly import SitePagePermissionTester
-
         return SitePagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
@@ -132,8 +131,6 @@ class ColumnPage(Page):
         verbose_name_plural = _("columns")
 
     def permissions_for_user(self, user):
-        from cms.readonly import SitePagePermissionTester
-
         return SitePagePermissionTester(user, self)
 
     def route(self, request, path_components):
@@ -158,6 +155,7 @@ class ColumnPage(Page):
 
     def serve(self, request, *args, feed=None, **kwargs):
         if feed is not None:
+            # cycle inside cms (tests/architecture/test_import_cycles.py)
             from cms.feeds import serve_column_feed
 
             return serve_column_feed(request, column=self, kind=FEEDS[feed])

@@ -3,6 +3,7 @@ through ``config.settings.env``; dev, test and production only adjust a few line
 
 from pathlib import Path
 
+import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from marshmallow.validate import Range
 from PIL import Image as _PILImage
@@ -135,8 +136,6 @@ WSGI_APPLICATION = "config.wsgi.application"
 _database_url = env.str("DATABASE_URL", "", validate=POSTGRES_URL)
 DB_CONN_MAX_AGE = env.int("DB_CONN_MAX_AGE", 60)
 if _database_url:
-    import dj_database_url
-
     DATABASES = {
         "default": dj_database_url.parse(
             _database_url,

@@ -25,6 +25,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import connection, transaction
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, JpegImagePlugin
+from wagtail.images.models import Filter
+
+from .sniffing import identify
 
 # Our kinds (sniffing.identify) -> Pillow's format names and content types.
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
@@ -170,8 +173,6 @@ def rendition_get(image, spec: str):
     exists; otherwise made once (concurrent requests for the same one wait for
     it), with at most ``WAGTAILIMAGES_RENDITION_CONCURRENCY`` renditions being
     made at a time in this process, so that their memory fits a worker."""
-    from wagtail.images.models import Filter
-
     image_filter = Filter(spec=spec)
     with _rendition_lock(image.pk, spec):
         try:
@@ -202,8 +203,6 @@ def stored_image_strip(*, instance) -> bool:
     is an image) again without its metadata, under a new name, and forget its
     renditions, which Wagtail makes again from the clean file. Returns whether
     anything had to change. The old file is deleted once the change commits."""
-    from .sniffing import identify
-
     with instance.file.open("rb") as stored:
         data = stored.read()
     found = identify(data[:8192])

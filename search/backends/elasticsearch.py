@@ -15,6 +15,9 @@ import logging
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
+from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch.dsl import Q, Search
+from elasticsearch.helpers import bulk, scan
 
 from search.documents import IndexDocument
 from search.query import ParsedQuery
@@ -106,8 +109,6 @@ def document_body(document: IndexDocument) -> dict:
 
 
 def _term_query(query: ParsedQuery):
-    from elasticsearch.dsl import Q
-
     musts = []
     for term in query.terms:
         if term.alternatives == ((term.word,),) and "〔" in term.word:
@@ -128,8 +129,6 @@ def _term_query(query: ParsedQuery):
 
 
 def _filters(request: SearchRequest) -> list:
-    from elasticsearch.dsl import Q
-
     filters = []
     if request.site_ids is not None:
         filters.append(Q("terms", site_ids=list(request.site_ids)))
@@ -164,8 +163,6 @@ def _filters(request: SearchRequest) -> list:
 def build_search(request: SearchRequest, *, index: str):
     """The DSL search of ``request``: every query word must match; recent items
     rank higher (a decay on the publication date); facets as aggregations."""
-    from elasticsearch.dsl import Q, Search
-
     scored = Q(
         "function_score",
         query=Q("bool", must=[_term_query(request.query)], filter=_filters(request)),
@@ -208,14 +205,10 @@ class ElasticsearchBackend(SearchBackend):
     @property
     def client(self):
         if self._client is None:
-            from elasticsearch import Elasticsearch
-
             self._client = Elasticsearch(self.url, request_timeout=5, max_retries=1)
         return self._client
 
     def _call(self, fn, *args, **kwargs):
-        from elasticsearch import ApiError, TransportError
-
         try:
             return fn(*args, **kwargs)
         except (TransportError, ApiError, ConnectionError) as error:
@@ -253,8 +246,6 @@ class ElasticsearchBackend(SearchBackend):
             )
 
     def _bulk(self, index: str, documents: Iterable[IndexDocument]) -> int:
-        from elasticsearch.helpers import bulk
-
         actions = (
             {"_index": index, "_id": d.item_key, "_source": document_body(d)}
             for d in documents
@@ -272,8 +263,6 @@ class ElasticsearchBackend(SearchBackend):
             self._call(self.client.delete, index=self.alias, id=key, ignore_status=404)
 
     def versions(self) -> Iterator[tuple[str, str]]:
-        from elasticsearch.helpers import scan
-
         self._ensure_alias()
         hits = self._call(
             lambda: list(

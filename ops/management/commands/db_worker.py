@@ -4,7 +4,10 @@
 Same options as the library's command (this app comes first in INSTALLED_APPS, so
 its command of the same name is the one Django runs)."""
 
+import os
+
 from django.core.management.base import CommandError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
 from ops.worker import ResilientWorker
@@ -47,10 +50,6 @@ class Command(db_worker.Command):
             excluded_queue_names=excluded,
         )
         if reload and not batch:
-            import os
-
-            from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
-
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()
             run_with_reloader(worker.run)

@@ -14,6 +14,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from sites.selectors import site_list
+
 SCHEDULE_INTERVAL = 60  # seconds between runs of publish_scheduled
 RESTART_FIRST = 1.0  # seconds before a dead worker is started again
 RESTART_MAX = 60.0
@@ -96,8 +98,6 @@ class Command(BaseCommand):
                     child.kill()
 
     def _print_urls(self, host, port):
-        from sites.selectors import site_list
-
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
         self.stdout.write(f"Serving the platform with a task worker on port {port}:")
         self.stdout.write(f"  platform index  http://{shown}:{port}/")
