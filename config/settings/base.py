@@ -11,6 +11,7 @@ from PIL import Image as _PILImage
 from .env import HTTP_URL, LOG_LEVEL, POSTGRES_URL, REDIS_URL, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The content app: its admin template overrides and the shared translation catalogue.
 PROJECT_DIR = BASE_DIR / "cms"
 
 # Everything the embedded default writes (database, media) lives under one folder.
