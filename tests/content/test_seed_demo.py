@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from cms.management.commands import seed_demo
 from cms.models import HomePage
 from demo.content import seed_home_sections
+from demo.management.commands import seed_demo
 from sites.models import GovSite
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from cms import gunicorn_conf
-from cms.management.commands import serve_platform
+from ops.management.commands import serve_platform
 
 ROOT = Path(__file__).resolve().parents[2]
 # A query of this many Chinese characters is 9 bytes each once percent-encoded.
