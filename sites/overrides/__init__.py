@@ -10,9 +10,18 @@ instead of silently bringing back Wagtail's unscoped or slow behaviour.
 - ``admin_urls``: Wagtail admin views replaced by scoped ones, matched first.
 - ``explorer_filters``: the choices of Wagtail's page and report filters.
 
-Outside this package: ``search.wagtail_backend`` (modelsearch's index writer,
-pinned by ``tests/overrides/test_modelsearch_index.py``) and the image preview
-URL in the project's ``urls.py`` (pinned with the admin URLs).
+Outside this package, pinned all the same: ``search.wagtail_backend``
+(modelsearch's index writer, ``test_modelsearch_index.py``); the image preview URL
+in the project's ``urls.py`` (with the admin URLs); Wagtail's private
+``request._wagtail_site``, set by ``sites.middleware``, and the other private
+Django and Wagtail methods called where they are used (``test_private_names.py``).
+
+Supported extension points used instead of overrides:
+``construct_page_chooser_queryset``; ``construct_admin_api`` (the images and
+documents endpoints); ``register_admin_viewset`` (``ScopedPageViewSet``
+replacing Wagtail's base page viewset); ``construct_reports_menu`` and
+``construct_settings_menu``; the ``before_*_page`` and ``before_serve_document``
+hooks; a search backend subclass set in ``WAGTAILSEARCH_BACKENDS``.
 """
 
 

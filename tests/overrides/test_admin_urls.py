@@ -80,3 +80,31 @@ def test_every_admin_url_matched_before_wagtails_is_pinned():
     else:
         pytest.fail("Wagtail's admin is not mounted at admin/")
     assert found == pinned
+
+
+def test_every_page_type_without_its_own_viewset_gets_the_scoped_one():
+    """Not an override: ``register_admin_viewset`` at order 100 re-registers the
+    base page viewset Wagtail registers at order -1. Pinned all the same: if
+    Wagtail stops routing page views through its registry, the workflow views
+    would answer unchecked."""
+    from django.apps import apps
+    from wagtail.admin.viewsets.pages import page_viewset_registry
+    from wagtail.models import Page, get_page_models
+
+    from sites.admin_scoping import ScopedPageViewSet
+
+    get_resolver().url_patterns  # noqa: B018 - loads the admin, registering viewsets
+    assert apps.ready
+    assert isinstance(page_viewset_registry.get_by_type(Page), ScopedPageViewSet)
+    scoped = [
+        model
+        for model in get_page_models()
+        if isinstance(page_viewset_registry.get_by_type(model), ScopedPageViewSet)
+    ]
+    assert len(scoped) > 5
+    for name in ("edit", "history", "workflow_action"):
+        url = reverse(
+            f"wagtailadmin_pages:{name}",
+            args=[7] if name != "workflow_action" else [7, "approve", 7],
+        )
+        assert inspect.unwrap(resolve(url).func).__name__ == "view_router", name
