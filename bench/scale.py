@@ -126,6 +126,7 @@ def main():
     from cms.models import ColumnPage
     from sites import routing
     from sites.models import GovSite, SiteRole
+    from sites.overrides import page_urls
     from sites.services import SiteDetails, site_groups, site_provision
 
     header("scale: sites 1 .. 3,000, ours beside vanilla Wagtail")
@@ -196,11 +197,11 @@ def main():
 
         vanilla = median_ms(vanilla_resolve, repeat=200)
         ours_render = median_ms(lambda: client.get("/news/"), repeat=30)
-        routing.uninstall_wagtail_overrides()
+        page_urls.uninstall()
         try:
             vanilla_render = median_ms(lambda: client.get("/news/"), repeat=30)
         finally:
-            routing.install_wagtail_overrides()
+            page_urls.install()
         return ours_resolve, vanilla, ours_render, vanilla_render
 
     results = {}

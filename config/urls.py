@@ -18,7 +18,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Wagtail admin views replaced to keep each editor inside their own sites.
-    path("", include("sites.admin_urls")),
+    path("", include("sites.overrides.admin_urls")),
     # Wagtail's image preview, from the stored rendition instead of a new one.
     path(
         "admin/images/<int:image_id>/preview/<str:filter_spec>/",

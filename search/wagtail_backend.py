@@ -15,6 +15,13 @@ pages, measured here). This backend
 
 Writes still run in the durable task queue (modelsearch's
 ``insert_or_update_object_task``), never in the editor's request.
+
+A subclass of modelsearch's backend, set in ``WAGTAILSEARCH_BACKENDS`` (the
+supported way), but two of its overrides reach into modelsearch's internals:
+``_refresh_title_norms`` is private, and ``add_items`` is a copy of modelsearch's
+with our indexer (modelsearch names its ``ObjectIndexer`` inside the method, with
+no attribute to set). ``tests/overrides/test_modelsearch_index.py`` pins both:
+the copied method's fingerprint, the signatures, the index table's columns.
 """
 
 from __future__ import annotations

@@ -5,18 +5,20 @@ and the image and document choosers by collection permissions; our groups hold t
 permissions on their own site only. What it leaves open, closed here:
 
 - the page chooser lists (and its search finds) every page of every site;
-- the explorer's filters list every site's name and every page owner and editor;
+- the explorer's filters list every site's name and every page owner and editor
+  (``sites.overrides.explorer_filters``);
 - the page types usage report counts pages of every site.
 """
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from wagtail.admin.views import chooser
-from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
-from wagtail.models import Page, PageLogEntry, Site
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .params import id_param, text_param
@@ -31,33 +33,6 @@ def visible_pages(user):
     if is_platform_admin(user):
         return Page.objects.all()
     return Page.objects.filter(pk__in=_policy.explorable_instances(user).values("pk"))
-
-
-def _site_choices(request):
-    return Site.objects.filter(govsite__in=sites_for_user(request.user))
-
-
-def _owner_choices(request):
-    owners = visible_pages(request.user).order_by().values("owner_id")
-    return get_user_model().objects.filter(pk__in=owners)
-
-
-def _editor_choices(request):
-    edited = (
-        PageLogEntry.objects.filter(
-            action="wagtail.edit", page__in=visible_pages(request.user).values("pk")
-        )
-        .order_by()
-        .values("user_id")
-    )
-    return get_user_model().objects.filter(pk__in=edited)
-
-
-def scope_explorer_filters() -> None:
-    for filterset in (PageFilterSet, GenericPageFilterSet):
-        filterset.base_filters["site"].queryset = _site_choices
-        filterset.base_filters["owner"].queryset = _owner_choices
-        filterset.base_filters["edited_by"].queryset = _editor_choices
 
 
 def filter_chooser_pages(pages, request):
@@ -89,6 +64,7 @@ class ScopedChosenMultipleView(chooser.ChosenMultipleView):
 
 
 def platform_admin_only(view):
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_platform_admin(request.user):
             raise PermissionDenied
@@ -318,18 +294,6 @@ def users_for_filter(request, users):
     return users.filter(pk__in=staff_for_user(request.user).values("pk"))
 
 
-def _locked_by_choices(request):
-    from wagtail.admin.views.reports.locked_pages import get_users_for_filter
-
-    return users_for_filter(request, get_users_for_filter())
-
-
-def scope_report_filters() -> None:
-    from wagtail.admin.views.reports.locked_pages import LockedPagesReportFilterSet
-
-    LockedPagesReportFilterSet.base_filters["locked_by"].queryset = _locked_by_choices
-
-
 class ScopedUsersFilterMixin:
     """For Wagtail's history filter sets: only the users the requester may see."""
 
@@ -414,6 +378,7 @@ def workflow_editors_only(view):
     from wagtail.models import Workflow
     from wagtail.permissions import policy_registry
 
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         policy = policy_registry.get_by_type(Workflow)
         if not policy.user_has_any_permission(request.user, ["add", "change"]):

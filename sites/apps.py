@@ -9,15 +9,7 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import admin_scoping, routing, signal_handlers  # noqa: F401
+        # Importing Wagtail's admin views and our models: not before the registry.
+        from . import overrides, signal_handlers  # noqa: F401
 
-        routing.install_wagtail_overrides()
-        # Django's host check accepts exactly the hosts the registry matched.
-        from django.conf import settings
-
-        if not isinstance(settings.ALLOWED_HOSTS, routing.RegistryAllowedHosts):
-            settings.ALLOWED_HOSTS = routing.RegistryAllowedHosts(
-                settings.ALLOWED_HOSTS
-            )
-        admin_scoping.scope_explorer_filters()
-        admin_scoping.scope_report_filters()
+        overrides.install()

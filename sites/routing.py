@@ -7,13 +7,13 @@ gets its own ``GovSite`` (with its Wagtail site and a bare root page) built from
 them, so a page published in this process is read fresh by the next request.
 Vanilla Wagtail loads every site's root path on each request and scans them all for
 every internal link; at 3,000 sites that costs milliseconds per link. Here a request
-resolves its site with a dict lookup and a link with a few prefix lookups.
+resolves its site with a dict lookup and a link with a few prefix lookups
+(``sites.overrides.page_urls`` points Wagtail's page URLs at this map).
 """
 
 from __future__ import annotations
 
 import contextvars
-import inspect
 import logging
 import threading
 import time
@@ -33,19 +33,6 @@ VERSION_KEY = "govsites:hostmap:version"
 verified_host: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "verified_host", default=None
 )
-
-
-class RegistryAllowedHosts(list):
-    """``ALLOWED_HOSTS`` that follows the site registry: the configured patterns
-    (the platform's own hosts), then the current request's host if the registry
-    matched it exactly. O(1): the registry lookup already happened in
-    ``SiteRoutingMiddleware``; Django's check only has to agree with it."""
-
-    def __iter__(self):
-        yield from super().__iter__()
-        host = verified_host.get()
-        if host:
-            yield host
 
 
 @dataclass(frozen=True)
@@ -239,22 +226,10 @@ def site_for(route: Route):
     return _instance(get_host_map(), route.govsite_id)
 
 
-def site_root_paths() -> list[SiteRootPath]:
-    """Replacement for ``Site.get_site_root_paths``: most specific path first."""
-    return get_host_map().sorted_root_paths
-
-
-def relevant_site_root_paths(page: Page, cache_object=None) -> tuple[SiteRootPath, ...]:
-    """Replacement for ``Page._get_relevant_site_root_paths``: prefix lookups only.
-
-    Like Wagtail's, it leaves every site's root paths on ``cache_object`` (a request
-    or a page) as ``_wagtail_cached_site_root_paths``: Wagtail's automatic redirects
-    on a move read them from there. The list is the map's own, not a copy."""
-    host_map = get_host_map()
-    if cache_object is not None:
-        cache_object._wagtail_cached_site_root_paths = host_map.sorted_root_paths
-    root_paths = host_map.root_paths
-    url_path = page.url_path or ""
+def root_paths_for(url_path: str) -> tuple[SiteRootPath, ...]:
+    """The root paths of every site whose tree holds ``url_path``, most specific
+    first (as Wagtail orders them): one dict lookup per path segment."""
+    root_paths = get_host_map().root_paths
     found = []
     end = url_path.find("/", 1)
     while end != -1:
@@ -262,64 +237,14 @@ def relevant_site_root_paths(page: Page, cache_object=None) -> tuple[SiteRootPat
         if match is not None:
             found.append(match)
         end = url_path.find("/", end + 1)
-    found.reverse()  # most specific first, as Wagtail orders them
+    found.reverse()
     return tuple(found)
-
-
-def page_get_url(page: Page, request=None, current_site=None):
-    """Replacement for ``Page.get_url``: the same answer without counting every
-    site's root path for each link (Wagtail 8 does, 3,000 entries per link)."""
-    if current_site is None and request is not None:
-        current_site = Site.find_for_request(request)
-    url_parts = page.get_url_parts(request=request)
-    if url_parts is None or (url_parts[1] is None and url_parts[2] is None):
-        return None
-    site_id, root_url, page_path = url_parts
-    if current_site is not None and site_id == current_site.id:
-        return page_path
-    # Wagtail shortens every link when there is one site; a request on the
-    # platform's own host (the admin: no site) needs the site's host even then.
-    if request is None and len(get_host_map().root_paths) == 1:
-        return page_path
-    return root_url + page_path
-
-
-# Wagtail's own lookups, kept for the benchmark's vanilla figures.
-WAGTAIL_ORIGINALS: dict = {}
-
-
-def install_wagtail_overrides() -> None:
-    """Point Wagtail's site-root-path lookups at the host map.
-
-    ``Page._get_relevant_site_root_paths`` is private Wagtail API;
-    ``tests/sites/test_routing.py`` fails if its signature changes.
-    """
-    if not WAGTAIL_ORIGINALS:
-        WAGTAIL_ORIGINALS["get_site_root_paths"] = inspect.getattr_static(
-            Site, "get_site_root_paths"
-        )
-        WAGTAIL_ORIGINALS["relevant"] = inspect.getattr_static(
-            Page, "_get_relevant_site_root_paths"
-        )
-        WAGTAIL_ORIGINALS["get_url"] = inspect.getattr_static(Page, "get_url")
-    Site.get_site_root_paths = staticmethod(site_root_paths)
-    Page._get_relevant_site_root_paths = relevant_site_root_paths
-    Page.get_url = page_get_url
-    Page.url = property(page_get_url)
-
-
-def uninstall_wagtail_overrides() -> None:
-    """Put Wagtail's own lookups back (the benchmark's vanilla figures)."""
-    Site.get_site_root_paths = WAGTAIL_ORIGINALS["get_site_root_paths"]
-    Page._get_relevant_site_root_paths = WAGTAIL_ORIGINALS["relevant"]
-    Page.get_url = WAGTAIL_ORIGINALS["get_url"]
-    Page.url = property(WAGTAIL_ORIGINALS["get_url"])
 
 
 def govsite_for_page(page: Page):
     """The site a page belongs to, from the map (no query)."""
     host_map = get_host_map()
-    matches = relevant_site_root_paths(page)
+    matches = root_paths_for(page.url_path or "")
     if matches:
         govsite_id = host_map.by_wagtail_site.get(matches[0].site_id)
     else:  # a site's folder page sits one level above its home page

@@ -22,7 +22,7 @@ SECRET_KEY = env.str(
 )
 DEBUG = env.bool("DEBUG", False)
 # The platform's own hosts. Every site's host is accepted because the site registry
-# matched it exactly (sites.routing.RegistryAllowedHosts); an unknown host gets 404.
+# matched it exactly (sites.overrides.allowed_hosts); an unknown host gets 404.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 

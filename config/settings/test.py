@@ -5,7 +5,7 @@ seal()
 
 # Django's test set-up replaces ALLOWED_HOSTS with a plain list (adding
 # "testserver"), which drops the registry-following wrapper; test hosts live
-# under .localhost. tests/sites/test_routing.py checks the wrapper itself.
+# under .localhost. tests/overrides/test_allowed_hosts.py checks the wrapper itself.
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".localhost"]  # noqa: F405
 
 # Tests never send mail and hash passwords fast; everything else is production's path.
