@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.workdays.services import working_days_between
+from sites.selectors import is_platform_admin
 
 from .models.choices import ConsultationKind, ConsultationState
 from .readonly import SitePagePermissionTester
@@ -159,11 +160,12 @@ def state_label(state: str) -> str:
 
 class OpenConsultationPermissionTester(SitePagePermissionTester):
     """Taking an open consultation down would close it before its end date: only
-    platform admins (superusers) may, say to withdraw a draft published in error."""
+    platform admins (``sites.selectors.is_platform_admin``) may, say to withdraw a
+    draft published in error."""
 
     def can_unpublish(self):
         if self.read_only:
             return False
         if self.page.live and self.page.specific.state == ConsultationState.OPEN:
-            return self.user.is_active and self.user.is_superuser
+            return is_platform_admin(self.user)
         return super().can_unpublish()

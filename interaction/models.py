@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_multitenant.fields import TenantForeignKey
 
 from sites.tenancy import SiteOwnedModel
 
@@ -55,9 +56,11 @@ class Rating(models.TextChoices):
 
 
 class Case(SiteOwnedModel):
-    """One letter from the public. ``site`` is the site handling it now (a transfer
-    moves it with its history); ``intake_site`` the site it was filed on, whose code
-    begins the tracking number and on whose host it is looked up."""
+    """One letter from the public. ``site`` is the site handling it now: only its
+    staff see the case. A transfer moves the case with its history to another site
+    by copy, never by changing ``site`` (``services._case_move`` says why);
+    ``intake_site`` is the site it was filed on, whose code begins the tracking
+    number and on whose host it is looked up."""
 
     intake_site = models.ForeignKey(
         "govsites.GovSite",
@@ -171,7 +174,8 @@ class CaseEvent(SiteOwnedModel):
     """One step of a case's handling, with who and when; also the audit of every
     unmasked view of its personal data. Moves with the case on a transfer."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # Joined on (case_id, site_id): a case's rows share its site (Citus colocation).
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("step"), max_length=12, choices=CaseEventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -210,7 +214,7 @@ def attachment_path(instance, filename):
 class CaseAttachment(SiteOwnedModel):
     """An image or PDF sent with a case; served only to the case's handlers."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=60)

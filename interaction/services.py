@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case as SqlCase
+from django.db.models import DateTimeField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -450,7 +451,9 @@ def case_transfer(
     *, site: GovSite, case: Case, user, to_site: GovSite, message: str
 ) -> Case:
     """Move the case, its history and attachments to ``to_site`` (a site up or down
-    the hierarchy, or a department site of a level above)."""
+    the hierarchy, or a department site of a level above): from now on only
+    ``to_site``'s staff see and handle it. The case keeps its id (admin links stay
+    the same); the submitter still looks it up on the site it was filed on."""
     case = _require(
         case,
         site,
@@ -480,19 +483,62 @@ def case_transfer(
             from_site=site,
             to_site=to_site,
         )
-        # The tenant column changes in one statement per table, inside the source
-        # site's scope (django-multitenant refuses to save a row into another site).
-        for model in (CaseEvent, CaseAttachment):
-            model.objects.filter(case_id=case.pk).update(site_id=to_site.pk)
-        Case.objects.filter(pk=case.pk).update(
-            site_id=to_site.pk,
-            status=CaseStatus.SUBMITTED,
-            due_on=add_working_days(timezone.localdate(), rules.reply_working_days),
-        )
+    case.status = CaseStatus.SUBMITTED
+    case.due_on = add_working_days(timezone.localdate(), rules.reply_working_days)
+    case = _case_move(case, from_site=site, to_site=to_site)
     with use_site(to_site):
-        case = Case.objects.get(pk=case.pk)
         _notify(case)
     return case
+
+
+def _copy_to(row, site: GovSite):
+    """An unsaved copy of ``row`` (same id, same values) in ``site``."""
+    values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+    values["site_id"] = site.pk
+    return type(row)(**values)
+
+
+def _case_move(case: Case, *, from_site: GovSite, to_site: GovSite) -> Case:
+    """Move ``case`` (with the values it holds now), its events and attachments
+    from ``from_site`` to ``to_site`` by copy: delete the rows in the old site,
+    insert them with the same ids in the new one, in the caller's transaction.
+
+    No row's tenant column is ever updated: Citus, which distributes site-owned
+    tables by ``site_id`` (README, "At scale"), refuses that, and moving a row to
+    another shard is a delete and an insert there. A ``handling_site`` column
+    (the case staying in the site it was filed on) was the other way; it was not
+    taken because the tenant column would then no longer say who may see the row:
+    every query of cases would have to filter by the handling site instead, a
+    query scoped by the current site alone (``use_site(county)``) would show the
+    county a report about its own staff, and a handling site's lists would fan
+    out to every shard. A case has a handful of rows and is transferred rarely.
+    Attachment files stay where they are (their names are only names)."""
+    with use_site(from_site):
+        events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("pk"))
+        attachments = list(CaseAttachment.objects.filter(case_id=case.pk))
+        CaseEvent.objects.filter(case_id=case.pk).delete()
+        CaseAttachment.objects.filter(case_id=case.pk).delete()
+        Case.objects.filter(pk=case.pk).delete()
+    with use_site(to_site):
+        Case.objects.bulk_create([_copy_to(case, to_site)])
+        CaseEvent.objects.bulk_create([_copy_to(event, to_site) for event in events])
+        CaseAttachment.objects.bulk_create(
+            [_copy_to(attachment, to_site) for attachment in attachments]
+        )
+        # bulk_create stamps auto_now_add fields with the time of the move: the
+        # copies get back the times they had.
+        Case.objects.filter(pk=case.pk).update(submitted_at=case.submitted_at)
+        if events:
+            CaseEvent.objects.filter(case_id=case.pk).update(
+                created_at=SqlCase(
+                    *(
+                        When(pk=event.pk, then=Value(event.created_at))
+                        for event in events
+                    ),
+                    output_field=DateTimeField(),
+                )
+            )
+        return Case.objects.get(pk=case.pk)
 
 
 @transaction.atomic

@@ -7,23 +7,17 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.permission_policies import BasePermissionPolicy
 
-from .selectors import PLATFORM_ADMIN_PERMISSION, is_platform_admin
+# The one definition of a platform admin lives in sites.selectors; the name
+# platform_admin_condition stays importable from here for existing callers.
+from .selectors import is_platform_admin, platform_admin_condition
 
-
-def platform_admin_condition() -> Q:
-    """Users who are platform admins, as a filter on the user model."""
-    app_label, codename = PLATFORM_ADMIN_PERMISSION.split(".")
-    return (
-        Q(is_superuser=True)
-        | Q(
-            user_permissions__codename=codename,
-            user_permissions__content_type__app_label=app_label,
-        )
-        | Q(
-            groups__permissions__codename=codename,
-            groups__permissions__content_type__app_label=app_label,
-        )
-    )
+__all__ = [
+    "PlatformAdminPermissionPolicy",
+    "ReadOnlyForPlatformAdmins",
+    "active_users",
+    "is_platform_admin",
+    "platform_admin_condition",
+]
 
 
 def active_users(condition: Q) -> QuerySet:

@@ -5,15 +5,36 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from .models import GovSite, SiteRole
-from .tenancy import all_sites
+from .tenancy import SiteOwnedModel, all_sites, for_sites
 
 PLATFORM_ADMIN_PERMISSION = "govsites.add_govsite"
 
 
 def is_platform_admin(user) -> bool:
+    """The one definition of a platform admin: an active superuser, or an active
+    holder of ``govsites.add_govsite`` (directly or through a group). Every check
+    of the role calls this; ``platform_admin_condition`` is the same rule as a
+    filter on users."""
     return bool(
         user.is_active
         and (user.is_superuser or user.has_perm(PLATFORM_ADMIN_PERMISSION))
+    )
+
+
+def platform_admin_condition() -> Q:
+    """``is_platform_admin`` as a filter on the user model (add ``is_active=True``
+    for the active ones)."""
+    app_label, codename = PLATFORM_ADMIN_PERMISSION.split(".")
+    return (
+        Q(is_superuser=True)
+        | Q(
+            user_permissions__codename=codename,
+            user_permissions__content_type__app_label=app_label,
+        )
+        | Q(
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        )
     )
 
 
@@ -29,10 +50,12 @@ def sites_for_user(user) -> QuerySet[GovSite]:
     if not user.is_authenticated or not user.is_active:
         return GovSite.objects.none()
     cache_attr = "_govsites_managed_ids"
+    if is_platform_admin(user):
+        # Every site, through a filter: for_sites() refuses an unfiltered site
+        # queryset, so "every site" is granted here, in sites/, and nowhere else.
+        return site_list().filter(pk__in=GovSite.objects.values("pk"))
     ids = getattr(user, cache_attr, None)
     if ids is None:
-        if is_platform_admin(user):
-            return site_list()
         from .models import SiteGroup
 
         with all_sites():
@@ -102,7 +125,6 @@ def staff_for_user(user) -> QuerySet:
     from django.contrib.auth import get_user_model
 
     from .models import SiteGroup
-    from .permissions import platform_admin_condition
 
     user_model = get_user_model()
     if is_platform_admin(user):
@@ -138,3 +160,13 @@ def home_site_for_user(user) -> GovSite | None:
         key=lambda site: (-site.tree_path.count("/"), site.tree_path),
     )
     return sites[0] if sites else None
+
+
+def rows_of_person(model: type[SiteOwnedModel], *, user, field: str = "user"):
+    """A signed-in person's own rows of ``model`` on every site (one identity for
+    every hosted site): rows whose ``field`` is ``user``, whatever site is current.
+    A platform-wide read, so it lives here, where ``all_sites()`` may be opened."""
+    if not user.is_authenticated:
+        return for_sites(model, [])
+    with all_sites():
+        return model.objects.filter(**{field: user})

@@ -53,7 +53,12 @@ def use_site(site: GovSite | None) -> Iterator[None]:
 
 @contextlib.contextmanager
 def all_sites() -> Iterator[None]:
-    """Explicitly query every site's rows (platform-wide code only)."""
+    """The one way out of the current site's scope: querysets of site-owned models
+    made inside the block hold every site's rows, whatever site is current (the
+    current site itself is left as it is). Only ``sites/``, platform-wide roll-ups
+    (``supervision/``), migrations and tests may open it; ruff's banned-api rule
+    (TID251, ``pyproject.toml``) refuses it anywhere else. Other code names its
+    sites: ``for_sites()`` or a selector of ``sites.selectors``."""
     token = _all_sites.set(True)
     try:
         yield
@@ -67,7 +72,11 @@ class SiteScopedManager(TenantManager):
     use_in_migrations = False
 
     def get_queryset(self) -> models.QuerySet:
-        if get_current_tenant() is None and not _all_sites.get():
+        if _all_sites.get():
+            # Every site's rows: a plain Manager's queryset, without
+            # django-multitenant's filter on the current site.
+            return models.Manager.get_queryset(self)
+        if get_current_tenant() is None:
             raise TenantNotSetError(
                 f"{self.model.__name__} queried with no current site; use "
                 "sites.tenancy.use_site() or sites.tenancy.for_sites()"
@@ -94,7 +103,36 @@ class SiteOwnedModel(TenantModel):
 
 
 def for_sites(model: type[SiteOwnedModel], sites: Iterable[Any]) -> models.QuerySet:
-    """The admin's one way into site-owned rows: ``model``'s rows of ``sites`` only."""
+    """``model``'s rows of exactly ``sites`` (sites or their ids), whatever site is
+    current: a case filed on a county's host and handled by its city is found from
+    the county's host. The current site is left as it is (nothing here clears it).
+
+    ``sites`` is an explicit list, or a filtered queryset of sites such as
+    ``sites.selectors.sites_for_user``. "Every site" is refused (``None``, or an
+    unfiltered queryset of sites): the one way to read every site's rows is
+    ``all_sites()``, which only ``sites/``, roll-ups, migrations and tests may open.
+    """
+    site_ids = _explicit_site_ids(sites)
     with all_sites():
         queryset = model.objects.get_queryset()
-    return queryset.filter(site__in=list(sites))
+    return queryset.filter(site__in=site_ids)
+
+
+def _explicit_site_ids(sites: Iterable[Any]) -> list[int]:
+    if sites is None:
+        raise TypeError(
+            "for_sites() needs the list of sites; every site is all_sites(), "
+            "which only sites/, roll-ups, migrations and tests may open"
+        )
+    if isinstance(sites, models.Manager):
+        sites = sites.all()
+    if (
+        isinstance(sites, models.QuerySet)
+        and sites.model._meta.label == "govsites.GovSite"
+        and not sites.query.has_filters()
+    ):
+        raise ValueError(
+            "for_sites() was given every site (an unfiltered site queryset); "
+            "name the sites, or read every site through sites/ (all_sites())"
+        )
+    return [site.pk if isinstance(site, models.Model) else site for site in sites]

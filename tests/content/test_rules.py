@@ -302,3 +302,66 @@ def test_site_admins_cannot_take_an_open_consultation_down(site, site_admin):
     client.post(f"/admin/pages/{page.pk}/unpublish/")
     page.refresh_from_db()
     assert not page.live
+
+
+def _open_consultation(site):
+    today = timezone.localdate()
+    return ConsultationFactory(
+        parent=column(site, "yjzj"),
+        kind="other",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=10),
+        publish=True,
+    )
+
+
+def test_a_platform_admin_by_permission_may_take_an_open_consultation_down(site):
+    """sites.selectors.is_platform_admin decides, not the superuser flag."""
+    from django.contrib.auth.models import Permission
+
+    from sites.selectors import is_platform_admin
+    from tests.conftest import admin_client_for
+    from tests.factories import UserFactory
+
+    page = _open_consultation(site)
+    user = UserFactory()
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        ),
+        Permission.objects.get(
+            content_type__app_label="govsites", codename="add_govsite"
+        ),
+    )
+    assert not user.is_superuser and is_platform_admin(user)
+    client = admin_client_for(user)
+    assert client.get(f"/admin/pages/{page.pk}/unpublish/").status_code == 200
+    client.post(f"/admin/pages/{page.pk}/unpublish/")
+    page.refresh_from_db()
+    assert not page.live
+
+
+def test_a_site_admin_cannot_take_another_sites_consultation_down(
+    site, other_site, site_admin
+):
+    from tests.conftest import admin_client_for
+
+    page = _open_consultation(other_site)
+    client = admin_client_for(site_admin)
+    client.post(f"/admin/pages/{page.pk}/unpublish/")
+    page.refresh_from_db()
+    assert page.live
+    # Not after its end date either: the page is not theirs.
+    today = timezone.localdate()
+    ConsultationPage.objects.filter(pk=page.pk).update(
+        starts_on=today - datetime.timedelta(days=20),
+        ends_on=today - datetime.timedelta(days=1),
+    )
+    assert client.get(f"/admin/pages/{page.pk}/unpublish/").status_code in (
+        302,
+        403,
+        404,
+    )
+    client.post(f"/admin/pages/{page.pk}/unpublish/")
+    page.refresh_from_db()
+    assert page.live

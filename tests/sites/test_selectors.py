@@ -54,3 +54,33 @@ def test_inactive_users_manage_nothing(tree):
     user.is_active = False
     user.save()
     assert set(sites_for_user(user)) == set()
+
+
+def test_one_definition_of_platform_admin_as_a_check_and_as_a_filter(site_admin):
+    """sites.selectors.is_platform_admin and the user filter the permission
+    policies use (sites.permissions) pick the same people."""
+    from django.contrib.auth.models import Group, Permission
+
+    from sites.permissions import active_users
+    from sites.selectors import is_platform_admin, platform_admin_condition
+
+    permission = Permission.objects.get(
+        content_type__app_label="govsites", codename="add_govsite"
+    )
+    superuser = UserFactory(is_superuser=True)
+    direct = UserFactory()
+    direct.user_permissions.add(permission)
+    by_group = UserFactory()
+    group = Group.objects.create(name="平台管理员")
+    group.permissions.add(permission)
+    by_group.groups.add(group)
+    inactive = UserFactory(is_superuser=True, is_active=False)
+    nobody = UserFactory()
+    people = [superuser, direct, by_group, inactive, nobody, site_admin]
+    checked = {user for user in people if is_platform_admin(user)}
+    filtered = set(
+        active_users(platform_admin_condition()).filter(
+            pk__in=[user.pk for user in people]
+        )
+    )
+    assert checked == filtered == {superuser, direct, by_group}

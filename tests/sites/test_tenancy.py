@@ -9,6 +9,7 @@ from sites.tenancy import (
     SiteOwnedModel,
     TenantNotSetError,
     all_sites,
+    current_site,
     for_sites,
     use_site,
 )
@@ -42,6 +43,50 @@ def test_for_sites_limits_rows_to_the_given_sites(site, other_site):
     rows = for_sites(SiteGroup, [site])
     assert {row.site_id for row in rows} == {site.pk}
     assert for_sites(SiteGroup, []).count() == 0
+
+
+def test_for_sites_reads_the_named_sites_and_leaves_the_current_site_alone(
+    site, other_site
+):
+    with use_site(site):
+        rows = for_sites(SiteGroup, GovSite.objects.filter(pk=other_site.pk))
+        assert {row.site_id for row in rows} == {other_site.pk}
+        assert current_site() == site
+        assert {row.site_id for row in SiteGroup.objects.all()} == {site.pk}
+
+
+@pytest.mark.parametrize(
+    "every_site",
+    [
+        lambda: None,
+        lambda: GovSite.objects,
+        lambda: GovSite.objects.all(),
+        lambda: GovSite.objects.values_list("pk", flat=True),
+        lambda: GovSite.objects.order_by("tree_path"),
+    ],
+    ids=["none", "manager", "all", "ids", "ordered"],
+)
+def test_for_sites_refuses_every_site(site, every_site):
+    with pytest.raises((TypeError, ValueError), match="every site"):
+        for_sites(SiteGroup, every_site())
+
+
+def test_all_sites_reads_every_site_whatever_site_is_current(site, other_site):
+    with use_site(site), all_sites():
+        assert {link.site_id for link in SiteGroup.objects.all()} >= {
+            site.pk,
+            other_site.pk,
+        }
+        assert current_site() == site
+
+
+def test_the_platform_admins_sites_are_every_site_by_name(
+    site, other_site, platform_admin
+):
+    from sites.selectors import sites_for_user
+
+    rows = for_sites(SiteGroup, sites_for_user(platform_admin))
+    assert {row.site_id for row in rows} >= {site.pk, other_site.pk}
 
 
 def _site_foreign_keys(model):
