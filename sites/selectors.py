@@ -138,3 +138,19 @@ def home_site_for_user(user) -> GovSite | None:
         key=lambda site: (-site.tree_path.count("/"), site.tree_path),
     )
     return sites[0] if sites else None
+
+
+def sites_missing_filing_numbers(*, user, limit: int = 20) -> tuple[list[GovSite], int]:
+    """The online sites ``user`` administers whose registry lacks the ICP or the
+    public-security filing number (the first ``limit``), and how many there are."""
+    from .models import ONLINE_STATUSES
+
+    candidates = sites_for_user(user).filter(
+        Q(icp_number="") | Q(public_security_number=""), status__in=ONLINE_STATUSES
+    )
+    if is_platform_admin(user):
+        return list(candidates[:limit]), candidates.count()
+    # Editors and reviewers see their own sites in sites_for_user; only admins
+    # are warned (they are the ones who can have the numbers filled in).
+    sites = [site for site in candidates if can_administer_site(user, site)]
+    return sites[:limit], len(sites)

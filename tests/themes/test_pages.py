@@ -95,6 +95,10 @@ def test_every_page_type_renders_with_its_tags_in_every_theme(footer_site, theme
         ):
             assert text in html, (name, text)
         assert "/sitemap.html" in page.links
+        # Both filing marks link to where a visitor checks them.
+        assert "https://beian.miit.gov.cn/" in page.links
+        mps = "https://beian.mps.gov.cn/#/query/webSearch?code=21010202000000"
+        assert mps in page.links
         # No asset from another host: pages work on a network that reaches nothing.
         assert all(a.startswith("/") and not a.startswith("//") for a in page.assets)
         # The senior-friendly switch, for everyone alike.

@@ -25,6 +25,13 @@ def page_tags_for(context) -> list[tuple[str, str]]:
     return page_tags.page_tags(site=context.get("govsite"), page=context.get("page"))
 
 
+@register.filter
+def filing_code(number: str) -> str:
+    """The digits of a public-security filing number (京公网安备 11010502030001号
+    → 11010502030001), which the filing system's search takes."""
+    return "".join(ch for ch in number or "" if ch.isascii() and ch.isdigit())
+
+
 @register.simple_tag(takes_context=True)
 def section_nav(context, page):
     site = context.get("govsite")
