@@ -126,9 +126,9 @@ def column_keywords(column) -> str:
     return ",".join(titles or [column.title])
 
 
-def keywords(page) -> str:
+def keywords(page, column=None) -> str:
     """``Keywords``: the page's tags, else its subject category, else the titles
-    of the columns it is in."""
+    of the columns it is in (``column``, its column, when the caller has it)."""
     tags = getattr(page, "tags", None)
     if tags is not None:
         names = [str(tag) for tag in tags.all()]
@@ -137,7 +137,7 @@ def keywords(page) -> str:
     category = getattr(page, "get_subject_category_display", None)
     if category is not None and getattr(page, "subject_category", ""):
         return str(category())
-    column = column_of(page)
+    column = column if column is not None else column_of(page)
     return column_keywords(column if column is not None else page)
 
 
@@ -191,7 +191,7 @@ VALUES: dict[str, Callable[..., str]] = {
     "ContentSource": lambda site, page, column: (
         getattr(page, "source", "") or site.name
     ),
-    "Keywords": lambda site, page, column: keywords(page),
+    "Keywords": lambda site, page, column: keywords(page, column),
     "Author": lambda site, page, column: getattr(page, "author", "") or site.name,
     "Description": lambda site, page, column: description(page),
     "Image": _image_url,
