@@ -114,7 +114,24 @@ class SiteProvisionForm(forms.Form):
 
 
 class SiteStatusForm(forms.Form):
+    """Change a site's status; the service's rules (filing numbers before going
+    online) are checked here so that the form shows why not."""
+
     status = forms.ChoiceField(label=_("Status"), choices=SiteStatus.choices)
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = site
+
+    def clean_status(self):
+        from .services import site_status_check
+
+        status = self.cleaned_data["status"]
+        try:
+            site_status_check(site=self.site, status=status)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["status"]) from None
+        return status
 
 
 class SiteMemberForm(forms.Form):

@@ -22,9 +22,17 @@ class SiteLevel(models.TextChoices):
 
 
 class SiteStatus(models.TextChoices):
+    # 筹备/建设中: provisioned and being built, not yet launched. A site goes
+    # online (active or archived) only with both filing numbers
+    # (``sites.services.site_status_change``).
+    PREPARATION = "preparation", pgettext_lazy("site status", "In preparation")
     ACTIVE = "active", pgettext_lazy("site status", "Active")
     CLOSED = "closed", pgettext_lazy("site status", "Closed")
     ARCHIVED = "archived", pgettext_lazy("site status", "Archived")
+
+
+# The statuses in which a site is online: its pages are served to the public.
+ONLINE_STATUSES = (SiteStatus.ACTIVE, SiteStatus.ARCHIVED)
 
 
 class SiteRole(models.TextChoices):
@@ -69,9 +77,9 @@ class GovSite(models.Model):
     theme = models.CharField(_("theme"), max_length=40, default="portal")
     status = models.CharField(
         _("status"),
-        max_length=10,
+        max_length=12,
         choices=SiteStatus.choices,
-        default=SiteStatus.ACTIVE,
+        default=SiteStatus.PREPARATION,
     )
     organiser = models.CharField(_("organiser (主办单位)"), max_length=100, blank=True)
     operator = models.CharField(_("operator (承办单位)"), max_length=100, blank=True)
@@ -124,6 +132,16 @@ class GovSite(models.Model):
     @property
     def root_page(self) -> Page:
         return self.wagtail_site.root_page
+
+    @property
+    def missing_filing_numbers(self) -> list[str]:
+        """The names of the filing numbers the registry lacks (ICP 备案号,
+        公安机关备案号), which a site needs before it goes online."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in ("icp_number", "public_security_number")
+            if not getattr(self, name).strip()
+        ]
 
     @property
     def public_netloc(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import GovSite, SiteRole
+from .models import ONLINE_STATUSES, GovSite, SiteRole
 from .tenancy import SiteOwnedModel, all_sites, for_sites
 
 PLATFORM_ADMIN_PERMISSION = "govsites.add_govsite"
@@ -170,3 +170,17 @@ def rows_of_person(model: type[SiteOwnedModel], *, user, field: str = "user"):
         return for_sites(model, [])
     with all_sites():
         return model.objects.filter(**{field: user})
+
+
+def sites_missing_filing_numbers(*, user, limit: int = 20) -> tuple[list[GovSite], int]:
+    """The online sites ``user`` administers whose registry lacks the ICP or the
+    public-security filing number (the first ``limit``), and how many there are."""
+    candidates = sites_for_user(user).filter(
+        Q(icp_number="") | Q(public_security_number=""), status__in=ONLINE_STATUSES
+    )
+    if is_platform_admin(user):
+        return list(candidates[:limit]), candidates.count()
+    # Editors and reviewers see their own sites in sites_for_user; only admins
+    # are warned (they are the ones who can have the numbers filled in).
+    sites = [site for site in candidates if can_administer_site(user, site)]
+    return sites[:limit], len(sites)

@@ -31,6 +31,7 @@ from wagtail.models import (
 from . import routing
 from .column_templates import ColumnSpec, column_template
 from .models import (
+    ONLINE_STATUSES,
     GovSite,
     SiteFolderPage,
     SiteGroup,
@@ -437,27 +438,71 @@ def _provision(*, details: SiteDetails, port: int | None) -> GovSite:
     return site
 
 
-def _set_status(site: GovSite, status: str) -> GovSite:
+def site_status_check(*, site: GovSite, status: str) -> None:
+    """Whether ``site`` may change to ``status``; ``ValidationError`` (on the
+    ``status`` field) says why not.
+
+    A site goes online (active, or archived: both serve its pages) from
+    preparation or from being closed only with its ICP filing number and its
+    public-security filing number in the registry, as the national rules
+    require. A site already online keeps running without them (sites that went
+    live before the rule); its dashboard warns its admins. Nothing goes back to
+    preparation, which is where a new site starts.
+    """
+    if status not in SiteStatus.values:
+        raise ValidationError(
+            {"status": [_("Unknown site status: %(status)s.") % {"status": status}]}
+        )
+    if status == site.status:
+        return
+    if status == SiteStatus.PREPARATION:
+        raise ValidationError(
+            {
+                "status": [
+                    _("A site that has been launched cannot return to preparation.")
+                ]
+            }
+        )
+    missing = site.missing_filing_numbers
+    if status in ONLINE_STATUSES and site.status not in ONLINE_STATUSES and missing:
+        raise ValidationError(
+            {
+                "status": [
+                    _(
+                        "%(name)s cannot go online without its filing numbers: fill "
+                        "in the %(missing)s in the site's details first."
+                    )
+                    % {"name": site.name, "missing": _(" and ").join(missing)}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def site_status_change(*, site: GovSite, status: str) -> GovSite:
+    """Change a site's status (the admin's status form, ``set_site_status`` and
+    ``seed_demo`` all come here); refused as ``site_status_check`` says."""
+    # The registry row as it is now (locked), not as the caller last read it.
+    current = GovSite.objects.select_for_update().get(pk=site.pk)
+    site_status_check(site=current, status=status)
     site.status = status
     site.save(update_fields=["status", "updated_at"])
     return site
 
 
-@transaction.atomic
 def site_close(*, site: GovSite) -> GovSite:
     """Close a site: its pages answer 410 with a notice; all content is kept."""
-    return _set_status(site, SiteStatus.CLOSED)
+    return site_status_change(site=site, status=SiteStatus.CLOSED)
 
 
-@transaction.atomic
 def site_reopen(*, site: GovSite) -> GovSite:
-    return _set_status(site, SiteStatus.ACTIVE)
+    """Put a site online (launch it, or reopen it after closing)."""
+    return site_status_change(site=site, status=SiteStatus.ACTIVE)
 
 
-@transaction.atomic
 def site_archive(*, site: GovSite) -> GovSite:
     """Archive a site: it stays online, read-only for everyone who edits it."""
-    return _set_status(site, SiteStatus.ARCHIVED)
+    return site_status_change(site=site, status=SiteStatus.ARCHIVED)
 
 
 @transaction.atomic
@@ -537,6 +582,26 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
+FILING_FIELDS = ("icp_number", "public_security_number")
+
+
+def site_update_check(*, site: GovSite, changes: dict) -> None:
+    """Whether ``site_update`` may make ``changes``; ``ValidationError`` per field
+    says why not: an online site's filing numbers may be corrected, not removed."""
+    stored = GovSite.objects.filter(pk=site.pk).values("status", *FILING_FIELDS).get()
+    if stored["status"] not in ONLINE_STATUSES:
+        return
+    errors = {
+        name: [_("An online site must show its filing number; correct it instead.")]
+        for name in FILING_FIELDS
+        if name in changes
+        and not (changes[name] or "").strip()
+        and stored[name].strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def site_update(*, site: GovSite, **changes) -> GovSite:
     """Change a site's details; its name follows into the Wagtail site, its page
@@ -544,6 +609,7 @@ def site_update(*, site: GovSite, **changes) -> GovSite:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    site_update_check(site=site, changes=changes)
     for name, value in changes.items():
         setattr(site, name, value)
     site.full_clean(exclude=["parent", "tree_path", "wagtail_site", "folder_page",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import services
 from .forms import SiteMemberForm, SiteProvisionForm, SiteStatusForm
-from .models import GovSite, SiteRole, SiteStatus
+from .models import GovSite, SiteRole
 from .selectors import can_administer_site, is_platform_admin, site_list, site_members
 
 
@@ -58,20 +58,22 @@ def change_status(request, pk):
     if not is_platform_admin(request.user):
         raise PermissionDenied
     site = get_object_or_404(GovSite, pk=pk)
-    form = SiteStatusForm(request.POST or None, initial={"status": site.status})
+    form = SiteStatusForm(
+        request.POST or None, site=site, initial={"status": site.status}
+    )
     if request.method == "POST" and form.is_valid():
-        action = {
-            SiteStatus.ACTIVE: services.site_reopen,
-            SiteStatus.CLOSED: services.site_close,
-            SiteStatus.ARCHIVED: services.site_archive,
-        }[form.cleaned_data["status"]]
-        action(site=site)
-        messages.success(
-            request,
-            _("%(name)s is now %(status)s.")
-            % {"name": site.name, "status": site.get_status_display()},
-        )
-        return redirect("govsites_govsite:index")
+        try:
+            services.site_status_change(site=site, status=form.cleaned_data["status"])
+        except ValidationError as error:  # the registry changed meanwhile
+            for message in error.message_dict.get("status", error.messages):
+                form.add_error("status", message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(status)s.")
+                % {"name": site.name, "status": site.get_status_display()},
+            )
+            return redirect("govsites_govsite:index")
     return _form_page(
         request,
         form=form,

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,9 +10,14 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
 from . import admin_scoping, services, views
+from .admin_panels import MissingFilingNumbersPanel
 from .models import GovSite
 from .routing import govsite_for_page
-from .selectors import is_platform_admin, sites_for_user
+from .selectors import (
+    is_platform_admin,
+    sites_for_user,
+    sites_missing_filing_numbers,
+)
 
 
 class GovSiteIndexView(IndexView):
@@ -54,6 +60,24 @@ class GovSiteEditView(EditView):
             site=self.object,
             **{name: data[name] for name in services.EDITABLE_FIELDS if name in data},
         )
+
+    def is_valid(self, form):
+        if not super().is_valid(form):
+            return False
+        data = form.cleaned_data
+        try:  # the service's rules (an online site keeps its filing numbers)
+            services.site_update_check(
+                site=self.object,
+                changes={n: data[n] for n in services.EDITABLE_FIELDS if n in data},
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(name if name in form.fields else None, message)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return False
+        return True
 
 
 class GovSiteViewSet(ModelViewSet):
@@ -128,6 +152,17 @@ def register_my_sites_menu_item():
 @hooks.register("register_admin_urls")
 def register_my_sites_url():
     return [path("govsites/mine/", views.my_sites, name="govsites_mine")]
+
+
+@hooks.register("construct_homepage_panels")
+def add_missing_filing_numbers_panel(request, panels):
+    sites, total = sites_missing_filing_numbers(user=request.user)
+    if sites:
+        panels.append(
+            MissingFilingNumbersPanel(
+                sites=sites, total=total, can_edit=is_platform_admin(request.user)
+            )
+        )
 
 
 hooks.register("construct_page_chooser_queryset", admin_scoping.filter_chooser_pages)

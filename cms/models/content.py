@@ -66,6 +66,9 @@ class ContentPage(Page):
     parent_page_types = ["cms.ColumnPage"]
     subpage_types: list[str] = []
     base_form_class = ContentPageForm
+    # Which page tags it carries (themes.page_tags): the site's, its column's
+    # and its own article tags; every content page type inherits it.
+    page_tags_kind = "content"
 
     # No slug field: a content page's address is built from its date and id, so
     # its slug is an internal label the form derives, unique in its column.

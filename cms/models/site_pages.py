@@ -65,6 +65,8 @@ class HomePage(Page):
     parent_page_types = ["govsites.SiteFolderPage"]
     subpage_types = ["cms.ColumnPage"]
     max_count_per_parent = 1
+    # Which page tags it carries (themes.page_tags): the site's.
+    page_tags_kind = "home"
     base_form_class = SitePageForm
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("sections")]
@@ -109,6 +111,8 @@ class ColumnPage(Page):
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
     subpage_types = ["cms.ColumnPage", *CONTENT_PAGE_TYPES]
     base_form_class = SitePageForm
+    # Which page tags it carries (themes.page_tags): the site's and its own.
+    page_tags_kind = "column"
 
     content_panels = [
         *Page.content_panels,

@@ -4,6 +4,7 @@ admin links in notification mail, follow the port the demo is served on."""
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +64,43 @@ def test_every_demo_home_page_shows_news_notices_and_entrances(
     home.refresh_from_db()
     assert [block.value["title"] for block in home.sections] == ["我的要闻"]
     assert seed_home_sections(province) is False
+
+
+def test_every_demo_site_is_online_with_both_filing_marks_in_its_footer(
+    small_liaoning,
+):
+    run_seed_demo()
+    sites = list(GovSite.objects.order_by("code"))
+    assert len(sites) == 3
+    for site in sites:
+        assert site.status == "active", site.name
+        assert re.fullmatch(r"辽ICP备\d{8}号-1", site.icp_number), site.icp_number
+        assert re.fullmatch(
+            rf"辽公网安备 {site.division_code}\d{{8}}号", site.public_security_number
+        ), site.public_security_number
+        html = Client(HTTP_HOST=site.host).get("/news/").content.decode()
+        footer = html[html.index('<footer class="site-footer">') :]
+        code = site.public_security_number[6:-1]
+        assert (
+            f'<a class="icp-number" href="https://beian.miit.gov.cn/">'
+            f"{site.icp_number}</a>"
+        ) in footer, site.name
+        assert (
+            f'href="https://beian.mps.gov.cn/#/query/webSearch?code={code}"' in footer
+        ), site.name
+        assert f"{site.public_security_number}</a>" in footer, site.name
+    numbers = {(site.icp_number, site.public_security_number) for site in sites}
+    assert len(numbers) == 3  # every site its own
+
+
+def test_sites_seeded_before_the_filing_numbers_get_them(small_liaoning):
+    run_seed_demo()
+    province = GovSite.objects.get(code="2100000001")
+    GovSite.objects.filter(pk=province.pk).update(public_security_number="")
+    run_seed_demo()
+    province.refresh_from_db()
+    assert province.public_security_number == "辽公网安备 21000002000001号"
+    assert province.icp_number == "辽ICP备21000001号-1"
 
 
 def test_demo_staff_have_example_addresses(small_liaoning):

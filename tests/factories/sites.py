@@ -4,7 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from sites import routing
-from sites.services import SiteDetails, site_provision
+from sites.models import SiteStatus
+from sites.services import SiteDetails, site_provision, site_status_change
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -27,7 +28,9 @@ _child_numbers = itertools.count(1)
 
 class SiteFactory(factory.Factory):
     """A whole provisioned site (registry row, page tree, collection, groups),
-    built through the provisioning service like every real site."""
+    built through the provisioning service like every real site, with its
+    filing numbers and launched (``status="active"``) unless told otherwise
+    (``status="preparation"`` leaves it as provisioning does)."""
 
     class Meta:
         model = SiteDetails
@@ -41,10 +44,18 @@ class SiteFactory(factory.Factory):
     name = factory.LazyAttribute(lambda o: f"测试站点{o.n}")
     host = factory.LazyAttribute(lambda o: f"site{o.n}.test.localhost")
     parent_code = None
+    icp_number = factory.LazyAttribute(lambda o: f"京ICP备{10000000 + o.n}号-1")
+    public_security_number = factory.LazyAttribute(
+        lambda o: f"京公网安备 {o.division_code}{o.n % 100000000:08d}号"
+    )
+    status = SiteStatus.ACTIVE
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        status = kwargs.pop("status")
         site = site_provision(details=model_class(*args, **kwargs))
+        if status != site.status:
+            site = site_status_change(site=site, status=status)
         # Tests run in a transaction that never commits, so the post-commit
         # refresh of the host map never fires: do it here.
         routing.invalidate()

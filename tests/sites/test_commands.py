@@ -58,7 +58,7 @@ def test_provision_site_prints_the_new_site_as_json():
         "parent_code": None,
         "host": "ln.test.localhost",
         "port": 8000,
-        "status": "active",
+        "status": "preparation",
         "theme": "portal",
         "aliases": [],
     }

@@ -1,6 +1,6 @@
-"""Every page type in every theme: the page tags harvesters read, the footer, the
-search box, breadcrumbs and navigation; the same bytes for every visitor; themed
-error pages."""
+"""Every page type in every theme: the page tags harvesters read (checked in full
+in test_page_tags.py), the footer, the search box, breadcrumbs and navigation;
+the same bytes for every visitor; themed error pages."""
 
 import datetime
 import re
@@ -14,16 +14,11 @@ from tests.conftest import admin_client_for
 from tests.factories import SiteFactory
 from tests.factories.content import ConsultationFactory, column
 from tests.themes.conftest import build_pages, set_theme
+from themes.page_tags import ARTICLE_TAGS, COLUMN_TAGS
 
 pytestmark = pytest.mark.django_db
 
 THEMES = ["base", "portal", "county", "department"]
-SITE_TAGS = ["SiteName", "SiteDomain", "SiteIDCode"]
-COLUMN_TAGS = ["ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType"]
-CONTENT_TAGS = [
-    *("ArticleTitle", "PubDate", "ContentSource", "Keywords"),
-    *("Author", "Description", "Image", "Url"),
-]
 CONTENT_PAGES = ["article", "policy document", "interpretation", "consultation"]
 COLUMN_PAGES = ["column", "documents column", "empty column"]
 
@@ -79,7 +74,7 @@ def test_every_page_type_renders_with_its_tags_in_every_theme(footer_site, theme
         if name in COLUMN_PAGES:
             assert set(COLUMN_TAGS) <= set(page.meta), name
         if name in CONTENT_PAGES:
-            assert set(CONTENT_TAGS) <= set(page.meta), name
+            assert set(COLUMN_TAGS + ARTICLE_TAGS) <= set(page.meta), name
             assert page.meta["ArticleTitle"]
             assert page.meta["Url"].startswith(f"http://{site.host}/")
         # The search box: a GET form to /search/ with q, on every page.
@@ -100,6 +95,10 @@ def test_every_page_type_renders_with_its_tags_in_every_theme(footer_site, theme
         ):
             assert text in html, (name, text)
         assert "/sitemap.html" in page.links
+        # Both filing marks link to where a visitor checks them.
+        assert "https://beian.miit.gov.cn/" in page.links
+        mps = "https://beian.mps.gov.cn/#/query/webSearch?code=21010202000000"
+        assert mps in page.links
         # No asset from another host: pages work on a network that reaches nothing.
         assert all(a.startswith("/") and not a.startswith("//") for a in page.assets)
         # The senior-friendly switch, for everyone alike.

@@ -5,94 +5,31 @@ types."""
 from __future__ import annotations
 
 from django import template
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from wagtail.models import Page as WagtailPage
 
-from themes import selectors
+from themes import page_tags, selectors
 
 register = template.Library()
-
-SUMMARY_LENGTH = 120
-
-
-def _texts(raw) -> list[str]:
-    """Every string in a StreamField's raw data (paragraphs, headings, tables)."""
-    if isinstance(raw, str):
-        return [raw]
-    if isinstance(raw, dict):
-        if "type" in raw and "value" in raw:
-            return _texts(raw["value"])
-        return [t for value in raw.values() for t in _texts(value)]
-    if isinstance(raw, list | tuple):
-        return [t for value in raw for t in _texts(value)]
-    return []
-
-
-@register.filter
-def stream_summary(value, length: int = SUMMARY_LENGTH) -> str:
-    """The first ``length`` characters of a StreamField's (or rich text's) text."""
-    if value is None:
-        return ""
-    raw = getattr(value, "raw_data", value)
-    if hasattr(raw, "__iter__") and not isinstance(raw, str):
-        raw = list(raw)
-    text = " ".join(
-        " ".join(strip_tags(t).split()) for t in _texts(raw) if t and t.strip()
-    )
-    return Truncator(text).chars(int(length))
 
 
 @register.simple_tag
 def page_description(page) -> str:
-    """``Description``: the page's search description, else the start of its text."""
-    if getattr(page, "search_description", ""):
-        return page.search_description
-    for name in ("body", "draft"):
-        value = getattr(page, name, None)
-        if value:
-            return stream_summary(value)
-    return ""
+    """The search description, else the start of the text (``Description``)."""
+    return page_tags.description(page)
 
 
-@register.simple_tag
-def page_keywords(page) -> str:
-    """``Keywords``: the page's tags, else its subject category, else the titles
-    of the columns it is in."""
-    tags = getattr(page, "tags", None)
-    if tags is not None:
-        names = [str(tag) for tag in tags.all()]
-        if names:
-            return ",".join(names)
-    category = getattr(page, "get_subject_category_display", None)
-    if category is not None and getattr(page, "subject_category", ""):
-        return str(category())
-    return column_keywords(page.get_parent().specific if page.depth > 1 else page)
+@register.simple_tag(takes_context=True)
+def page_tags_for(context) -> list[tuple[str, str]]:
+    """The page tags of the page being rendered, as ``themes.page_tags.TAGS``
+    gives them for its kind: (name, content) pairs."""
+    return page_tags.page_tags(site=context.get("govsite"), page=context.get("page"))
 
 
-@register.simple_tag
-def column_keywords(page) -> str:
-    """``ColumnKeywords``: the column's title after its ancestor columns' titles."""
-    titles = [
-        ancestor.title
-        for ancestor in page.get_ancestors(inclusive=True).filter(
-            content_type=page.content_type_id
-        )
-    ]
-    return ",".join(titles or [page.title])
-
-
-@register.simple_tag
-def page_image(page):
-    """``Image``: the cover image, else the first image of the body."""
-    cover = getattr(page, "cover_image", None)
-    if cover is not None:
-        return cover
-    body = getattr(page, "body", None)
-    for block in body or ():
-        if block.block_type == "image" and block.value.get("image") is not None:
-            return block.value["image"]
-    return None
+@register.filter
+def filing_code(number: str) -> str:
+    """The digits of a public-security filing number (京公网安备 11010502030001号
+    → 11010502030001), which the filing system's search takes."""
+    return "".join(ch for ch in number or "" if ch.isascii() and ch.isdigit())
 
 
 @register.simple_tag(takes_context=True)

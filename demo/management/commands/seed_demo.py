@@ -14,8 +14,14 @@ from wagtail.models import Site
 from cms.models import HomePage
 from demo.content import seed_home_sections, seed_site_content
 from sites import routing
-from sites.models import GovSite, SiteRole
-from sites.services import SiteDetails, site_member_add, site_provision
+from sites.models import GovSite, SiteRole, SiteStatus
+from sites.services import (
+    SiteDetails,
+    site_member_add,
+    site_provision,
+    site_status_change,
+    site_update,
+)
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - demo only, printed and documented as such
 PLATFORM_ADMIN = "platform-admin"
@@ -25,6 +31,8 @@ PLATFORM_ADMIN = "platform-admin"
 DEMO_MAIL_DOMAIN = "example.cn"
 
 PROVINCE = ("2100000001", "辽宁省人民政府", "辽宁", "ln", "210000")
+# The province's one-character abbreviation, which starts its filing numbers.
+PROVINCE_ABBREVIATION = "辽"
 CITIES = [
     ("沈阳", "shenyang", "210100"),
     ("大连", "dalian", "210200"),
@@ -79,6 +87,31 @@ INTRO = (
 
 def demo_email(username: str) -> str:
     return f"{username}@{DEMO_MAIL_DOMAIN}"
+
+
+def demo_filing_numbers(code: str, division_code: str) -> dict[str, str]:
+    """Realistic (made-up) filing numbers for a demo site, as its footer shows
+    them: ICP备案号 like 辽ICP备21010001号-1 and 公安机关备案号 like
+    辽公网安备 21010002000001号 (the filing police's division code, 8 digits)."""
+    abbr = PROVINCE_ABBREVIATION
+    return {
+        "icp_number": f"{abbr}ICP备{code[:6]}{code[-2:]}号-1",
+        "public_security_number": f"{abbr}公网安备 {division_code}02{code[-6:]}号",
+    }
+
+
+def launch(site: GovSite) -> None:
+    """Fill a demo site's missing filing numbers and put it online, as a
+    platform admin does once the site is built (sites seeded before the numbers
+    get them too)."""
+    numbers = demo_filing_numbers(site.code, site.division_code)
+    missing = {
+        name: value for name, value in numbers.items() if not getattr(site, name)
+    }
+    if missing:
+        site_update(site=site, **missing)
+    if site.status == SiteStatus.PREPARATION:
+        site_status_change(site=site, status=SiteStatus.ACTIVE)
 
 
 class Command(BaseCommand):
@@ -187,6 +220,8 @@ class Command(BaseCommand):
             )
         )
         demo_sites = GovSite.objects.filter(code__in=[spec.code for spec in specs])
+        for site in demo_sites:
+            launch(site)
         # Staff accounts seeded without an address (also by earlier versions).
         for site in demo_sites:
             for role in SiteRole:
