@@ -21,6 +21,14 @@ from .uploads.views import document_may_be_served
 hooks.register("before_serve_document", document_may_be_served)
 
 
+@hooks.register("register_admin_urls")
+def open_choosers_at_the_users_own_collection():
+    """Matched before Wagtail's own chooser views (this app's hooks run first)."""
+    from .uploads.choosers import chooser_urls
+
+    return chooser_urls()
+
+
 @hooks.register("construct_homepage_panels")
 def add_awaiting_report_panel(request, panels):
     sites = sites_for_user(request.user).select_related("wagtail_site__root_page")
