@@ -8,6 +8,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from core.uploads.choosers import chooser_urls
 from core.uploads.views import document_may_be_served
 from sites.permissions import ReadOnlyForPlatformAdmins
 from sites.selectors import sites_for_user
@@ -19,6 +20,12 @@ from .models.choices import ConsultationState
 
 # The platform's hosts serve a document only to those who may see it in the admin.
 hooks.register("before_serve_document", document_may_be_served)
+
+
+@hooks.register("register_admin_urls")
+def open_choosers_at_the_users_own_collection():
+    """Matched before Wagtail's own chooser views (this app's hooks run first)."""
+    return chooser_urls()
 
 
 @hooks.register("construct_homepage_panels")

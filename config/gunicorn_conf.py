@@ -8,7 +8,8 @@ from core.privacy import install_log_filter
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
-worker_class = "gthread"
+# gunicorn's gthread worker, answering an over-long address in Chinese.
+worker_class = "ops.gunicorn_worker.PlatformThreadWorker"
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 
 # A search for a long pasted text must reach Django, which cuts the query and says
@@ -16,6 +17,8 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 # default: about 450 Chinese characters, nine bytes each once percent-encoded).
 # 8190 is the largest bounded value gunicorn takes (about 900 characters); the
 # header limit follows, so a Referer holding such an address passes too.
+# Longer still gets a short Chinese page asking to shorten the search terms
+# (ops/gunicorn_worker.py), not gunicorn's English one.
 limit_request_line = int(os.environ.get("WEB_LIMIT_REQUEST_LINE", "8190"))
 limit_request_field_size = 2 * limit_request_line
 

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page's saves (autosave, save, submit) take turns (cms/edit_locks.py).
+    "cms.edit_locks.PageEditLockMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

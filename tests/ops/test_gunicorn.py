@@ -116,3 +116,50 @@ def test_gunicorn_passes_long_queries_and_logs_no_personal_data(gunicorn):
     assert "Invalid request from ip=127.0.0.1" in log
     for secret in ("13812345678", "139-1234-5678", "zhang@example.org", "%40"):
         assert secret not in log
+
+
+def _raw_request(port, head: bytes) -> tuple[bytes, bytes]:
+    """Send ``head`` as it is; the response's header block and body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        raw.sendall(head)
+        data = b""
+        while chunk := raw.recv(65536):
+            data += chunk
+    header, _, body = data.partition(b"\r\n\r\n")
+    return header, body
+
+
+def test_a_request_line_over_the_limit_gets_a_chinese_page(gunicorn):
+    port, errors = gunicorn
+    query = urllib.parse.quote("政" * 1200)  # 10,800 bytes: over any limit
+    line = f"GET /search/?q={query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    assert len(line) > gunicorn_conf.limit_request_line
+    header, body = _raw_request(port, line)
+    assert header.startswith(b"HTTP/1.1 414 ")
+    assert b"Content-Type: text/html; charset=utf-8" in header
+    assert f"Content-Length: {len(body)}".encode() in header
+    page = body.decode("utf-8")
+    assert "网址过长" in page and "请缩短搜索词" in page
+    assert "URI Too Long" not in page
+    # Refused before the application: the log line names no query.
+    deadline = time.monotonic() + 10
+    while "Request Line is too large" not in errors.read_text():
+        assert time.monotonic() < deadline, errors.read_text()[-2000:]
+        time.sleep(0.1)
+    assert "%E6%94%BF" not in errors.read_text()
+
+
+def test_headers_over_the_limit_get_a_chinese_page_and_other_errors_stay(gunicorn):
+    port, _ = gunicorn
+    cookie = "a" * (gunicorn_conf.limit_request_field_size + 10)
+    header, body = _raw_request(
+        port, f"GET / HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\r\n".encode()
+    )
+    assert header.startswith(b"HTTP/1.1 431 ")
+    assert b"charset=utf-8" in header
+    assert "请求信息过大" in body.decode("utf-8")
+    # Any other malformed request is gunicorn's own answer, as before.
+    header, _ = _raw_request(port, b"GET /x y HTTP/1.1\r\n\r\n")
+    assert header.startswith(b"HTTP/1.1 400 ")
+    # And the application still serves through this worker.
+    assert _get(port, "/search/?q=x") == (200, "3")

@@ -460,6 +460,65 @@ def test_chooser_upload_opens_at_the_users_own_collection(family):
         assert f'value="{county.collection_id}"' in selected, select
 
 
+def _chooser_html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return text_of(response)
+
+
+@pytest.mark.parametrize("kind", ["document", "image"])
+def test_choosers_open_at_the_users_own_collection(family, kind):
+    county, province = family["county"], family["province"]
+    # A county admin who also edits for the province may choose from the whole
+    # province; the chooser still opens at the county's own files.
+    admin = family["county_admin"]
+    site_groups(site=province)[SiteRole.EDITOR].user_set.add(admin)
+    client = admin_client_for(admin)
+    prefix = (
+        "/admin/documents/chooser" if kind == "document" else "/admin/images/chooser"
+    )
+    mine = family["mine"][kind].title
+    theirs = family["theirs"][kind].title
+    city = family["city_content"][kind].title
+
+    for url in (f"{prefix}/", f"{prefix}/results/", f"{prefix}/results/?q="):
+        html = _chooser_html(client, url)
+        assert mine in html, url
+        assert theirs not in html and city not in html, url
+    html = json.loads(client.get(f"{prefix}/").content)["html"]
+    start = html.index('name="collection_id"')
+    select = html[start : html.index("</select>", start)]
+    assert f'value="{county.collection_id}" selected' in select, select
+
+    # "All collections", or another one, is the user's choice.
+    html = _chooser_html(client, f"{prefix}/results/?collection_id=")
+    assert mine in html and theirs in html and city in html
+    sibling = family["sibling"].collection_id
+    html = _chooser_html(client, f"{prefix}/results/?collection_id={sibling}")
+    assert theirs in html and mine not in html
+
+
+@pytest.mark.parametrize("kind", ["document", "image"])
+def test_a_county_admins_chooser_lists_only_the_countys_files(family, kind):
+    client = admin_client_for(family["county_admin"])
+    prefix = (
+        "/admin/documents/chooser" if kind == "document" else "/admin/images/chooser"
+    )
+    for url in (
+        f"{prefix}/",
+        f"{prefix}/results/",
+        f"{prefix}/results/?collection_id=",
+        f"{prefix}/results/?collection_id={family['sibling'].collection_id}",
+        f"{prefix}/results/?collection_id={family['province'].collection_id}",
+    ):
+        response = client.get(url)
+        if is_denied(response, url):
+            continue
+        html = text_of(response)
+        assert family["mine"][kind].title in html or "collection_id=" in url, url
+        assert leaks(family, response) == [], url
+
+
 # -- 5. members are removed after a confirmation; themes are chosen ----------------
 
 
