@@ -33,7 +33,6 @@ KNOWN_CYCLES = [
         "cms.selectors",
     },
     {"search.services", "search.tasks"},
-    {"sites.permissions", "sites.selectors"},
 ]
 
 
