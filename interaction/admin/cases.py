@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
@@ -25,7 +26,7 @@ from interaction.masking import (
     mask_phone,
     mask_text_with,
 )
-from interaction.models import CaseAttachment
+from interaction.models import Case, CaseAttachment
 from sites.selectors import can_administer_site
 from sites.tenancy import use_site
 
@@ -90,19 +91,24 @@ class CaseIndexView(SiteScopedIndexView):
         "replied_at",
     ]
     export_headings = {
-        "tracking_number": gettext_lazy("Tracking number"),
-        "kind": gettext_lazy("Kind"),
-        "channel": gettext_lazy("Channel"),
-        "title": gettext_lazy("Title"),
-        "name": gettext_lazy("Name"),
-        "category": gettext_lazy("Category"),
+        **{
+            name: capfirst(Case._meta.get_field(name).verbose_name)
+            for name in (
+                "tracking_number",
+                "kind",
+                "channel",
+                "title",
+                "name",
+                "category",
+                "status",
+                "submitted_at",
+                "due_on",
+                "replied_at",
+            )
+        },
         "intake_site": gettext_lazy("Filed on"),
         "site": gettext_lazy("Handled by"),
-        "status": gettext_lazy("Status"),
         "deadline": gettext_lazy("Deadline"),
-        "submitted_at": gettext_lazy("Submitted"),
-        "due_on": gettext_lazy("Reply due"),
-        "replied_at": gettext_lazy("Replied"),
     }
 
     def get_base_queryset(self):
