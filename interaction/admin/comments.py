@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
 
 from interaction import services
@@ -74,7 +74,7 @@ class CommentIndexView(SiteScopedIndexView):
         "id": gettext_lazy("ID"),
         "consultation": gettext_lazy("Consultation"),
         "submitted": gettext_lazy("Submitted"),
-        "name": gettext_lazy("Name"),
+        "name": pgettext_lazy("a person's name", "Name"),
         "comment": gettext_lazy("Comment"),
         "hidden": gettext_lazy("Hidden"),
         "adoption": gettext_lazy("Adoption"),
