@@ -182,6 +182,16 @@ def _streamed(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+def _text_of(response) -> str:
+    """A page, or an exported CSV or XLSX, as text."""
+    if not response.streaming:
+        return response.content.decode(errors="replace")
+    body = _streamed(response)
+    if "spreadsheetml" in response["Content-Type"]:
+        return str(list(load_workbook(io.BytesIO(body)).active.values))
+    return body.decode(errors="replace")
+
+
 def _comment(site, consultation, text, **extra):
     comment, _ = services.comment_submit(
         site=site,
@@ -402,14 +412,29 @@ def test_every_interaction_admin_url_refuses_another_sites_objects(
         f"/admin/interaction/comments/{comment.pk}/",
         f"/admin/interaction/api-clients/{api_client.pk}/deactivate/",
     ]
-    assert len(urls) >= 8
+    # The listings with the city in their filters, their exports and pages.
+    for listing in ("cases", "comments"):
+        for query in (
+            f"site={city.pk}",
+            f"consultation={consultation.pk}",
+            "export=csv",
+            "export=xlsx",
+            f"export=csv&site={city.pk}",
+            f"export=xlsx&site={city.pk}",
+            f"p=2&site={city.pk}",
+            "q=来信",  # a word of their title (a query is echoed in its box)
+            "q=意见",
+        ):
+            urls += [
+                f"/admin/interaction/{listing}/?{query}",
+                f"/admin/interaction/{listing}/results/?{query}",
+            ]
+    assert len(urls) >= 40
     markers = ("市里的机密", theirs.tracking_number)
     mine = admin_client_for(county_handler)
     for url in urls:
         response = mine.get(url)
-        text = (
-            response.content.decode(errors="replace") if not response.streaming else ""
-        )
+        text = _text_of(response) if response.status_code == 200 else ""
         assert not any(m in text for m in markers), url
         for data in ({"action": "accept"}, {"action": "hide"}, {"action": "reveal"}):
             mine.post(url, data)
@@ -421,6 +446,11 @@ def test_every_interaction_admin_url_refuses_another_sites_objects(
     # Control: the city's handler sees each of them.
     other = admin_client_for(city_handler)
     assert "市里的机密来信" in other.get("/admin/interaction/cases/").content.decode()
+    for export in ("csv", "xlsx"):
+        response = other.get("/admin/interaction/cases/", {"export": export})
+        assert theirs.tracking_number in _text_of(response)
+        response = other.get("/admin/interaction/comments/", {"export": export})
+        assert "市里的机密意见" in _text_of(response)
     assert (
         "市里的机密意见" in other.get("/admin/interaction/comments/").content.decode()
     )
