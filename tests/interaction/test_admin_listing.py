@@ -262,3 +262,43 @@ def test_the_old_listing_addresses_still_answer(county, county_handler):
     assert client.get("/admin/interaction/cases/?flag=overdue").status_code == 200
     assert client.get(f"/admin/interaction/cases/{case.pk}/").status_code == 200
     assert client.get("/admin/interaction/comments/?hidden=0").status_code == 200
+
+
+def test_the_listings_with_rows_and_filters_are_in_chinese(
+    city, county, city_admin, open_consultation
+):
+    """The admin crawler meets empty listings; these have rows, active filters,
+    a search and the pages of a case and a comment (no English left)."""
+    from django.utils import translation
+
+    from tests.admin_i18n.test_admin_in_chinese import _english, _Text
+
+    city_admin.last_name, city_admin.first_name = "张", "明"
+    city_admin.save(update_fields=["last_name", "first_name"])
+    # No e-mail address: its Latin domain is the person's data, not interface.
+    case, _ = file_case(county, title="路灯不亮", email="")
+    comment = _comment(county, open_consultation, "建议增加夜间办理。")
+    client = admin_client_for(city_admin)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    urls = [
+        "/admin/interaction/cases/",
+        f"/admin/interaction/cases/?site={county.pk}&status=submitted&kind="
+        f"complaint&flag=due_soon&submitted_at_from=2020-01-01&submitted_at_to="
+        f"{tomorrow}&q=路灯&ordering=-due_on",
+        "/admin/interaction/cases/?site=999999&status=无效",
+        f"/admin/interaction/cases/{case.pk}/",
+        "/admin/interaction/comments/",
+        f"/admin/interaction/comments/?site={county.pk}&consultation="
+        f"{open_consultation.pk}&hidden=0&adoption=none&q=夜间",
+        f"/admin/interaction/comments/{comment.pk}/",
+    ]
+    problems = {}
+    with translation.override("zh-hans"):
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            parser = _Text()
+            parser.feed(response.content.decode())
+            if english := _english(parser.texts):
+                problems[url] = sorted(english)
+    assert not problems, problems
