@@ -302,3 +302,28 @@ def test_the_listings_with_rows_and_filters_are_in_chinese(
             if english := _english(parser.texts):
                 problems[url] = sorted(english)
     assert not problems, problems
+
+
+def test_the_permission_policy_is_scoped_to_the_users_sites(
+    county, city, county_handler, city_handler, platform_admin
+):
+    from wagtail.permissions import policy_registry
+
+    from interaction.models import Case
+
+    policy = policy_registry.get_by_type(Case)
+    mine, _ = file_case(county)
+    theirs, _ = file_case(city)
+    rows = policy.instances_user_has_any_permission_for(county_handler, ["view"])
+    assert list(rows.values_list("pk", flat=True)) == [mine.pk]
+    assert policy.user_has_permission_for_instance(county_handler, "change", mine)
+    assert not policy.user_has_permission_for_instance(county_handler, "change", theirs)
+    assert not policy.instances_user_has_any_permission_for(
+        county_handler, ["add", "delete"]
+    ).exists()
+    for user in (county_handler, platform_admin):
+        assert policy.user_has_permission(user, "view")
+        assert not policy.user_has_any_permission(user, ["add", "delete"])
+    staff = set(policy.users_with_any_permission(["change"]))
+    assert {county_handler, city_handler, platform_admin} <= staff
+    assert not policy.users_with_any_permission(["delete"]).exists()
