@@ -28,6 +28,7 @@ ALLOWED = {
     "HTML",
     "JSON",
     "CSV",
+    "XLSX",
     "XML",
     "SVG",
     "JPG",

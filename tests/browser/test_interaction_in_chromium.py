@@ -65,10 +65,12 @@ def test_complaint_on_a_county_site_transferred_replied_rated_and_listed_masked(
     county_page.click(f"text={tracking_number}")
     county_page.select_option("select[name=transfer-to_site]", str(city.pk))
     county_page.fill("textarea[name=transfer-message]", "属市级事权，转市政府办理")
-    county_page.click("#transfer-form button[type=submit]")
+    # Transferring cannot be undone: the button asks first, in a dialog.
+    county_page.click("#transfer-form [data-a11y-dialog-show]")
+    county_page.click("button[form=transfer-form]")
     county_page.wait_for_url(f"{live_server.url}/admin/interaction/cases/")
     # Gone from the county's list (the message above it names where it went).
-    assert tracking_number not in county_page.locator("table.listing").inner_text()
+    assert tracking_number not in county_page.locator("#listing-results").inner_text()
     assert "已转办至演示市人民政府" in county_page.content()
 
     city_page = browser.new_context().new_page()

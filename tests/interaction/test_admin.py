@@ -178,6 +178,20 @@ def test_overdue_and_nearly_overdue_cases_are_flagged(county, county_handler):
     assert "?flag=overdue" in dashboard
 
 
+def _streamed(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def _text_of(response) -> str:
+    """A page, or an exported CSV or XLSX, as text."""
+    if not response.streaming:
+        return response.content.decode(errors="replace")
+    body = _streamed(response)
+    if "spreadsheetml" in response["Content-Type"]:
+        return str(list(load_workbook(io.BytesIO(body)).active.values))
+    return body.decode(errors="replace")
+
+
 def _comment(site, consultation, text, **extra):
     comment, _ = services.comment_submit(
         site=site,
@@ -215,13 +229,13 @@ def test_comments_are_listed_hidden_tagged_and_exported(
         assert Comment.objects.get(pk=good.pk).adoption == "partly"
     export = client.get(base + "?export=csv")
     assert export["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(_streamed(export).decode("utf-8-sig"))))
     assert len(rows) == 3
     texts = [row[4] for row in rows[1:]]
     assert "建议增加夜间办理。" in texts
     assert any(t.startswith("'=HYPERLINK") for t in texts)  # no formula injection
     xlsx = client.get(base + "?export=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(_streamed(xlsx))).active
     values = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "建议增加夜间办理。" in values and "13700000000" not in str(
         list(sheet.values)
@@ -235,7 +249,7 @@ def test_another_sites_comments_are_not_reachable(
     client = admin_client_for(city_handler)
     base = "/admin/interaction/comments/"
     assert "县里的意见内容" not in client.get(base).content.decode()
-    assert "县里的意见内容" not in client.get(base + "?export=csv").content.decode()
+    assert "县里的意见内容" not in _streamed(client.get(base + "?export=csv")).decode()
     assert client.get(f"{base}{comment.pk}/").status_code == 404
     assert client.post(f"{base}{comment.pk}/", {"action": "hide"}).status_code == 404
     with use_site(county):
@@ -398,14 +412,29 @@ def test_every_interaction_admin_url_refuses_another_sites_objects(
         f"/admin/interaction/comments/{comment.pk}/",
         f"/admin/interaction/api-clients/{api_client.pk}/deactivate/",
     ]
-    assert len(urls) >= 8
+    # The listings with the city in their filters, their exports and pages.
+    for listing in ("cases", "comments"):
+        for query in (
+            f"site={city.pk}",
+            f"consultation={consultation.pk}",
+            "export=csv",
+            "export=xlsx",
+            f"export=csv&site={city.pk}",
+            f"export=xlsx&site={city.pk}",
+            f"p=2&site={city.pk}",
+            "q=来信",  # a word of their title (a query is echoed in its box)
+            "q=意见",
+        ):
+            urls += [
+                f"/admin/interaction/{listing}/?{query}",
+                f"/admin/interaction/{listing}/results/?{query}",
+            ]
+    assert len(urls) >= 40
     markers = ("市里的机密", theirs.tracking_number)
     mine = admin_client_for(county_handler)
     for url in urls:
         response = mine.get(url)
-        text = (
-            response.content.decode(errors="replace") if not response.streaming else ""
-        )
+        text = _text_of(response) if response.status_code == 200 else ""
         assert not any(m in text for m in markers), url
         for data in ({"action": "accept"}, {"action": "hide"}, {"action": "reveal"}):
             mine.post(url, data)
@@ -417,6 +446,11 @@ def test_every_interaction_admin_url_refuses_another_sites_objects(
     # Control: the city's handler sees each of them.
     other = admin_client_for(city_handler)
     assert "市里的机密来信" in other.get("/admin/interaction/cases/").content.decode()
+    for export in ("csv", "xlsx"):
+        response = other.get("/admin/interaction/cases/", {"export": export})
+        assert theirs.tracking_number in _text_of(response)
+        response = other.get("/admin/interaction/comments/", {"export": export})
+        assert "市里的机密意见" in _text_of(response)
     assert (
         "市里的机密意见" in other.get("/admin/interaction/comments/").content.decode()
     )

@@ -64,15 +64,28 @@ PUBLIC = [
     ("/interaction/cases/mine/", ["page"], {}),
 ]
 
+# The interaction listings' filters, search, ordering, page and export.
+LISTING_PARAMS = [
+    "site",
+    "submitted_at_from",
+    "submitted_at_to",
+    "q",
+    "ordering",
+    "p",
+    "export",
+]
+CASE_LISTING_PARAMS = ["status", "kind", "flag", *LISTING_PARAMS]
+COMMENT_LISTING_PARAMS = ["consultation", "hidden", "adoption", *LISTING_PARAMS]
+
 # Admin pages and reports, as a platform admin and as a site's editor.
 ADMIN = [
     ("/admin/search/statistics/", ["site"], {}),
-    ("/admin/interaction/cases/", ["status", "kind", "flag", "site"], {}),
-    (
-        "/admin/interaction/comments/",
-        ["consultation", "hidden", "adoption", "export"],
-        {},
-    ),
+    ("/admin/interaction/cases/", CASE_LISTING_PARAMS, {}),
+    ("/admin/interaction/cases/results/", CASE_LISTING_PARAMS, {}),
+    ("/admin/interaction/cases/", ["site", "status", "p"], {"export": "csv"}),
+    ("/admin/interaction/comments/", COMMENT_LISTING_PARAMS, {}),
+    ("/admin/interaction/comments/results/", COMMENT_LISTING_PARAMS, {}),
+    ("/admin/interaction/comments/", ["site", "consultation"], {"export": "xlsx"}),
     ("/admin/interaction/api-clients/", ["site", "page"], {}),
     ("/admin/tag-autocomplete/", ["term"], {}),
     ("/admin/choose-page/chosen-multiple/", ["id"], {}),
