@@ -50,7 +50,8 @@ def _manage(env, *args):
 
 def _get(url, host):
     request = urllib.request.Request(url, headers={"Host": host})
-    with urllib.request.urlopen(request, timeout=5) as response:
+    # Generous: a first request on a loaded 2-core machine can take seconds.
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.read().decode()
 
 
@@ -75,7 +76,7 @@ def _serve(env, port):
         try:
             _get(f"http://127.0.0.1:{port}/healthz", "localhost")
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     server.kill()
     raise AssertionError("gunicorn did not answer within 60 s")
