@@ -1,4 +1,10 @@
-"""Shared fixtures: two provisioned sites and people who work on them."""
+"""Shared fixtures: two provisioned sites and people who work on them.
+
+``site`` and ``other_site`` are provisioned once per test process and copied into
+each test's transaction (tests/factories/shared.py): a test sees exactly the sites
+it asks for, as just provisioned, and its changes to them roll back with it. A test
+that needs a site of its own calls ``SiteFactory()``.
+"""
 
 import os
 import shutil
@@ -9,6 +15,7 @@ from django.test import Client
 from sites.models import SiteRole
 from sites.services import site_groups
 from tests.factories import SiteFactory, UserFactory
+from tests.factories.shared import SharedSites
 
 
 @pytest.fixture(autouse=True)
@@ -21,14 +28,32 @@ def fresh_host_map():
     routing.reset_local()
 
 
-@pytest.fixture
-def site(db):
-    return SiteFactory()
+@pytest.fixture(scope="session")
+def shared_sites(django_db_setup, django_db_blocker):
+    """``site`` and ``other_site``'s rows, provisioned once for this process."""
+    from wagtail.models import Page
+
+    with django_db_blocker.unblock():
+        if not Page.objects.filter(depth=1).exists():
+            # A transactional test emptied the database before the first test
+            # that asked for a site: every such test provisions its own.
+            return None
+        return SharedSites.build(2, SiteFactory)
+
+
+def _shared_site(shared_sites, n):
+    site = shared_sites.restore(n) if shared_sites is not None else None
+    return site if site is not None else SiteFactory()
 
 
 @pytest.fixture
-def other_site(db):
-    return SiteFactory()
+def site(shared_sites, db):
+    return _shared_site(shared_sites, 0)
+
+
+@pytest.fixture
+def other_site(shared_sites, db):
+    return _shared_site(shared_sites, 1)
 
 
 def _member(site, role):

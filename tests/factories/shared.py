@@ -1,0 +1,250 @@
+"""Provisioned sites built once per test process and copied into each test.
+
+Provisioning a site (page tree from the column template, collection, groups,
+permissions, workflow) takes seconds; most tests need one or two ordinary sites.
+``SharedSites.build`` provisions them once, in one transaction that also takes them
+out again: for each site it keeps, in tables of its own schema, the rows the
+provisioning inserted or changed. ``SharedSites.restore`` writes one site's rows
+back inside the running test's transaction (a few statements, milliseconds), so the
+test's rollback takes them away again and every test starts from the same database
+it would have had with its own ``SiteFactory()``: only the sites it asked for, as
+just provisioned.
+
+Nothing here caches a model instance: ``restore`` returns a ``GovSite`` read from
+the database. Sequences keep the values provisioning took, so rows a test creates
+never collide with a restored site's ids.
+
+When the database is not the one the copies were taken from (a transactional test
+flushed it), or a test already built something in the copied rows' place, ``restore``
+returns ``None`` and the caller provisions a site of its own.
+"""
+
+# Every name in the SQL below is a table or column name from Django's introspection,
+# quoted with quote_name; no value is formatted into it.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connection, transaction
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = "test_shared_sites"
+
+# The rows the copies depend on but do not carry (content types, permissions,
+# locales, the tree's root): if these differ, the copies do not fit.
+_FINGERPRINT = """
+    SELECT
+      (SELECT md5(coalesce(string_agg(id::text || app_label || '.' || model, ','
+                                      ORDER BY id), ''))
+         FROM django_content_type),
+      (SELECT md5(coalesce(string_agg(id::text || codename, ',' ORDER BY id), ''))
+         FROM auth_permission),
+      (SELECT md5(coalesce(string_agg(id::text || language_code, ',' ORDER BY id), ''))
+         FROM wagtailcore_locale),
+      (SELECT md5(coalesce(string_agg(id::text || path, ',' ORDER BY id), ''))
+         FROM wagtailcore_page WHERE depth = 1),
+      (SELECT md5(coalesce(string_agg(id::text || path, ',' ORDER BY id), ''))
+         FROM wagtailcore_collection WHERE depth = 1)
+"""
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@dataclass
+class _Table:
+    name: str
+    pk: str
+    columns: list[str]
+    is_tree: bool
+
+    def upsert_from(self, source: str, where: str = "") -> str:
+        cols = ", ".join(_q(c) for c in self.columns)
+        updates = ", ".join(
+            f"{_q(c)} = EXCLUDED.{_q(c)}" for c in self.columns if c != self.pk
+        )
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        return (
+            f"INSERT INTO {_q(self.name)} ({cols}) SELECT {cols} FROM {source} {where} "
+            f"ON CONFLICT ({_q(self.pk)}) {action}"
+        )
+
+
+@dataclass
+class _Copy:
+    """One site's rows: (table, name of the table holding its rows)."""
+
+    site_id: int
+    tables: list[tuple[_Table, str]] = field(default_factory=list)
+
+
+class SharedSites:
+    def __init__(self) -> None:
+        self.copies: list[_Copy] = []
+        self.fingerprint: tuple | None = None
+
+    # Building ----------------------------------------------------------------
+
+    @classmethod
+    def build(cls, count: int, provision) -> SharedSites:
+        """Provision ``count`` sites with ``provision()`` and keep their rows.
+
+        The database ends as it began (apart from sequences and the copies)."""
+        shared = cls()
+        with transaction.atomic(), connection.cursor() as cursor:
+            tables = _tables(cursor)
+            cursor.execute(f"DROP SCHEMA IF EXISTS {_q(SCHEMA)} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {_q(SCHEMA)}")
+            before = {
+                t.name: _copy_table(cursor, t, f"s0_{i}") for i, t in enumerate(tables)
+            }
+            previous = before
+            for n in range(count):
+                site = provision()
+                copy = _Copy(site_id=site.pk)
+                current = {}
+                for i, table in enumerate(tables):
+                    changed = f"{_q(SCHEMA)}.{_q(f'site{n}_{i}')}"
+                    cursor.execute(
+                        f"CREATE UNLOGGED TABLE {changed} AS SELECT x.* FROM "
+                        f"{_q(table.name)} x WHERE NOT EXISTS (SELECT 1 FROM "
+                        f"{previous[table.name]} p WHERE p.{_q(table.pk)} = "
+                        f"x.{_q(table.pk)} AND p::text = x::text)"
+                    )
+                    cursor.execute(f"SELECT count(*) FROM {changed}")
+                    if cursor.fetchone()[0]:
+                        copy.tables.append((table, changed))
+                    else:
+                        cursor.execute(f"DROP TABLE {changed}")
+                    # Provisioning only adds and changes rows.
+                    cursor.execute(
+                        f"SELECT count(*) FROM {previous[table.name]} p WHERE NOT "
+                        f"EXISTS (SELECT 1 FROM {_q(table.name)} x WHERE "
+                        f"x.{_q(table.pk)} = p.{_q(table.pk)})"
+                    )
+                    if cursor.fetchone()[0]:
+                        raise RuntimeError(f"provisioning deleted rows of {table.name}")
+                    if n + 1 < count:
+                        current[table.name] = _copy_table(
+                            cursor, table, f"s{n + 1}_{i}"
+                        )
+                shared.copies.append(copy)
+                previous = current
+            shared._check_independent(cursor, before)
+            # Take the sites out again: back to the rows kept before.
+            changed_tables = {t.name: t for c in shared.copies for t, _ in c.tables}
+            for table in changed_tables.values():
+                pk = _q(table.pk)
+                cursor.execute(
+                    f"DELETE FROM {_q(table.name)} x WHERE NOT EXISTS (SELECT 1 FROM "
+                    f"{before[table.name]} p WHERE p.{pk} = x.{pk})"
+                )
+                cursor.execute(table.upsert_from(before[table.name]))
+            for n in range(1, count):
+                for i, _table in enumerate(tables):
+                    cursor.execute(f"DROP TABLE {_q(SCHEMA)}.{_q(f's{n}_{i}')}")
+            for i, _table in enumerate(tables):
+                cursor.execute(f"DROP TABLE {before[tables[i].name]}")
+            connection.check_constraints()
+            cursor.execute(_FINGERPRINT)
+            shared.fingerprint = tuple(cursor.fetchone())
+        return shared
+
+    def _check_independent(self, cursor, before: dict[str, str]) -> None:
+        """A site's rows may change rows that existed before (the tree's root) but
+        not another shared site's: each can be restored without the other."""
+        for n, copy in enumerate(self.copies):
+            for other in self.copies[:n]:
+                for table, rows in copy.tables:
+                    for other_table, other_rows in other.tables:
+                        if other_table.name != table.name:
+                            continue
+                        pk = _q(table.pk)
+                        cursor.execute(
+                            f"SELECT count(*) FROM {rows} r JOIN {other_rows} o "
+                            f"ON r.{pk} = o.{pk} WHERE NOT EXISTS (SELECT 1 FROM "
+                            f"{before[table.name]} b WHERE b.{pk} = r.{pk})"
+                        )
+                        if cursor.fetchone()[0]:
+                            raise RuntimeError(
+                                f"shared sites {n} and its predecessor both "
+                                f"write rows of {table.name}"
+                            )
+
+    # Restoring ---------------------------------------------------------------
+
+    def fits(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(_FINGERPRINT)
+            return tuple(cursor.fetchone()) == self.fingerprint
+
+    def restore(self, n: int):
+        """Shared site ``n`` written into the current transaction, or ``None``."""
+        from sites import routing
+        from sites.models import GovSite
+
+        copy = self.copies[n]
+        if not self.fits():
+            return None
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT 1 FROM {_q(GovSite._meta.db_table)} WHERE id = %s",
+                    [copy.site_id],
+                )
+                if cursor.fetchone():
+                    return None
+                for table, rows in copy.tables:
+                    cursor.execute(table.upsert_from(rows))
+                for table, rows in copy.tables:
+                    if table.is_tree:
+                        # The root's child count: right whichever sites are here.
+                        cursor.execute(
+                            f"UPDATE {_q(table.name)} x SET numchild = (SELECT "
+                            f"count(*) FROM {_q(table.name)} c WHERE c.depth = "
+                            f"x.depth + 1 AND left(c.path, length(x.path)) = x.path) "
+                            f"WHERE x.{_q(table.pk)} IN (SELECT {_q(table.pk)} "
+                            f"FROM {rows})"
+                        )
+        except DatabaseError:
+            # Something of the test's own sits where the copy goes.
+            logger.info("shared site %s does not fit this test's database", n)
+            return None
+        routing.invalidate()
+        return GovSite.objects.get(pk=copy.site_id)
+
+
+def _tables(cursor) -> list[_Table]:
+    tables = []
+    for name in sorted(
+        connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+    ):
+        pks = connection.introspection.get_primary_key_columns(cursor, name)
+        cursor.execute(f"SELECT * FROM {_q(name)} LIMIT 0")
+        columns = [d.name for d in cursor.description]
+        if not pks or len(pks) != 1:
+            raise RuntimeError(f"{name} has no single-column primary key")
+        tables.append(
+            _Table(
+                name=name,
+                pk=pks[0],
+                columns=columns,
+                is_tree={"path", "depth", "numchild"} <= set(columns),
+            )
+        )
+    return tables
+
+
+def _copy_table(cursor, table: _Table, name: str) -> str:
+    qualified = f"{_q(SCHEMA)}.{_q(name)}"
+    cursor.execute(
+        f"CREATE UNLOGGED TABLE {qualified} AS SELECT * FROM {_q(table.name)}"
+    )
+    return qualified
