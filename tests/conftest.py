@@ -15,7 +15,7 @@ from django.test import Client
 from sites.models import SiteRole
 from sites.services import site_groups
 from tests.factories import SiteFactory, UserFactory
-from tests.factories.shared import SharedSites
+from tests.factories.shared import Recipe, SharedSites
 
 
 @pytest.fixture(autouse=True)
@@ -28,32 +28,56 @@ def fresh_host_map():
     routing.reset_local()
 
 
+# The sites provisioned once per process (tests/factories/shared.py), in this
+# order. A recipe with a parent is restored under that parent's shared site; its
+# fixture requests the parent's first.
+SHARED_SITES = [
+    # A province -> city -> county hierarchy with a department of the city
+    # (tests/interaction/conftest.py).
+    Recipe("province", lambda parent: SiteFactory(name="测试省人民政府")),
+    Recipe(
+        "city",
+        lambda parent: SiteFactory.child(parent, "city", name="测试市人民政府"),
+        parent="province",
+    ),
+    Recipe(
+        "county",
+        lambda parent: SiteFactory.child(parent, "county", name="测试县人民政府"),
+        parent="city",
+    ),
+    Recipe(
+        "department",
+        lambda parent: SiteFactory.child(parent, "department", name="测试市教育局"),
+        parent="city",
+    ),
+    # Collections are kept sorted by name: a site whose collection sorted before
+    # an earlier one's would move it, so these come after the province's.
+    Recipe("site", lambda parent: SiteFactory()),
+    Recipe("other_site", lambda parent: SiteFactory()),
+]
+
+
 @pytest.fixture(scope="session")
 def shared_sites(django_db_setup, django_db_blocker):
-    """``site`` and ``other_site``'s rows, provisioned once for this process."""
+    """The shared sites' rows, provisioned once for this process."""
     from wagtail.models import Page
 
     with django_db_blocker.unblock():
         if not Page.objects.filter(depth=1).exists():
             # A transactional test emptied the database before the first test
             # that asked for a site: every such test provisions its own.
-            return None
-        return SharedSites.build(2, SiteFactory)
-
-
-def _shared_site(shared_sites, n):
-    site = shared_sites.restore(n) if shared_sites is not None else None
-    return site if site is not None else SiteFactory()
+            return SharedSites(SHARED_SITES)
+        return SharedSites.build(SHARED_SITES)
 
 
 @pytest.fixture
 def site(shared_sites, db):
-    return _shared_site(shared_sites, 0)
+    return shared_sites.get("site")
 
 
 @pytest.fixture
 def other_site(shared_sites, db):
-    return _shared_site(shared_sites, 1)
+    return shared_sites.get("other_site")
 
 
 def _member(site, role):

@@ -26,6 +26,7 @@ returns ``None`` and the caller provisions a site of its own.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
@@ -76,26 +77,40 @@ class _Table:
 
 
 @dataclass
+class Recipe:
+    """How to provision one shared site; ``parent`` names the shared site it sits
+    under, whose fixture the caller requests first."""
+
+    name: str
+    make: Callable  # make(parent) -> GovSite; parent is None for a top site
+    parent: str | None = None
+
+
+@dataclass
 class _Copy:
     """One site's rows: (table, name of the table holding its rows)."""
 
+    recipe: Recipe
     site_id: int
     tables: list[tuple[_Table, str]] = field(default_factory=list)
+    pks: dict[str, set] = field(default_factory=dict)
 
 
 class SharedSites:
-    def __init__(self) -> None:
-        self.copies: list[_Copy] = []
+    def __init__(self, recipes: list[Recipe]) -> None:
+        self.recipes = {recipe.name: recipe for recipe in recipes}
+        self.copies: dict[str, _Copy] = {}
         self.fingerprint: tuple | None = None
 
     # Building ----------------------------------------------------------------
 
     @classmethod
-    def build(cls, count: int, provision) -> SharedSites:
-        """Provision ``count`` sites with ``provision()`` and keep their rows.
+    def build(cls, recipes: list[Recipe]) -> SharedSites:
+        """Provision every recipe's site (parents first) and keep their rows.
 
         The database ends as it began (apart from sequences and the copies)."""
-        shared = cls()
+        shared = cls(recipes)
+        built = {}
         with transaction.atomic(), connection.cursor() as cursor:
             tables = _tables(cursor)
             cursor.execute(f"DROP SCHEMA IF EXISTS {_q(SCHEMA)} CASCADE")
@@ -103,41 +118,54 @@ class SharedSites:
             before = {
                 t.name: _copy_table(cursor, t, f"s0_{i}") for i, t in enumerate(tables)
             }
+            before_pks: dict[str, set] = {}
             previous = before
-            for n in range(count):
-                site = provision()
-                copy = _Copy(site_id=site.pk)
+            for n, recipe in enumerate(recipes):
+                parent = built[recipe.parent] if recipe.parent else None
+                site = built[recipe.name] = recipe.make(parent)
+                copy = _Copy(recipe=recipe, site_id=site.pk)
                 current = {}
                 for i, table in enumerate(tables):
+                    pk = _q(table.pk)
                     changed = f"{_q(SCHEMA)}.{_q(f'site{n}_{i}')}"
                     cursor.execute(
                         f"CREATE UNLOGGED TABLE {changed} AS SELECT x.* FROM "
                         f"{_q(table.name)} x WHERE NOT EXISTS (SELECT 1 FROM "
-                        f"{previous[table.name]} p WHERE p.{_q(table.pk)} = "
-                        f"x.{_q(table.pk)} AND p::text = x::text)"
+                        f"{previous[table.name]} p WHERE p.{pk} = x.{pk} "
+                        f"AND p::text = x::text)"
                     )
-                    cursor.execute(f"SELECT count(*) FROM {changed}")
-                    if cursor.fetchone()[0]:
+                    cursor.execute(f"SELECT {pk} FROM {changed}")
+                    pks = {row[0] for row in cursor.fetchall()}
+                    if pks:
                         copy.tables.append((table, changed))
+                        copy.pks[table.name] = pks
+                        if table.name not in before_pks:
+                            cursor.execute(f"SELECT {pk} FROM {before[table.name]}")
+                            before_pks[table.name] = {r[0] for r in cursor.fetchall()}
                     else:
                         cursor.execute(f"DROP TABLE {changed}")
                     # Provisioning only adds and changes rows.
                     cursor.execute(
                         f"SELECT count(*) FROM {previous[table.name]} p WHERE NOT "
                         f"EXISTS (SELECT 1 FROM {_q(table.name)} x WHERE "
-                        f"x.{_q(table.pk)} = p.{_q(table.pk)})"
+                        f"x.{pk} = p.{pk})"
                     )
                     if cursor.fetchone()[0]:
                         raise RuntimeError(f"provisioning deleted rows of {table.name}")
-                    if n + 1 < count:
+                    if n + 1 < len(recipes):
                         current[table.name] = _copy_table(
                             cursor, table, f"s{n + 1}_{i}"
                         )
-                shared.copies.append(copy)
+                shared.copies[recipe.name] = copy
+                if previous is not before:
+                    for name in previous.values():
+                        cursor.execute(f"DROP TABLE {name}")
                 previous = current
-            shared._check_independent(cursor, before)
+            shared._check_independent(before_pks)
             # Take the sites out again: back to the rows kept before.
-            changed_tables = {t.name: t for c in shared.copies for t, _ in c.tables}
+            changed_tables = {
+                t.name: t for c in shared.copies.values() for t, _ in c.tables
+            }
             for table in changed_tables.values():
                 pk = _q(table.pk)
                 cursor.execute(
@@ -145,50 +173,68 @@ class SharedSites:
                     f"{before[table.name]} p WHERE p.{pk} = x.{pk})"
                 )
                 cursor.execute(table.upsert_from(before[table.name]))
-            for n in range(1, count):
-                for i, _table in enumerate(tables):
-                    cursor.execute(f"DROP TABLE {_q(SCHEMA)}.{_q(f's{n}_{i}')}")
-            for i, _table in enumerate(tables):
-                cursor.execute(f"DROP TABLE {before[tables[i].name]}")
+            for name in before.values():
+                cursor.execute(f"DROP TABLE {name}")
             connection.check_constraints()
             cursor.execute(_FINGERPRINT)
             shared.fingerprint = tuple(cursor.fetchone())
         return shared
 
-    def _check_independent(self, cursor, before: dict[str, str]) -> None:
-        """A site's rows may change rows that existed before (the tree's root) but
-        not another shared site's: each can be restored without the other."""
-        for n, copy in enumerate(self.copies):
-            for other in self.copies[:n]:
-                for table, rows in copy.tables:
-                    for other_table, other_rows in other.tables:
-                        if other_table.name != table.name:
-                            continue
-                        pk = _q(table.pk)
-                        cursor.execute(
-                            f"SELECT count(*) FROM {rows} r JOIN {other_rows} o "
-                            f"ON r.{pk} = o.{pk} WHERE NOT EXISTS (SELECT 1 FROM "
-                            f"{before[table.name]} b WHERE b.{pk} = r.{pk})"
+    def _ancestors(self, name: str) -> set[str]:
+        found = set()
+        parent = self.recipes[name].parent
+        while parent:
+            found.add(parent)
+            parent = self.recipes[parent].parent
+        return found
+
+    def _check_independent(self, before_pks: dict[str, set]) -> None:
+        """A site's rows may change rows that existed before (the tree's root) or
+        belong to its ancestors (their folder's child count), never another shared
+        site's: each is restored with its ancestors only."""
+        inserted: dict[str, dict[str, set]] = {}
+        seen: dict[str, set] = {}
+        for name, copy in self.copies.items():
+            inserted[name] = {
+                table: pks - before_pks[table] - seen.get(table, set())
+                for table, pks in copy.pks.items()
+            }
+            for table, pks in copy.pks.items():
+                seen.setdefault(table, set()).update(pks)
+        for name, copy in self.copies.items():
+            allowed = self._ancestors(name) | {name}
+            for other, rows in inserted.items():
+                if other in allowed:
+                    continue
+                for table, pks in copy.pks.items():
+                    if pks & rows.get(table, set()):
+                        raise RuntimeError(
+                            f"shared site {name} changes {other}'s rows of {table}"
                         )
-                        if cursor.fetchone()[0]:
-                            raise RuntimeError(
-                                f"shared sites {n} and its predecessor both "
-                                f"write rows of {table.name}"
-                            )
 
     # Restoring ---------------------------------------------------------------
+
+    def get(self, name: str, parent=None):
+        """Shared site ``name`` in the current transaction: restored if it fits,
+        else provisioned by its recipe (under ``parent``)."""
+        site = self.restore(name, parent) if self.fingerprint else None
+        return site if site is not None else self.recipes[name].make(parent)
 
     def fits(self) -> bool:
         with connection.cursor() as cursor:
             cursor.execute(_FINGERPRINT)
             return tuple(cursor.fetchone()) == self.fingerprint
 
-    def restore(self, n: int):
-        """Shared site ``n`` written into the current transaction, or ``None``."""
+    def restore(self, name: str, parent=None):
+        """Shared site ``name`` written into the current transaction, or ``None``."""
         from sites import routing
         from sites.models import GovSite
 
-        copy = self.copies[n]
+        copy = self.copies[name]
+        if copy.recipe.parent and (
+            parent is None or parent.pk != self.copies[copy.recipe.parent].site_id
+        ):
+            return None  # the parent is one of the test's own
         if not self.fits():
             return None
         try:
@@ -203,7 +249,7 @@ class SharedSites:
                     cursor.execute(table.upsert_from(rows))
                 for table, rows in copy.tables:
                     if table.is_tree:
-                        # The root's child count: right whichever sites are here.
+                        # Child counts: right whichever sites are here.
                         cursor.execute(
                             f"UPDATE {_q(table.name)} x SET numchild = (SELECT "
                             f"count(*) FROM {_q(table.name)} c WHERE c.depth = "
@@ -213,7 +259,7 @@ class SharedSites:
                         )
         except DatabaseError:
             # Something of the test's own sits where the copy goes.
-            logger.info("shared site %s does not fit this test's database", n)
+            logger.info("shared site %s does not fit this test's database", name)
             return None
         routing.invalidate()
         return GovSite.objects.get(pk=copy.site_id)

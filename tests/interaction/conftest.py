@@ -11,7 +11,7 @@ from django.utils import timezone
 from interaction import services
 from sites.models import SiteRole
 from tests.conftest import _member
-from tests.factories import ConsultationFactory, SiteFactory, column
+from tests.factories import ConsultationFactory, column
 
 
 @pytest.fixture(autouse=True)
@@ -19,24 +19,26 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# Provisioned once per process and restored per test (tests/conftest.py's
+# SHARED_SITES has their recipes).
 @pytest.fixture
-def province(db):
-    return SiteFactory(name="测试省人民政府")
-
-
-@pytest.fixture
-def city(province):
-    return SiteFactory.child(province, "city", name="测试市人民政府")
+def province(shared_sites, db):
+    return shared_sites.get("province")
 
 
 @pytest.fixture
-def county(city):
-    return SiteFactory.child(city, "county", name="测试县人民政府")
+def city(shared_sites, province):
+    return shared_sites.get("city", parent=province)
 
 
 @pytest.fixture
-def department(city):
-    return SiteFactory.child(city, "department", name="测试市教育局")
+def county(shared_sites, city):
+    return shared_sites.get("county", parent=city)
+
+
+@pytest.fixture
+def department(shared_sites, city):
+    return shared_sites.get("department", parent=city)
 
 
 @pytest.fixture
