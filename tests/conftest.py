@@ -17,6 +17,36 @@ from sites.services import site_groups
 from tests.factories import SiteFactory, UserFactory
 from tests.factories.shared import Recipe, SharedSites
 
+# The longest tests (each a minute or more on two cores) start first, so that the
+# last minutes of a parallel run are not one worker finishing one of them alone.
+LONG_FIRST = (
+    "tests/ops/test_fault_drill.py",
+    "tests/ops/test_wheel.py",
+    "tests/cms/test_quickstart.py",
+    "tests/admin_i18n/test_admin_in_chinese.py",
+    "tests/ops/test_hostile_parameters.py",
+)
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (transactional tests last, as they empty the
+    database), move the long tests that do not empty it to the front."""
+    items.sort(
+        key=lambda item: (
+            not (item.nodeid.startswith(LONG_FIRST) and not _transactional(item))
+        )
+    )
+
 
 @pytest.fixture(autouse=True)
 def fresh_host_map():
