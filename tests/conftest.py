@@ -62,8 +62,7 @@ def fresh_host_map():
 # order. A recipe with a parent is restored under that parent's shared site; its
 # fixture requests the parent's first.
 SHARED_SITES = [
-    # A province -> city -> county hierarchy with a department of the city
-    # (tests/interaction/conftest.py).
+    # A province -> city -> county hierarchy with a department of the city.
     Recipe("province", lambda parent: SiteFactory(name="测试省人民政府")),
     Recipe(
         "city",
@@ -108,6 +107,28 @@ def site(shared_sites, db):
 @pytest.fixture
 def other_site(shared_sites, db):
     return shared_sites.get("other_site")
+
+
+# The hierarchy of SHARED_SITES: a province, a city under it, a county and a
+# department under the city.
+@pytest.fixture
+def province(shared_sites, db):
+    return shared_sites.get("province")
+
+
+@pytest.fixture
+def city(shared_sites, province):
+    return shared_sites.get("city", parent=province)
+
+
+@pytest.fixture
+def county(shared_sites, city):
+    return shared_sites.get("county", parent=city)
+
+
+@pytest.fixture
+def department(shared_sites, city):
+    return shared_sites.get("department", parent=city)
 
 
 def _member(site, role):

@@ -1,5 +1,6 @@
-"""A province → city → county hierarchy with a department of the city, people
-who handle cases on each, and a helper that files a case as the public would."""
+"""People who handle cases on the province → city → county hierarchy (with a
+department of the city) of tests/conftest.py, and a helper that files a case as
+the public would."""
 
 import datetime
 import uuid
@@ -17,28 +18,6 @@ from tests.factories import ConsultationFactory, column
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-# Provisioned once per process and restored per test (tests/conftest.py's
-# SHARED_SITES has their recipes).
-@pytest.fixture
-def province(shared_sites, db):
-    return shared_sites.get("province")
-
-
-@pytest.fixture
-def city(shared_sites, province):
-    return shared_sites.get("city", parent=province)
-
-
-@pytest.fixture
-def county(shared_sites, city):
-    return shared_sites.get("county", parent=city)
-
-
-@pytest.fixture
-def department(shared_sites, city):
-    return shared_sites.get("department", parent=city)
 
 
 @pytest.fixture
