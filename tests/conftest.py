@@ -81,8 +81,25 @@ SHARED_SITES = [
     ),
     # Collections are kept sorted by name: a site whose collection sorted before
     # an earlier one's would move it, so these come after the province's.
-    Recipe("site", lambda parent: SiteFactory()),
-    Recipe("other_site", lambda parent: SiteFactory()),
+    # Fixed names, each sorting after the one before it under the same parent.
+    Recipe("site", lambda parent: SiteFactory(name="测试站点一")),
+    Recipe("other_site", lambda parent: SiteFactory(name="测试站点二")),
+    # Under ``site``: a city with two counties (tests/sites/test_isolation_media.py).
+    Recipe(
+        "site_city",
+        lambda parent: SiteFactory.child(parent, "city", name="测试站点一市"),
+        parent="site",
+    ),
+    Recipe(
+        "site_county",
+        lambda parent: SiteFactory.child(parent, "county", name="测试站点一县"),
+        parent="site_city",
+    ),
+    Recipe(
+        "site_sibling_county",
+        lambda parent: SiteFactory.child(parent, "county", name="测试站点一邻县"),
+        parent="site_city",
+    ),
 ]
 
 
