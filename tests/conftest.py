@@ -49,6 +49,16 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def _retire_shared_sites_for_transactional_tests(request):
+    """From the first transactional test on (pytest-django runs them last), this
+    process provisions sites per test again (SharedSites.retire says why)."""
+    if _transactional(request.node):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            SharedSites.retire()
+
+
+@pytest.fixture(autouse=True)
 def fresh_host_map():
     """The host map is process-wide; no test sees another test's sites."""
     from sites import routing

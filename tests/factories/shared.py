@@ -97,6 +97,10 @@ class _Copy:
 
 
 class SharedSites:
+    # Set by ``retire``: this process no longer restores copies.
+    retired = False
+    _schema_created = False
+
     def __init__(self, recipes: list[Recipe]) -> None:
         self.recipes = {recipe.name: recipe for recipe in recipes}
         self.copies: dict[str, _Copy] = {}
@@ -110,11 +114,14 @@ class SharedSites:
 
         The database ends as it began (apart from sequences and the copies)."""
         shared = cls(recipes)
+        if cls.retired:
+            return shared
         built = {}
         with transaction.atomic(), connection.cursor() as cursor:
             tables = _tables(cursor)
             cursor.execute(f"DROP SCHEMA IF EXISTS {_q(SCHEMA)} CASCADE")
             cursor.execute(f"CREATE SCHEMA {_q(SCHEMA)}")
+            SharedSites._schema_created = True
             before = {
                 t.name: _copy_table(cursor, t, f"s0_{i}") for i, t in enumerate(tables)
             }
@@ -180,6 +187,17 @@ class SharedSites:
             shared.fingerprint = tuple(cursor.fetchone())
         return shared
 
+    @classmethod
+    def retire(cls) -> None:
+        """Stop restoring and drop the copies: a transactional test empties the
+        database when it ends, and a dump taken in one (the backup drill) must not
+        carry the copies' schema. Every later test provisions its own sites."""
+        cls.retired = True
+        if cls._schema_created:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {_q(SCHEMA)} CASCADE")
+            cls._schema_created = False
+
     def _ancestors(self, name: str) -> set[str]:
         found = set()
         parent = self.recipes[name].parent
@@ -217,7 +235,8 @@ class SharedSites:
     def get(self, name: str, parent=None):
         """Shared site ``name`` in the current transaction: restored if it fits,
         else provisioned by its recipe (under ``parent``)."""
-        site = self.restore(name, parent) if self.fingerprint else None
+        usable = self.fingerprint and not SharedSites.retired
+        site = self.restore(name, parent) if usable else None
         return site if site is not None else self.recipes[name].make(parent)
 
     def fits(self) -> bool:
