@@ -16,7 +16,12 @@ never collide with a restored site's ids.
 
 When the database is not the one the copies were taken from (a transactional test
 flushed it), or a test already built something in the copied rows' place, ``restore``
-returns ``None`` and the caller provisions a site of its own.
+returns ``None`` and the caller provisions a site of its own. The first
+transactional test in a process retires the copies (``SharedSites.retire``).
+
+To share another site, add a ``Recipe`` to ``SHARED_SITES`` in tests/conftest.py.
+Wagtail keeps collections sorted by name: a new site's name must sort after its
+earlier siblings', or the build stops and names the rows it would move.
 """
 
 # Every name in the SQL below is a table or column name from Django's introspection,
@@ -64,14 +69,14 @@ class _Table:
     columns: list[str]
     is_tree: bool
 
-    def upsert_from(self, source: str, where: str = "") -> str:
+    def upsert_from(self, source: str) -> str:
         cols = ", ".join(_q(c) for c in self.columns)
         updates = ", ".join(
             f"{_q(c)} = EXCLUDED.{_q(c)}" for c in self.columns if c != self.pk
         )
         action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
         return (
-            f"INSERT INTO {_q(self.name)} ({cols}) SELECT {cols} FROM {source} {where} "
+            f"INSERT INTO {_q(self.name)} ({cols}) SELECT {cols} FROM {source} "
             f"ON CONFLICT ({_q(self.pk)}) {action}"
         )
 
