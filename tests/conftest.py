@@ -1,4 +1,10 @@
-"""Shared fixtures: two provisioned sites and people who work on them."""
+"""Shared fixtures: two provisioned sites and people who work on them.
+
+``site`` and ``other_site`` are provisioned once per test process and copied into
+each test's transaction (tests/factories/shared.py): a test sees exactly the sites
+it asks for, as just provisioned, and its changes to them roll back with it. A test
+that needs a site of its own calls ``SiteFactory()``.
+"""
 
 import os
 import shutil
@@ -9,6 +15,47 @@ from django.test import Client
 from sites.models import SiteRole
 from sites.services import site_groups
 from tests.factories import SiteFactory, UserFactory
+from tests.factories.shared import Recipe, SharedSites
+
+# The longest tests (each a minute or more on two cores) start first, so that the
+# last minutes of a parallel run are not one worker finishing one of them alone.
+LONG_FIRST = (
+    "tests/ops/test_fault_drill.py",
+    "tests/ops/test_wheel.py",
+    "tests/cms/test_quickstart.py",
+    "tests/admin_i18n/test_admin_in_chinese.py",
+    "tests/ops/test_hostile_parameters.py",
+)
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (transactional tests last, as they empty the
+    database), move the long tests that do not empty it to the front."""
+    items.sort(
+        key=lambda item: (
+            not (item.nodeid.startswith(LONG_FIRST) and not _transactional(item))
+        )
+    )
+
+
+@pytest.fixture(autouse=True)
+def _retire_shared_sites_for_transactional_tests(request):
+    """From the first transactional test on (pytest-django runs them last), this
+    process provisions sites per test again (SharedSites.retire says why)."""
+    if _transactional(request.node):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            SharedSites.retire()
 
 
 @pytest.fixture(autouse=True)
@@ -21,14 +68,94 @@ def fresh_host_map():
     routing.reset_local()
 
 
-@pytest.fixture
-def site(db):
-    return SiteFactory()
+# The sites provisioned once per process (tests/factories/shared.py), in this
+# order. A recipe with a parent is restored under that parent's shared site; its
+# fixture requests the parent's first.
+SHARED_SITES = [
+    # A province -> city -> county hierarchy with a department of the city.
+    Recipe("province", lambda parent: SiteFactory(name="测试省人民政府")),
+    Recipe(
+        "city",
+        lambda parent: SiteFactory.child(parent, "city", name="测试市人民政府"),
+        parent="province",
+    ),
+    Recipe(
+        "county",
+        lambda parent: SiteFactory.child(parent, "county", name="测试县人民政府"),
+        parent="city",
+    ),
+    Recipe(
+        "department",
+        lambda parent: SiteFactory.child(parent, "department", name="测试市教育局"),
+        parent="city",
+    ),
+    # Collections are kept sorted by name: a site whose collection sorted before
+    # an earlier one's would move it, so these come after the province's.
+    # Fixed names, each sorting after the one before it under the same parent.
+    Recipe("site", lambda parent: SiteFactory(name="测试站点一")),
+    Recipe("other_site", lambda parent: SiteFactory(name="测试站点二")),
+    # Under ``site``: a city with two counties (tests/sites/test_isolation_media.py).
+    Recipe(
+        "site_city",
+        lambda parent: SiteFactory.child(parent, "city", name="测试站点一市"),
+        parent="site",
+    ),
+    Recipe(
+        "site_county",
+        lambda parent: SiteFactory.child(parent, "county", name="测试站点一县"),
+        parent="site_city",
+    ),
+    Recipe(
+        "site_sibling_county",
+        lambda parent: SiteFactory.child(parent, "county", name="测试站点一邻县"),
+        parent="site_city",
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def shared_sites(django_db_setup, django_db_blocker):
+    """The shared sites' rows, provisioned once for this process."""
+    from wagtail.models import Page
+
+    with django_db_blocker.unblock():
+        if not Page.objects.filter(depth=1).exists():
+            # A transactional test emptied the database before the first test
+            # that asked for a site: every such test provisions its own.
+            return SharedSites(SHARED_SITES)
+        return SharedSites.build(SHARED_SITES)
 
 
 @pytest.fixture
-def other_site(db):
-    return SiteFactory()
+def site(shared_sites, db):
+    return shared_sites.get("site")
+
+
+@pytest.fixture
+def other_site(shared_sites, db):
+    return shared_sites.get("other_site")
+
+
+# The hierarchy of SHARED_SITES: a province, a city under it, a county and a
+# department under the city.
+@pytest.fixture
+def province(shared_sites, db):
+    return shared_sites.get("province")
+
+
+@pytest.fixture
+def city(shared_sites, province):
+    return shared_sites.get("city", parent=province)
+
+
+@pytest.fixture
+def county(shared_sites, city):
+    return shared_sites.get("county", parent=city)
+
+
+@pytest.fixture
+def department(shared_sites, city):
+    return shared_sites.get("department", parent=city)
 
 
 def _member(site, role):

@@ -17,16 +17,9 @@ from wagtail.test.utils.form_data import (
 from cms.models import ArticlePage
 from sites.services import site_groups
 from tests.conftest import admin_client_for
-from tests.factories import SiteFactory, UserFactory, column
+from tests.factories import UserFactory, column
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def county():
-    province = SiteFactory()
-    city = SiteFactory.child(province, "city")
-    return SiteFactory.child(city, "county")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""A province → city → county hierarchy with a department of the city, people
-who handle cases on each, and a helper that files a case as the public would."""
+"""People who handle cases on the province → city → county hierarchy (with a
+department of the city) of tests/conftest.py, and a helper that files a case as
+the public would."""
 
 import datetime
 import uuid
@@ -11,32 +12,12 @@ from django.utils import timezone
 from interaction import services
 from sites.models import SiteRole
 from tests.conftest import _member
-from tests.factories import ConsultationFactory, SiteFactory, column
+from tests.factories import ConsultationFactory, column
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def province(db):
-    return SiteFactory(name="测试省人民政府")
-
-
-@pytest.fixture
-def city(province):
-    return SiteFactory.child(province, "city", name="测试市人民政府")
-
-
-@pytest.fixture
-def county(city):
-    return SiteFactory.child(city, "county", name="测试县人民政府")
-
-
-@pytest.fixture
-def department(city):
-    return SiteFactory.child(city, "department", name="测试市教育局")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from cms.models import ArticlePage, HomePage
 from sites.models import SiteRole
 from sites.services import site_groups
 from tests.conftest import admin_client_for
-from tests.factories import ArticleFactory, SiteFactory, UserFactory, column
+from tests.factories import ArticleFactory, UserFactory, column
 from tests.sites.test_isolation import _content, assert_denied, is_denied, text_of
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +33,14 @@ def _member(site, role, username):
 
 
 @pytest.fixture
-def family(site, django_capture_on_commit_callbacks, settings, tmp_path):
+def family(site, shared_sites, django_capture_on_commit_callbacks, settings, tmp_path):
     """Province ``site`` → city → county and its sibling county, each with a page,
     an image and a document with unmistakable titles, and staff with
-    unmistakable usernames."""
+    unmistakable usernames. The sites are shared (tests/conftest.py)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    city = SiteFactory.child(site, "city")
-    county = SiteFactory.child(city, "county")
-    sibling = SiteFactory.child(city, "county")
+    city = shared_sites.get("site_city", parent=site)
+    county = shared_sites.get("site_county", parent=city)
+    sibling = shared_sites.get("site_sibling_county", parent=city)
     capture = django_capture_on_commit_callbacks
     return {
         "province": site,

@@ -9,12 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tree(site):
-    city = SiteFactory.child(site, "city")
-    county = SiteFactory.child(city, "county")
-    department = SiteFactory.child(city, "department")
-    sibling = SiteFactory.child(site, "city")
-    return {"province": site, "city": city, "county": county,
+def tree(province, city, county, department):
+    sibling = SiteFactory.child(province, "city")
+    return {"province": province, "city": city, "county": county,
             "department": department, "sibling": sibling}  # fmt: skip
 
 

@@ -1,0 +1,320 @@
+"""Provisioned sites built once per test process and copied into each test.
+
+Provisioning a site (page tree from the column template, collection, groups,
+permissions, workflow) takes seconds; most tests need one or two ordinary sites.
+``SharedSites.build`` provisions them once, in one transaction that also takes them
+out again: for each site it keeps, in tables of its own schema, the rows the
+provisioning inserted or changed. ``SharedSites.restore`` writes one site's rows
+back inside the running test's transaction (a few statements, milliseconds), so the
+test's rollback takes them away again and every test starts from the same database
+it would have had with its own ``SiteFactory()``: only the sites it asked for, as
+just provisioned.
+
+Nothing here caches a model instance: ``restore`` returns a ``GovSite`` read from
+the database. Sequences keep the values provisioning took, so rows a test creates
+never collide with a restored site's ids.
+
+When the database is not the one the copies were taken from (a transactional test
+flushed it), or a test already built something in the copied rows' place, ``restore``
+returns ``None`` and the caller provisions a site of its own. The first
+transactional test in a process retires the copies (``SharedSites.retire``).
+
+To share another site, add a ``Recipe`` to ``SHARED_SITES`` in tests/conftest.py.
+Wagtail keeps collections sorted by name: a new site's name must sort after its
+earlier siblings', or the build stops and names the rows it would move.
+"""
+
+# Every name in the SQL below is a table or column name from Django's introspection,
+# quoted with quote_name; no value is formatted into it.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connection, transaction
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = "test_shared_sites"
+
+# The rows the copies depend on but do not carry (content types, permissions,
+# locales, the tree's root): if these differ, the copies do not fit.
+_FINGERPRINT = """
+    SELECT
+      (SELECT md5(coalesce(string_agg(id::text || app_label || '.' || model, ','
+                                      ORDER BY id), ''))
+         FROM django_content_type),
+      (SELECT md5(coalesce(string_agg(id::text || codename, ',' ORDER BY id), ''))
+         FROM auth_permission),
+      (SELECT md5(coalesce(string_agg(id::text || language_code, ',' ORDER BY id), ''))
+         FROM wagtailcore_locale),
+      (SELECT md5(coalesce(string_agg(id::text || path, ',' ORDER BY id), ''))
+         FROM wagtailcore_page WHERE depth = 1),
+      (SELECT md5(coalesce(string_agg(id::text || path, ',' ORDER BY id), ''))
+         FROM wagtailcore_collection WHERE depth = 1)
+"""
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@dataclass
+class _Table:
+    name: str
+    pk: str
+    columns: list[str]
+    is_tree: bool
+
+    def upsert_from(self, source: str) -> str:
+        cols = ", ".join(_q(c) for c in self.columns)
+        updates = ", ".join(
+            f"{_q(c)} = EXCLUDED.{_q(c)}" for c in self.columns if c != self.pk
+        )
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        return (
+            f"INSERT INTO {_q(self.name)} ({cols}) SELECT {cols} FROM {source} "
+            f"ON CONFLICT ({_q(self.pk)}) {action}"
+        )
+
+
+@dataclass
+class Recipe:
+    """How to provision one shared site; ``parent`` names the shared site it sits
+    under, whose fixture the caller requests first."""
+
+    name: str
+    make: Callable  # make(parent) -> GovSite; parent is None for a top site
+    parent: str | None = None
+
+
+@dataclass
+class _Copy:
+    """One site's rows: (table, name of the table holding its rows)."""
+
+    recipe: Recipe
+    site_id: int
+    tables: list[tuple[_Table, str]] = field(default_factory=list)
+    pks: dict[str, set] = field(default_factory=dict)
+
+
+class SharedSites:
+    # Set by ``retire``: this process no longer restores copies.
+    retired = False
+    _schema_created = False
+
+    def __init__(self, recipes: list[Recipe]) -> None:
+        self.recipes = {recipe.name: recipe for recipe in recipes}
+        self.copies: dict[str, _Copy] = {}
+        self.fingerprint: tuple | None = None
+
+    # Building ----------------------------------------------------------------
+
+    @classmethod
+    def build(cls, recipes: list[Recipe]) -> SharedSites:
+        """Provision every recipe's site (parents first) and keep their rows.
+
+        The database ends as it began (apart from sequences and the copies)."""
+        shared = cls(recipes)
+        if cls.retired:
+            return shared
+        built = {}
+        with transaction.atomic(), connection.cursor() as cursor:
+            tables = _tables(cursor)
+            cursor.execute(f"DROP SCHEMA IF EXISTS {_q(SCHEMA)} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {_q(SCHEMA)}")
+            SharedSites._schema_created = True
+            before = {
+                t.name: _copy_table(cursor, t, f"s0_{i}") for i, t in enumerate(tables)
+            }
+            before_pks: dict[str, set] = {}
+            previous = before
+            for n, recipe in enumerate(recipes):
+                parent = built[recipe.parent] if recipe.parent else None
+                site = built[recipe.name] = recipe.make(parent)
+                copy = _Copy(recipe=recipe, site_id=site.pk)
+                current = {}
+                for i, table in enumerate(tables):
+                    pk = _q(table.pk)
+                    changed = f"{_q(SCHEMA)}.{_q(f'site{n}_{i}')}"
+                    cursor.execute(
+                        f"CREATE UNLOGGED TABLE {changed} AS SELECT x.* FROM "
+                        f"{_q(table.name)} x WHERE NOT EXISTS (SELECT 1 FROM "
+                        f"{previous[table.name]} p WHERE p.{pk} = x.{pk} "
+                        f"AND p::text = x::text)"
+                    )
+                    cursor.execute(f"SELECT {pk} FROM {changed}")
+                    pks = {row[0] for row in cursor.fetchall()}
+                    if pks:
+                        copy.tables.append((table, changed))
+                        copy.pks[table.name] = pks
+                        if table.name not in before_pks:
+                            cursor.execute(f"SELECT {pk} FROM {before[table.name]}")
+                            before_pks[table.name] = {r[0] for r in cursor.fetchall()}
+                    else:
+                        cursor.execute(f"DROP TABLE {changed}")
+                    # Provisioning only adds and changes rows.
+                    cursor.execute(
+                        f"SELECT count(*) FROM {previous[table.name]} p WHERE NOT "
+                        f"EXISTS (SELECT 1 FROM {_q(table.name)} x WHERE "
+                        f"x.{pk} = p.{pk})"
+                    )
+                    if cursor.fetchone()[0]:
+                        raise RuntimeError(f"provisioning deleted rows of {table.name}")
+                    if n + 1 < len(recipes):
+                        current[table.name] = _copy_table(
+                            cursor, table, f"s{n + 1}_{i}"
+                        )
+                shared.copies[recipe.name] = copy
+                if previous is not before:
+                    for name in previous.values():
+                        cursor.execute(f"DROP TABLE {name}")
+                previous = current
+            shared._check_independent(before_pks)
+            # Take the sites out again: back to the rows kept before.
+            changed_tables = {
+                t.name: t for c in shared.copies.values() for t, _ in c.tables
+            }
+            for table in changed_tables.values():
+                pk = _q(table.pk)
+                cursor.execute(
+                    f"DELETE FROM {_q(table.name)} x WHERE NOT EXISTS (SELECT 1 FROM "
+                    f"{before[table.name]} p WHERE p.{pk} = x.{pk})"
+                )
+                cursor.execute(table.upsert_from(before[table.name]))
+            for name in before.values():
+                cursor.execute(f"DROP TABLE {name}")
+            connection.check_constraints()
+            cursor.execute(_FINGERPRINT)
+            shared.fingerprint = tuple(cursor.fetchone())
+        return shared
+
+    @classmethod
+    def retire(cls) -> None:
+        """Stop restoring and drop the copies: a transactional test empties the
+        database when it ends, and a dump taken in one (the backup drill) must not
+        carry the copies' schema. Every later test provisions its own sites."""
+        cls.retired = True
+        if cls._schema_created:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {_q(SCHEMA)} CASCADE")
+            cls._schema_created = False
+
+    def _ancestors(self, name: str) -> set[str]:
+        found = set()
+        parent = self.recipes[name].parent
+        while parent:
+            found.add(parent)
+            parent = self.recipes[parent].parent
+        return found
+
+    def _check_independent(self, before_pks: dict[str, set]) -> None:
+        """A site's rows may change rows that existed before (the tree's root) or
+        belong to its ancestors (their folder's child count), never another shared
+        site's: each is restored with its ancestors only."""
+        inserted: dict[str, dict[str, set]] = {}
+        seen: dict[str, set] = {}
+        for name, copy in self.copies.items():
+            inserted[name] = {
+                table: pks - before_pks[table] - seen.get(table, set())
+                for table, pks in copy.pks.items()
+            }
+            for table, pks in copy.pks.items():
+                seen.setdefault(table, set()).update(pks)
+        for name, copy in self.copies.items():
+            allowed = self._ancestors(name) | {name}
+            for other, rows in inserted.items():
+                if other in allowed:
+                    continue
+                for table, pks in copy.pks.items():
+                    if pks & rows.get(table, set()):
+                        raise RuntimeError(
+                            f"shared site {name} changes {other}'s rows of {table}"
+                        )
+
+    # Restoring ---------------------------------------------------------------
+
+    def get(self, name: str, parent=None):
+        """Shared site ``name`` in the current transaction: restored if it fits,
+        else provisioned by its recipe (under ``parent``)."""
+        usable = self.fingerprint and not SharedSites.retired
+        site = self.restore(name, parent) if usable else None
+        return site if site is not None else self.recipes[name].make(parent)
+
+    def fits(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(_FINGERPRINT)
+            return tuple(cursor.fetchone()) == self.fingerprint
+
+    def restore(self, name: str, parent=None):
+        """Shared site ``name`` written into the current transaction, or ``None``."""
+        from sites import routing
+        from sites.models import GovSite
+
+        copy = self.copies[name]
+        if copy.recipe.parent and (
+            parent is None or parent.pk != self.copies[copy.recipe.parent].site_id
+        ):
+            return None  # the parent is one of the test's own
+        if not self.fits():
+            return None
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT 1 FROM {_q(GovSite._meta.db_table)} WHERE id = %s",
+                    [copy.site_id],
+                )
+                if cursor.fetchone():
+                    return None
+                for table, rows in copy.tables:
+                    cursor.execute(table.upsert_from(rows))
+                for table, rows in copy.tables:
+                    if table.is_tree:
+                        # Child counts: right whichever sites are here.
+                        cursor.execute(
+                            f"UPDATE {_q(table.name)} x SET numchild = (SELECT "
+                            f"count(*) FROM {_q(table.name)} c WHERE c.depth = "
+                            f"x.depth + 1 AND left(c.path, length(x.path)) = x.path) "
+                            f"WHERE x.{_q(table.pk)} IN (SELECT {_q(table.pk)} "
+                            f"FROM {rows})"
+                        )
+        except DatabaseError:
+            # Something of the test's own sits where the copy goes.
+            logger.info("shared site %s does not fit this test's database", name)
+            return None
+        routing.invalidate()
+        return GovSite.objects.get(pk=copy.site_id)
+
+
+def _tables(cursor) -> list[_Table]:
+    tables = []
+    for name in sorted(
+        connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+    ):
+        pks = connection.introspection.get_primary_key_columns(cursor, name)
+        cursor.execute(f"SELECT * FROM {_q(name)} LIMIT 0")
+        columns = [d.name for d in cursor.description]
+        if not pks or len(pks) != 1:
+            raise RuntimeError(f"{name} has no single-column primary key")
+        tables.append(
+            _Table(
+                name=name,
+                pk=pks[0],
+                columns=columns,
+                is_tree={"path", "depth", "numchild"} <= set(columns),
+            )
+        )
+    return tables
+
+
+def _copy_table(cursor, table: _Table, name: str) -> str:
+    qualified = f"{_q(SCHEMA)}.{_q(name)}"
+    cursor.execute(
+        f"CREATE UNLOGGED TABLE {qualified} AS SELECT * FROM {_q(table.name)}"
+    )
+    return qualified
