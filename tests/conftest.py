@@ -28,6 +28,9 @@ LONG_FIRST = (
 )
 
 
+_NO_MARK = pytest.mark.django_db.mark
+
+
 def _transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     if marker is not None and (
@@ -40,7 +43,26 @@ def _transactional(item) -> bool:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """After pytest-django's order (transactional tests last, as they empty the
-    database), move the long tests that do not empty it to the front."""
+    database), move the long tests that do not empty it to the front.
+
+    Every transactional test must also ask for ``serialized_rollback``: one that
+    does not re-creates the content types with new ids when it empties the
+    database, and the next serialized one in the same process then fails to load
+    the originals (a duplicate ``django_content_type`` key)."""
+    unserialized = [
+        item.nodeid
+        for item in items
+        if _transactional(item)
+        and not (item.get_closest_marker("django_db") or _NO_MARK).kwargs.get(
+            "serialized_rollback"
+        )
+        and "django_db_serialized_rollback" not in item.fixturenames
+    ]
+    if unserialized:
+        raise pytest.UsageError(
+            "transactional tests need django_db(transaction=True, "
+            "serialized_rollback=True): " + ", ".join(unserialized[:5])
+        )
     items.sort(
         key=lambda item: (
             not (item.nodeid.startswith(LONG_FIRST) and not _transactional(item))

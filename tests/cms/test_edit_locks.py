@@ -8,7 +8,7 @@ from django.db import connection
 
 from cms.edit_locks import LOCK_SPACE, hold_page_edit_lock
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _try_from_another_connection(page_id: int) -> bool:
