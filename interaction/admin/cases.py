@@ -155,17 +155,8 @@ class CaseIndexView(SiteScopedIndexView):
             )
         return columns
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(
-            queryset, page_size
-        )
-        page.object_list = _with_shown_fields(list(object_list))
-        return paginator, page, page.object_list, is_paginated
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        return super().as_spreadsheet(
-            _with_shown_fields(list(queryset)), spreadsheet_format
-        )
+    def with_shown_fields(self, rows: list) -> list:
+        return _with_shown_fields(rows)
 
     def export_row(self, case) -> dict:
         return {
