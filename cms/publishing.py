@@ -14,6 +14,7 @@ from cms.contentchecks.services import check_content, format_findings
 from core.numbering import next_value
 from sites.selectors import site_of_page_path
 
+from .models.choices import InterpretationRule
 from .models.registries import NormativeRegistration
 
 
@@ -195,7 +196,6 @@ def _has_body(page) -> bool:
 def _check_interpretation(page, site, problems: Problems) -> None:
     # cycle inside cms (tests/architecture/test_import_cycles.py)
     from .models import InterpretationPage, PublishingSettings
-    from .models.choices import InterpretationRule
 
     if page.pk and InterpretationPage.objects.live().filter(document=page).exists():
         return

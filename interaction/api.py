@@ -17,9 +17,11 @@ from django_ratelimit.core import is_ratelimited
 from ninja import Field, Header, Router, Schema, Status
 from ninja.security import APIKeyHeader
 
+from sites.tenancy import use_site
+
 from . import selectors, services
 from .forms import CaseFieldsForm
-from .models import CaseChannel, CaseKind, CaseStatus
+from .models import PUBLIC_EVENT_KINDS, CaseChannel, CaseKind, CaseStatus
 
 
 class ApiKey(APIKeyHeader):
@@ -204,9 +206,6 @@ def case_status(
         )
     except services.LookupRefused as refused:
         return Status(404, {"detail": str(refused.message)})
-    from sites.tenancy import use_site
-
-    from .models import PUBLIC_EVENT_KINDS
 
     with use_site(case.site):
         events = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import hmac
 import os
 
 from cryptography.hazmat.primitives.ciphers import Cipher as _Cipher
@@ -134,7 +135,6 @@ def decrypt(stored: str) -> str:
 
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 of ``value`` under the data key (query codes are kept only so)."""
-    import hmac
 
     return hmac.new(data_key(), value.encode(), hashlib.sha256).hexdigest()
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hmac
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.workdays.services import add_working_days
 from sites.models import GovSite, SiteLevel, SiteStatus
-from sites.selectors import rows_of_person, sites_for_user
+from sites.selectors import rows_of_person, site_of_page_path, sites_for_user
 from sites.tenancy import for_sites, use_site
 
 from .crypto import api_key_hash
@@ -230,8 +231,6 @@ def comment_public_texts(*, consultation) -> QuerySet[Comment]:
 
 
 def _site_of(page) -> GovSite:
-    from sites.selectors import site_of_page_path
-
     site = site_of_page_path(page.path)
     if site is None:
         raise LookupError(f"page {page.pk} is in no site")
@@ -250,7 +249,6 @@ def api_client_for_key(*, site: GovSite, key: str) -> ApiClient | None:
         .select_related("site")
         .first()
     )
-    import hmac
 
     if client is None or not hmac.compare_digest(client.key_hash, api_key_hash(key)):
         return None

@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import DateTimeField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from cms.models.choices import ConsultationState
 from core.uploads.sniffing import content_type_of
 from core.workdays.services import add_working_days
 from sites.models import GovSite
@@ -291,8 +294,6 @@ def _attachment_files_delete(*, names: list[str]) -> None:
 def _mail_query_code(case: Case, code: str, address: str) -> None:
     """The tracking number and query code, once, to the address given (after the
     case is committed; a mail server that is down does not undo the case)."""
-    from django.core.mail import send_mail
-    from django.utils.translation import override
 
     with override("zh-hans"):
         subject = _("Your case %(number)s has been received") % {
@@ -738,7 +739,6 @@ def comment_submit(
 ) -> tuple[Comment, bool]:
     """Store a comment while the consultation is open; (comment, created). The
     same idempotency key with other content raises CommentConflict."""
-    from cms.models.choices import ConsultationState
 
     state = consultation.state
     if state == ConsultationState.UPCOMING:

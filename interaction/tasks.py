@@ -17,6 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
+from sites.models import GovSite
+from sites.tenancy import use_site
+
+from .models import Case
+
 logger = logging.getLogger(__name__)
 
 # Seconds before the next try of a mail that failed: 1 minute, 5 minutes, half an
@@ -26,11 +31,6 @@ MAIL_RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
 
 @task()
 def notify_submitter(site_id: int, case_id: int, attempt: int = 0) -> None:
-    from sites.models import GovSite
-    from sites.tenancy import use_site
-
-    from .models import Case
-
     site = GovSite.objects.filter(pk=site_id).first()
     if site is None:
         return

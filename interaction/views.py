@@ -8,8 +8,10 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,6 +22,7 @@ from django_ratelimit.core import _get_ip, is_ratelimited
 
 from cms.models import ConsultationPage
 from cms.models.choices import ConsultationState
+from sites.tenancy import use_site
 
 from . import crypto, selectors, services
 from .forms import (
@@ -301,8 +304,6 @@ def case_lookup(request):
 
 
 def _render_status(request, case, form=None, status=200):
-    from sites.tenancy import use_site
-
     with use_site(case.site):
         context = _status_context(case, form)
     return render(request, "interaction/case_status.html", context, status=status)
@@ -355,8 +356,6 @@ def case_rate(request):
 
 @never_cache
 def case_public_list(request):
-    from django.core.paginator import Paginator
-
     site = _site(request)
     paginator = Paginator(selectors.case_public_list(site=site), 20)
     page = paginator.get_page(request.GET.get("page"))
@@ -461,7 +460,6 @@ def comment_new(request, page_id: int):
 def case_mine(request):
     """A signed-in person's own cases on every site (public accounts, when they
     exist, sign in here too)."""
-    from django.contrib.auth.views import redirect_to_login
 
     _site(request)
     if not request.user.is_authenticated:

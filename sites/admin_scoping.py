@@ -14,15 +14,40 @@ from __future__ import annotations
 
 from functools import wraps
 
+import django_filters
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag, TagBase, TaggedItem, TaggedItemBase
+from wagtail.admin.filters import FilteredModelChoiceFilter
 from wagtail.admin.views import chooser
-from wagtail.models import Page
+from wagtail.admin.views.pages import workflow
+from wagtail.admin.views.pages.history import PageHistoryFilterSet, PageHistoryView
+from wagtail.admin.views.reports import workflows as reports
+from wagtail.admin.views.reports.audit_logging import (
+    LogEntriesView,
+    SiteHistoryReportFilterSet,
+)
+from wagtail.admin.views.reports.workflows import (
+    get_editable_page_ids_query,
+    get_requested_by_queryset,
+)
+from wagtail.admin.views.tags import TAGS_AUTOCOMPLETE_LIMIT
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.documents import get_document_model
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images import get_image_model
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.models import Page, Task, Workflow, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import policy_registry
 
 from .params import id_param, text_param
-from .selectors import is_platform_admin, sites_for_user
+from .selectors import is_platform_admin, sites_for_user, staff_for_user
 
 _policy = PagePermissionPolicy()
 
@@ -78,8 +103,6 @@ def platform_admin_only(view):
 
 
 def workflows_for_user(request):
-    from wagtail.models import Workflow
-
     if is_platform_admin(request.user):
         return Workflow.objects.all()
     homes = sites_for_user(request.user).values("wagtail_site__root_page")
@@ -87,20 +110,12 @@ def workflows_for_user(request):
 
 
 def tasks_for_user(request):
-    from wagtail.models import Task
-
     return Task.objects.filter(
         workflow_tasks__workflow__in=workflows_for_user(request)
     ).distinct()
 
 
 def requesters_for_user(request):
-    from wagtail.admin.views.reports.workflows import (
-        get_editable_page_ids_query,
-        get_requested_by_queryset,
-    )
-    from wagtail.models import WorkflowState
-
     if is_platform_admin(request.user):
         return get_requested_by_queryset(request)
     requested = WorkflowState.objects.filter(
@@ -110,11 +125,6 @@ def requesters_for_user(request):
 
 
 def _scoped_workflow_views():
-    import django_filters
-    from django.utils.translation import gettext_lazy as _
-    from wagtail.admin.filters import FilteredModelChoiceFilter
-    from wagtail.admin.views.reports import workflows as reports
-
     class WorkflowReportFilterSet(reports.WorkflowReportFilterSet):
         workflow = django_filters.ModelChoiceFilter(
             queryset=workflows_for_user, label=_("Workflow")
@@ -152,13 +162,6 @@ ScopedWorkflowView, ScopedWorkflowTasksView = _scoped_workflow_views()
 
 def visible_tags(user, tag_model):
     """Tags used on pages, images or documents ``user`` may see in the admin."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
-    from taggit.models import TaggedItem, TaggedItemBase
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.permissions import policy_registry
 
     if is_platform_admin(user):
         return tag_model.objects.all()
@@ -195,10 +198,6 @@ def visible_tags(user, tag_model):
 
 def scoped_tag_autocomplete(request, app_name=None, model_name=None):
     """Wagtail's tag autocomplete, offering only tags of the user's own sites."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.http import JsonResponse
-    from taggit.models import Tag, TagBase
-    from wagtail.admin.views.tags import TAGS_AUTOCOMPLETE_LIMIT
 
     tag_model = Tag
     if app_name and model_name:
@@ -230,7 +229,6 @@ def visible_media(user, model):
     """Images or documents (``model``) ``user`` may see in the admin: those in the
     collections where the user holds any image or document permission (their sites'
     collections and those below), as Wagtail's own listings and choosers show."""
-    from wagtail.permissions import policy_registry
 
     if is_platform_admin(user):
         return model.objects.all()
@@ -239,9 +237,6 @@ def visible_media(user, model):
 
 
 def _scoped_media_api_views():
-    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
-    from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-
     class ScopedMediaMixin:
         def get_queryset(self):
             visible = visible_media(self.request.user, self.model)
@@ -289,7 +284,6 @@ class PageWorkflowScopedMixin:
 def users_for_filter(request, users):
     """``users`` (a user queryset offered in a filter) as far as the requester may
     see their names."""
-    from .selectors import staff_for_user
 
     return users.filter(pk__in=staff_for_user(request.user).values("pk"))
 
@@ -302,15 +296,6 @@ class ScopedUsersFilterMixin:
 
 
 def _scoped_history_views():
-    from wagtail.admin.views.pages.history import (
-        PageHistoryFilterSet,
-        PageHistoryView,
-    )
-    from wagtail.admin.views.reports.audit_logging import (
-        LogEntriesView,
-        SiteHistoryReportFilterSet,
-    )
-
     class ScopedPageHistoryFilterSet(ScopedUsersFilterMixin, PageHistoryFilterSet):
         pass
 
@@ -332,9 +317,6 @@ ScopedPageHistoryView, ScopedLogEntriesView = _scoped_history_views()
 
 
 def _scoped_page_viewset():
-    from wagtail.admin.views.pages import workflow
-    from wagtail.admin.viewsets.pages import PageViewSet
-
     class WorkflowActionView(PageWorkflowScopedMixin, workflow.WorkflowActionView):
         pass
 
@@ -375,8 +357,6 @@ def workflow_editors_only(view):
     """Wagtail's task chooser lists every task of the platform (names carry the
     site's name) and has no permission check: only people who may create or edit
     workflows, who see every workflow anyway, open it."""
-    from wagtail.models import Workflow
-    from wagtail.permissions import policy_registry
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):

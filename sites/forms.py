@@ -1,20 +1,22 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from .models import GovSite, SiteLevel, SiteRole, SiteStatus
-from .services import SiteDetails, site_validate
+from .references import page_references_refused
+from .selectors import home_site_for_user
+from .services import SiteDetails, site_status_check, site_validate
 
 
 def theme_choices() -> list[tuple[str, str]]:
     """(name, label) of every registered theme. The registry belongs to the themes
     package, which this one may not import: settings name the function that lists
     them (``SITES_THEME_LIST``)."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
 
     path = getattr(settings, "SITES_THEME_LIST", None)
     if not path:
@@ -124,8 +126,6 @@ class SiteStatusForm(forms.Form):
         self.site = site
 
     def clean_status(self):
-        from .services import site_status_check
-
         status = self.cleaned_data["status"]
         try:
             site_status_check(site=self.site, status=status)
@@ -148,7 +148,6 @@ class SiteReferencesFormMixin:
 
     def _post_clean(self):
         super()._post_clean()
-        from .references import page_references_refused
 
         extra = []
         for formset in getattr(self, "formsets", {}).values():
@@ -220,7 +219,6 @@ class OwnCollectionFormMixin:
         field = self.fields.get("collection")
         if user is None or field is None or self.instance.pk:
             return
-        from .selectors import home_site_for_user
 
         site = home_site_for_user(user)
         if site is not None and field.queryset.filter(pk=site.collection_id).exists():

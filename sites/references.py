@@ -30,6 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel, get_all_child_relations
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionMember, Page
 
 from .models import GovSite
@@ -122,9 +124,6 @@ def _refused_rows(site: GovSite | None, model, pks: set[str]) -> set[str]:
 
 
 def _kind(model) -> str:
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-
     if issubclass(model, get_image_model()):
         return pgettext("reference kind", "image")
     if issubclass(model, get_document_model()):

@@ -20,10 +20,13 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Page, Site
 from wagtail.models.sites import SiteRootPath
+
+from .models import GovSite, SiteHost
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +103,6 @@ def _root_url(hostname: str, port: int) -> str:
 
 
 def _load(version: str) -> HostMap:
-    from .models import GovSite, SiteHost
-
     host_map = HostMap(version=version, loaded_at=time.monotonic())
     own = [f.attname for f in GovSite._meta.concrete_fields]
     for row in GovSite.objects.values(*own, *_SITE_FIELDS, *_ROOT_FIELDS):
@@ -139,7 +140,6 @@ def _instance(host_map: HostMap, govsite_id: int):
     """A new ``GovSite`` (with its Wagtail site and root page) built from the row,
     without a query. The root page carries the tree fields only (id, path, depth,
     url path, type): its content (``.specific``) is read when a request needs it."""
-    from .models import GovSite
 
     row = host_map.rows.get(govsite_id)
     if row is None:
@@ -169,8 +169,6 @@ def loaded_host_map() -> HostMap | None:
 
 
 def home_page_model():
-    from django.apps import apps
-
     return apps.get_model(settings.SITES_HOME_PAGE_MODEL)
 
 

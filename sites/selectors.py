@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from wagtail.models import Page
 
-from .models import ONLINE_STATUSES, GovSite, SiteRole
+from .models import ONLINE_STATUSES, GovSite, SiteGroup, SiteRole
 from .tenancy import SiteOwnedModel, all_sites, for_sites
 
 PLATFORM_ADMIN_PERMISSION = "govsites.add_govsite"
@@ -56,8 +58,6 @@ def sites_for_user(user) -> QuerySet[GovSite]:
         return site_list().filter(pk__in=GovSite.objects.values("pk"))
     ids = getattr(user, cache_attr, None)
     if ids is None:
-        from .models import SiteGroup
-
         with all_sites():
             links = list(
                 SiteGroup.objects.filter(group__user=user).values_list(
@@ -81,7 +81,6 @@ def can_administer_site(user, site: GovSite) -> bool:
         return False
     if is_platform_admin(user):
         return True
-    from .models import SiteGroup
 
     ancestor_paths = [
         site.tree_path[: i + 1] for i, ch in enumerate(site.tree_path) if ch == "/"
@@ -94,7 +93,6 @@ def can_administer_site(user, site: GovSite) -> bool:
 
 def site_members(*, site: GovSite) -> list[tuple[str, object]]:
     """(role, user) pairs of everyone in the site's role groups."""
-    from .models import SiteGroup
 
     with all_sites():
         links = list(SiteGroup.objects.filter(site=site).select_related("group"))
@@ -107,7 +105,6 @@ def site_members(*, site: GovSite) -> list[tuple[str, object]]:
 
 def site_of_page_path(path: str) -> GovSite | None:
     """The site whose page tree holds the (possibly unsaved) page at ``path``."""
-    from wagtail.models import Page
 
     prefixes = [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]
     return (
@@ -122,9 +119,6 @@ def staff_for_user(user) -> QuerySet:
     the sites ``user`` works on, the admins of the sites above those (who manage
     them) and platform admins; everyone for platform admins. Never the staff of a
     sibling site."""
-    from django.contrib.auth import get_user_model
-
-    from .models import SiteGroup
 
     user_model = get_user_model()
     if is_platform_admin(user):
@@ -149,7 +143,6 @@ def home_site_for_user(user) -> GovSite | None:
     the most local one if several: where their uploads go by default."""
     if not user.is_authenticated:
         return None
-    from .models import SiteGroup
 
     with all_sites():
         ids = list(

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -40,6 +42,7 @@ from .models import (
     SiteRole,
     SiteStatus,
 )
+from .selectors import can_administer_site
 from .tenancy import all_sites, use_site
 from .validators import validate_hostname
 
@@ -533,10 +536,6 @@ def site_member_add(
 ):
     """Put ``username`` in the site's ``role`` group; create the account if a
     password is given and it does not exist. Only the site's admins may."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-
-    from .selectors import can_administer_site
 
     if not can_administer_site(actor, site):
         raise SitePermissionDenied
@@ -567,8 +566,6 @@ def site_member_add(
 
 @transaction.atomic
 def site_member_remove(*, site: GovSite, actor, user, role: str) -> None:
-    from .selectors import can_administer_site
-
     if not can_administer_site(actor, site):
         raise SitePermissionDenied
     group = site_groups(site=site).get(role)

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from . import services
 from .forms import SiteMemberForm, SiteProvisionForm, SiteStatusForm
 from .models import GovSite, SiteRole
-from .selectors import can_administer_site, is_platform_admin, site_list, site_members
+from .selectors import (
+    can_administer_site,
+    is_platform_admin,
+    site_list,
+    site_members,
+    sites_for_user,
+)
 
 
 def _form_page(request, *, form, title, action_url, submit_label, extra=None):
@@ -150,7 +156,6 @@ def member_remove(request, pk, user_id, role):
 
 def my_sites(request):
     """The sites the signed-in person works on, with links to their members."""
-    from .selectors import sites_for_user
 
     sites = [
         (site, can_administer_site(request.user, site))

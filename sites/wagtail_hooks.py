@@ -1,4 +1,5 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,6 +12,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from . import admin_scoping, services, views
 from .admin_panels import MissingFilingNumbersPanel
+from .forms import ThemeChoiceFormMixin
 from .models import GovSite
 from .routing import govsite_for_page
 from .selectors import (
@@ -107,8 +109,6 @@ class GovSiteViewSet(ModelViewSet):
         return sites_for_user(request.user)
 
     def get_form_class(self, for_update=False):
-        from .forms import ThemeChoiceFormMixin
-
         form_class = super().get_form_class(for_update)
         return type(form_class.__name__, (ThemeChoiceFormMixin, form_class), {})
 
@@ -186,8 +186,6 @@ def hide_cross_site_reports(request, menu_items):
 def _refuse_if_archived(request, page):
     site = govsite_for_page(page)
     if site is not None and site.status == "archived":
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("This site is archived and read-only."))
 
 
@@ -216,7 +214,6 @@ def archived_sites_are_read_only_move(request, page, destination):
 def moves_need_permission_at_both_ends(request, page, destination):
     """Wagtail's move confirmation page checks nothing on GET and shows both
     titles; refuse before it renders unless the user may make this move."""
-    from django.core.exceptions import PermissionDenied
 
     if not page.permissions_for_user(request.user).can_move_to(destination):
         raise PermissionDenied
@@ -239,7 +236,6 @@ def documents_answer_only_on_their_own_sites(document, request):
     """A site's host serves the documents of its collection and those below it (a
     city's pages may link its counties' documents), not another site's documents.
     Platform hosts (the admin, previews) serve every document."""
-    from django.http import Http404
 
     site = getattr(request, "govsite", None)
     if site is None:

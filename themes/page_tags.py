@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page
@@ -171,8 +172,6 @@ def _column_description(column) -> str:
 
 
 def _pub_date(page) -> str:
-    from django.utils import timezone
-
     moment = getattr(page, "published_at", None) or page.first_published_at
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 

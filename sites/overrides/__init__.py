@@ -27,6 +27,8 @@ hooks; a search backend subclass set in ``WAGTAILSEARCH_BACKENDS``.
 
 def install() -> None:
     """Called once, from ``SitesConfig.ready()``."""
+    # Here, not at the top: the modules import Wagtail's models and admin views,
+    # which need the app registry that ``ready()`` runs after.
     from . import allowed_hosts, explorer_filters, page_urls
 
     page_urls.install()

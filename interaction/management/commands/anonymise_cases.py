@@ -5,6 +5,7 @@ expired rate-limit counters. Run it daily (cron)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from interaction.ratelimit_cache import delete_expired
 from interaction.services import cases_anonymise_expired
 from sites.models import GovSite
 
@@ -28,6 +29,5 @@ class Command(BaseCommand):
             if count:
                 self.stdout.write(f"{govsite.code}: {count} case(s) anonymised")
         self.stdout.write(f"{total} case(s) anonymised in all")
-        from interaction.ratelimit_cache import delete_expired
 
         delete_expired()
