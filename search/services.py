@@ -7,29 +7,23 @@ import datetime
 import logging
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from wagtail.models import Page
 
 from core.privacy import mask_search_query
 from sites.models import GovSite
 
-from .backends import BackendUnavailable, SearchBackend, get_backend
+from .backends import SearchBackend, get_backend
 from .documents import (
-    CONTENT_MODELS,
-    IndexDocument,
     content_pages,
-    item_document,
     page_document,
-    page_key,
 )
+from .indexing import items_update, pending_record
 from .models import PendingIndexUpdate, SearchQueryLog
+from .tasks import update_items_task, update_subtree_task
 
 logger = logging.getLogger("search")
-
-RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds before a failed update retries
 
 
 # -- keeping the index true ----------------------------------------------------
@@ -39,69 +33,15 @@ def item_request_update(*, item_keys: list[str]) -> None:
     """Record that these items changed and queue their update. Call it inside the
     transaction of the change: the pending rows and the queued task commit (or
     roll back) with it."""
-    # cycle: search.tasks runs these services
-    from .tasks import update_items_task
-
-    if not item_keys:
-        return
-    keys = list(dict.fromkeys(item_keys))
-    PendingIndexUpdate.objects.bulk_create(
-        [PendingIndexUpdate(item_key=key) for key in keys],
-        update_conflicts=True,
-        unique_fields=["item_key"],
-        update_fields=["requested_at"],
-    )
-    update_items_task.enqueue(keys)
+    keys = pending_record(item_keys=item_keys)
+    if keys:
+        update_items_task.enqueue(keys)
 
 
 def subtree_request_update(*, page_id: int) -> None:
     """A page whose descendants' addresses may have changed (a moved or renamed
     column): queue the update of every content page below it."""
-    # cycle: search.tasks runs these services
-    from .tasks import update_subtree_task
-
     update_subtree_task.enqueue(page_id)
-
-
-def subtree_item_keys(*, page_id: int) -> list[str]:
-    page = Page.objects.filter(pk=page_id).first()
-    if page is None:
-        return []
-    ids = (
-        Page.objects.descendant_of(page, inclusive=True)
-        .type(*CONTENT_MODELS)
-        .values_list("pk", flat=True)
-    )
-    return [page_key(pk) for pk in ids]
-
-
-def items_update(*, item_keys: list[str], backend: SearchBackend | None = None) -> None:
-    """Bring these items' documents to what the database holds now (idempotent).
-    Raises BackendUnavailable, leaving the pending rows for a retry."""
-    backend = backend or get_backend()
-    started = timezone.now()
-    documents: list[IndexDocument] = []
-    gone: list[str] = []
-    for key in item_keys:
-        document = item_document(key)
-        if document is None:
-            gone.append(key)
-        else:
-            documents.append(document)
-    try:
-        if documents:
-            backend.upsert(documents)
-        if gone:
-            backend.delete(gone)
-    except BackendUnavailable as error:
-        PendingIndexUpdate.objects.filter(item_key__in=item_keys).update(
-            attempts=F("attempts") + 1, last_error=str(error)[:300]
-        )
-        raise
-    # A change made while this ran has a newer request time and its own task.
-    PendingIndexUpdate.objects.filter(
-        item_key__in=item_keys, requested_at__lte=started
-    ).delete()
 
 
 def index_sync(*, backend: SearchBackend | None = None, batch: int = 200) -> int:
@@ -193,21 +133,12 @@ def query_record(*, site: GovSite, query: str, found: int) -> None:
         )
 
 
-def retry_delay(attempts: int) -> datetime.timedelta:
-    return datetime.timedelta(
-        seconds=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
-    )
-
-
 def pending_updates_requeue(*, older_than: datetime.timedelta, batch: int = 200) -> int:
     """Queue again the pending updates older than ``older_than`` that no queued or
     running task covers any more (their task was lost: a worker that died with the
     database, a task that failed on something other than the search backend), so
     they are applied without a manual ``search_index sync``. Returns how many
     items were queued."""
-    # cycle: search.tasks runs these services
-    from .tasks import update_items_task
-
     cutoff = timezone.now() - older_than
     keys = list(
         PendingIndexUpdate.objects.filter(requested_at__lt=cutoff)

@@ -7,17 +7,15 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from . import indexing
 from .backends import BackendUnavailable
 from .models import PendingIndexUpdate
 
 
 @task()
 def update_items_task(item_keys: list[str]) -> None:
-    # cycle: search.services queues these tasks
-    from . import services
-
     try:
-        services.items_update(item_keys=item_keys)
+        indexing.items_update(item_keys=item_keys)
     except BackendUnavailable:
         # The pending rows stay; try again later (and search_index sync applies
         # every pending update at once when the backend is back).
@@ -28,16 +26,14 @@ def update_items_task(item_keys: list[str]) -> None:
             default=1,
         )
         update_items_task.using(
-            run_after=timezone.now() + services.retry_delay(attempts - 1)
+            run_after=timezone.now() + indexing.retry_delay(attempts - 1)
         ).enqueue(item_keys)
         raise
 
 
 @task()
 def update_subtree_task(page_id: int) -> None:
-    # cycle: search.services queues these tasks
-    from . import services
-
-    keys = services.subtree_item_keys(page_id=page_id)
+    keys = indexing.subtree_item_keys(page_id=page_id)
     for start in range(0, len(keys), 200):
-        services.item_request_update(item_keys=keys[start : start + 200])
+        chunk = indexing.pending_record(item_keys=keys[start : start + 200])
+        update_items_task.enqueue(chunk)

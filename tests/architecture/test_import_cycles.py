@@ -32,7 +32,6 @@ KNOWN_CYCLES = [
         "cms.publishing",
         "cms.selectors",
     },
-    {"search.services", "search.tasks"},
 ]
 
 

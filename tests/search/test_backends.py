@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from search import services
+from search import indexing, services
 from search.backends import get_backend
 from search.documents import page_document
 from search.models import Synonym
@@ -49,7 +49,7 @@ def publish(index, backend_name):
             type(page).objects.filter(pk=page.pk).update(first_published_at=when)
         index()
         if when is not None:  # the date changed behind the signal: re-index
-            services.items_update(item_keys=[f"page:{page.pk}"])
+            indexing.items_update(item_keys=[f"page:{page.pk}"])
         if backend_name == "elasticsearch":
             get_backend().client.indices.refresh(index=get_backend().alias)
         return page
