@@ -68,14 +68,14 @@ def error_response(exc: Exception) -> bytes | None:
 
 
 class PlatformThreadWorker(ThreadWorker):
-    """``worker_class`` of cms/gunicorn_conf.py."""
+    """``worker_class`` of config/gunicorn_conf.py."""
 
     def handle_error(self, req, client, addr, exc):
         response = error_response(exc)
         if response is None:
             return super().handle_error(req, client, addr, exc)
         # gunicorn's own line, as it logs every refused request (the privacy
-        # filter of cms/gunicorn_conf.py drops any query string it holds).
+        # filter of config/gunicorn_conf.py drops any query string it holds).
         self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
         try:
             util.write_nonblock(client, response)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cms import gunicorn_conf
+from config import gunicorn_conf
 from ops.management.commands import serve_platform
 
 ROOT = Path(__file__).resolve().parents[2]

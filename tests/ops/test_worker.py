@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from cms import worker
+from ops import worker
 from search.models import PendingIndexUpdate
 from search.services import pending_updates_requeue
 from search.tasks import update_items_task
