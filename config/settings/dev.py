@@ -3,6 +3,10 @@ from .env import seal
 
 seal()
 
-# `manage.py runserver` works before `collectstatic`; `make demo` collects anyway.
+# `manage.py runserver` works before `collectstatic` (plain names served from the
+# static folders until a manifest exists: ops/static.py); `make demo` collects anyway.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "ops.static.FirstRunStaticFilesStorage"
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
