@@ -27,7 +27,7 @@ from interaction.masking import (
     mask_text_with,
 )
 from interaction.models import Case, CaseAttachment
-from sites.selectors import can_administer_site
+from sites.selectors import sites_administered_by
 from sites.tenancy import use_site
 
 from .filters import DEADLINE_CHOICES, CaseFilterSet
@@ -177,10 +177,11 @@ class CaseIndexView(SiteScopedIndexView):
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
+        administered = set(
+            sites_administered_by(self.request.user).values_list("pk", flat=True)
+        )
         context["settings_sites"] = [
-            site
-            for site in self.user_sites[:50]
-            if can_administer_site(self.request.user, site)
+            site for site in self.user_sites[:50] if site.pk in administered
         ]
         return context
 

@@ -1,7 +1,11 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from sites.selectors import can_administer_site, sites_for_user
+from sites.selectors import (
+    can_administer_site,
+    sites_administered_by,
+    sites_for_user,
+)
 from sites.services import site_groups
 from tests.factories import SiteFactory, UserFactory
 
@@ -81,3 +85,18 @@ def test_one_definition_of_platform_admin_as_a_check_and_as_a_filter(site_admin)
         )
     )
     assert checked == filtered == {superuser, direct, by_group}
+
+
+def test_sites_administered_by_agrees_with_can_administer_site(tree, platform_admin):
+    city_admin = _member(tree["city"], "admin")
+    city_editor = _member(tree["city"], "editor")
+    for user in (city_admin, city_editor, platform_admin, AnonymousUser()):
+        assert set(sites_administered_by(user)) == {
+            site for site in tree.values() if can_administer_site(user, site)
+        }
+    assert set(sites_administered_by(city_admin)) == {
+        tree["city"],
+        tree["county"],
+        tree["department"],
+    }
+    assert set(sites_administered_by(city_editor)) == set()
