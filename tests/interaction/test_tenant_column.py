@@ -188,3 +188,14 @@ def test_a_case_can_come_back_to_a_site_it_left(county, city, county_handler):
     with use_site(county):
         kinds = list(CaseEvent.objects.filter(case=back).values_list("kind", flat=True))
     assert kinds == ["submitted", "transferred", "transferred"]
+
+
+def test_a_transfer_moves_every_kind_of_row_that_hangs_on_a_case():
+    """A transfer deletes the case in the old site (services._case_move): a row of
+    a kind it does not copy would be deleted with it. A new model pointing at
+    Case must be moved there too, and named here."""
+    hanging = {relation.related_model for relation in Case._meta.related_objects}
+    assert hanging == {CaseEvent, CaseAttachment}, (
+        "services._case_move copies events and attachments only; teach it "
+        f"{sorted(m.__name__ for m in hanging - {CaseEvent, CaseAttachment})}"
+    )
