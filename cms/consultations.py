@@ -1,11 +1,15 @@
-"""The legal clock of consultations (征求意见) and the reminders it leaves."""
+"""The legal clock of consultations (征求意见): the comment period's rules, and who
+may take an open consultation down.
+
+The consultation page model calls these rules (``clean``, ``permissions_for_user``),
+so they take the page and import no model; the consultations awaiting an adoption
+report are a read, ``cms.selectors.consultations_awaiting_report``."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,16 +62,13 @@ def validate(page) -> None:
 
 
 def check_not_over(page, today: datetime.date | None = None) -> str:
-    """Why ``page`` (any content page) cannot go live as a consultation, or "".
+    """Why ``page`` (a consultation page) cannot go live, or "".
 
     A consultation that has never been live and whose comment period has already
     ended would be published closed: nobody could comment. One that was live
     (an open consultation being edited, or one brought over from an old site)
     keeps its dates."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import ConsultationPage
-
-    if not isinstance(page, ConsultationPage) or not page.ends_on:
+    if not page.ends_on:
         return ""
     if page.migrated or page.first_published_at or page.last_published_at:
         return ""
@@ -133,25 +134,6 @@ def _check_not_shortened(page, today, errors) -> None:
                 )
                 % {"start": starts_on.isoformat(), "end": ends_on.isoformat()}
             )
-
-
-def awaiting_report(*, homes, today: datetime.date | None = None):
-    """Live consultations under ``homes`` that have closed without an adoption
-    report, oldest first."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import ConsultationPage
-
-    today = today or timezone.localdate()
-    if not homes:
-        return ConsultationPage.objects.none()
-    under = Q()
-    for home in homes:
-        under |= Q(path__startswith=home.path)
-    return (
-        ConsultationPage.objects.live()
-        .filter(under, ends_on__lt=today, adoption_report="")
-        .order_by("ends_on")
-    )
 
 
 def state_label(state: str) -> str:

@@ -17,9 +17,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from cms.models.content import stream_text
-
 from . import selectors
+from .text import stream_text
 
 FEED_TYPES = {"rss": Rss201rev2Feed, "atom": Atom1Feed}
 FEED_LENGTH = 20

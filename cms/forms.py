@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from cms import publishing
+from cms.publishing import NO_INTERPRETATION
 from sites.forms import SiteReferencesFormMixin
 
 # Buttons of Wagtail's page editor that publish or send the page towards publishing.
@@ -37,9 +39,6 @@ def derived_slug(*, title: str, parent, page=None) -> str:
 
 def confirmed_labels(keys) -> list[str]:
     """What a stored confirmation covers, for the editor and the reviewers."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from cms.publishing import NO_INTERPRETATION
-
     labels = []
     for key in keys or ():
         if key == NO_INTERPRETATION:
@@ -100,9 +99,6 @@ class ContentPageForm(SiteReferencesFormMixin, WagtailAdminPageForm):
 
     def _post_clean(self):
         super()._post_clean()
-        # cycle inside cms (tests/architecture/test_import_cycles.py)
-        from cms import publishing
-
         parent = self.parent_page
         if parent is None and self.instance.pk:
             parent = self.instance.get_parent()

@@ -14,8 +14,16 @@ from cms.contentchecks.services import check_content, format_findings
 from core.numbering import next_value
 from sites.selectors import site_of_page_path
 
+from . import consultations
+from .models import (
+    ConsultationPage,
+    InterpretationPage,
+    NormativeRegistration,
+    PolicyDocumentPage,
+    PublishingSettings,
+)
 from .models.choices import InterpretationRule
-from .models.registries import NormativeRegistration
+from .text import stream_text
 
 
 def new_index_number(*, page) -> str:
@@ -60,9 +68,6 @@ def issue_index_number(*, page) -> str:
 
 
 def index_number_taken(*, page, site) -> bool:
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import PolicyDocumentPage
-
     return (
         PolicyDocumentPage.objects.descendant_of(site.root_page)
         .filter(index_number=page.index_number)
@@ -129,9 +134,6 @@ def check_before_saving(
     ``migrating``: content brought over from an old site, published there long
     ago; the interpretation rule is about publishing new documents and is not
     applied (the interpretation is imported after its document)."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import PolicyDocumentPage
-
     problems = Problems()
     site = site_of_page_path(parent.path)
     if site is None:
@@ -168,11 +170,8 @@ def check_before_saving(
         )
     if isinstance(page, PolicyDocumentPage) and page.is_normative and not migrating:
         _check_interpretation(page, site, problems)
-    if not migrating:
-        # cycle inside cms (tests/architecture/test_import_cycles.py)
-        from .consultations import check_not_over
-
-        message = check_not_over(page)
+    if not migrating and isinstance(page, ConsultationPage):
+        message = consultations.check_not_over(page)
         if message:
             problems.errors.append(("ends_on", message))
     return problems
@@ -181,9 +180,6 @@ def check_before_saving(
 def _has_body(page) -> bool:
     """Whether a page with a body has something in it (text, image, table or
     attachment); an empty paragraph is not content."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models.content import stream_text
-
     body = getattr(page, "body", None)
     if body is None or isinstance(body, str):
         return True
@@ -194,9 +190,6 @@ def _has_body(page) -> bool:
 
 
 def _check_interpretation(page, site, problems: Problems) -> None:
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import InterpretationPage, PublishingSettings
-
     if page.pk and InterpretationPage.objects.live().filter(document=page).exists():
         return
     rule = PublishingSettings.for_site(site.wagtail_site).interpretation_rule

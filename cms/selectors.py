@@ -1,15 +1,31 @@
-"""Reads of a site's pages for rendering; every one is limited to a subtree."""
+"""Reads of a site's pages; every one is limited to a subtree.
 
+The page models call these reads to render (``get_context``, ``route``), so this
+module does not import them: it names the page types by label and takes them
+from Django's app registry when a read runs, as the models name each other
+(``"cms.ColumnPage"``) in their relations and tree rules.
+"""
+
+from __future__ import annotations
+
+import datetime
 from collections import defaultdict
 
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
 from wagtail.models import Page
+
+
+def _page_type(name: str) -> type[Page]:
+    """The cms page model ``name`` ("ColumnPage"), from the app registry."""
+    return apps.get_model("cms", name)
 
 
 def home_columns(*, home: Page) -> list[Page]:
     """The home page's top-level columns, each with ``latest``: its published
     children, fetched for all columns in one query instead of one per column."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import ColumnPage
+    ColumnPage = _page_type("ColumnPage")
 
     columns = list(ColumnPage.objects.child_of(home).live().public().order_by("path"))
     children = (
@@ -30,8 +46,7 @@ def home_columns(*, home: Page) -> list[Page]:
 
 def column_items(*, column: Page):
     """A column's published content pages, newest first (sub-columns excluded)."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import ColumnPage
+    ColumnPage = _page_type("ColumnPage")
 
     return (
         Page.objects.child_of(column)
@@ -50,8 +65,7 @@ def column_feed_items(*, column: Page):
     """The published content of a column and of its published sub-columns at any
     depth, newest first: what the column's feeds list. Items under an
     unpublished sub-column are left out with it."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import ColumnPage
+    ColumnPage = _page_type("ColumnPage")
 
     items = Page.objects.descendant_of(column).live().public().not_type(ColumnPage)
     hidden = (
@@ -66,8 +80,7 @@ def column_feed_items(*, column: Page):
 
 def latest_content(*, home: Page):
     """A site's published content pages, newest first."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import ColumnPage
+    ColumnPage = _page_type("ColumnPage")
 
     return (
         Page.objects.descendant_of(home)
@@ -99,7 +112,22 @@ def home_sections(*, home: Page) -> list[tuple]:
 
 def breadcrumbs(*, page: Page):
     """The page's ancestors a visitor can open: its site's home page and columns."""
-    # cycle inside cms (tests/architecture/test_import_cycles.py)
-    from .models import ColumnPage, HomePage
+    column_page, home_page = _page_type("ColumnPage"), _page_type("HomePage")
+    return page.get_ancestors().type(home_page, column_page).specific()
 
-    return page.get_ancestors().type(HomePage, ColumnPage).specific()
+
+def consultations_awaiting_report(*, homes, today: datetime.date | None = None):
+    """Live consultations under ``homes`` that have closed without an adoption
+    report, oldest first."""
+    ConsultationPage = _page_type("ConsultationPage")
+    today = today or timezone.localdate()
+    if not homes:
+        return ConsultationPage.objects.none()
+    under = Q()
+    for home in homes:
+        under |= Q(path__startswith=home.path)
+    return (
+        ConsultationPage.objects.live()
+        .filter(under, ends_on__lt=today, adoption_report="")
+        .order_by("ends_on")
+    )

@@ -13,7 +13,7 @@ from core.uploads.views import document_may_be_served
 from sites.permissions import ReadOnlyForPlatformAdmins
 from sites.selectors import sites_for_user
 
-from . import consultations, readonly
+from . import readonly, selectors
 from .admin_panels import AwaitingReportPanel
 from .models import ConsultationPage, NormativeRegistration
 from .models.choices import ConsultationState
@@ -32,7 +32,7 @@ def open_choosers_at_the_users_own_collection():
 def add_awaiting_report_panel(request, panels):
     sites = sites_for_user(request.user).select_related("wagtail_site__root_page")
     homes = [site.root_page for site in sites[:200]]
-    waiting = list(consultations.awaiting_report(homes=homes)[:20])
+    waiting = list(selectors.consultations_awaiting_report(homes=homes)[:20])
     if waiting:
         panels.append(AwaitingReportPanel(consultations=waiting))
 

@@ -21,7 +21,7 @@ from cms.models import (
     InterpretationPage,
     PolicyDocumentPage,
 )
-from cms.models.content import attachment_names, stream_text
+from cms.text import attachment_names, stream_text
 from sites.models import SiteStatus
 from sites.routing import govsite_for_page
 

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpResponsePermanentRedirect
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -28,14 +27,13 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.blocks import StructValue
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
-from wagtail.rich_text import RichText
 
+from cms import consultations, selectors
 from cms.blocks import AttachmentListBlock, BodyBlock
-from cms.forms import ContentPageForm
 from cms.readonly import SitePagePermissionTester, refuse_if_archived
+from cms.text import attachment_names, stream_text
 from cms.validators import normalize_document_number
 
 from . import choices
@@ -65,7 +63,10 @@ class ContentPage(Page):
 
     parent_page_types = ["cms.ColumnPage"]
     subpage_types: list[str] = []
-    base_form_class = ContentPageForm
+    # The admin edit form, cms.forms.ContentPageForm, is attached by
+    # CmsConfig.ready(): the form runs the publishing rules, which query these
+    # models, so the models do not import it (as Wagtail attaches its page form
+    # to Page in wagtail.admin's ready()).
     # Which page tags it carries (themes.page_tags): the site's, its column's
     # and its own article tags; every content page type inherits it.
     page_tags_kind = "content"
@@ -110,9 +111,6 @@ class ContentPage(Page):
     # -- URLs -------------------------------------------------------------------
 
     def breadcrumbs(self):
-        # cycle inside cms (tests/architecture/test_import_cycles.py)
-        from cms import selectors
-
         return selectors.breadcrumbs(page=self)
 
     def get_url_parts(self, request=None):
@@ -165,43 +163,6 @@ class ContentPage(Page):
         if names:
             texts[str(_("attachment names"))] = "\n".join(names)
         return texts
-
-
-def stream_text(value) -> str:
-    """Plain text of a StreamField or rich text value."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return strip_tags(value)
-    if not hasattr(value, "__iter__") or hasattr(value, "source"):
-        return _block_text(value)
-    return "\n".join(filter(None, (_block_text(block.value) for block in value)))
-
-
-def _block_text(raw) -> str:
-    if isinstance(raw, RichText):
-        return strip_tags(raw.source)
-    if isinstance(raw, str):
-        return strip_tags(raw)
-    if isinstance(raw, StructValue):
-        return "\n".join(
-            _block_text(v) for k, v in raw.items() if k not in ("image", "document")
-        )
-    if isinstance(raw, dict):  # table data
-        rows = raw.get("data") or []
-        return "\n".join(" ".join(str(c) for c in row if c) for row in rows)
-    return ""
-
-
-def attachment_names(page) -> list[str]:
-    names = []
-    for field in ("body", "attachments", "draft_attachments"):
-        for block in getattr(page, field, None) or []:
-            if block.block_type == "attachment" and block.value["document"]:
-                document = block.value["document"]
-                names.append(block.value["title"] or document.title)
-                names.append(document.filename)
-    return names
 
 
 class BodyPage(ContentPage):
@@ -523,16 +484,10 @@ class ConsultationPage(ContentPage):
 
     def clean(self):
         super().clean()
-        # cycle inside cms (tests/architecture/test_import_cycles.py)
-        from cms import consultations
-
         consultations.validate(self)
 
     def permissions_for_user(self, user):
-        # cycle inside cms (tests/architecture/test_import_cycles.py)
-        from cms.consultations import OpenConsultationPermissionTester
-
-        return OpenConsultationPermissionTester(user, self)
+        return consultations.OpenConsultationPermissionTester(user, self)
 
     def check_texts(self) -> dict[str, str]:
         texts = super().check_texts()

@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from cms import selectors
+from cms import feeds, selectors
 from cms.blocks import HomeSectionBlock
 from cms.readonly import SitePagePermissionTester
 from sites.forms import SitePageForm
@@ -159,10 +159,7 @@ class ColumnPage(Page):
 
     def serve(self, request, *args, feed=None, **kwargs):
         if feed is not None:
-            # cycle inside cms (tests/architecture/test_import_cycles.py)
-            from cms.feeds import serve_column_feed
-
-            return serve_column_feed(request, column=self, kind=FEEDS[feed])
+            return feeds.serve_column_feed(request, column=self, kind=FEEDS[feed])
         return super().serve(request, *args, **kwargs)
 
     def breadcrumbs(self):
