@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ops.branding",
     "ops",
     "core",
+    "core.audit",
     "demo",
     "sites",
     "themes",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who acts and from where, for audit entries of signals that lack the request.
+    "core.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A page's saves (autosave, save, submit) take turns (cms/edit_locks.py).
