@@ -10,3 +10,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
+
+# `manage.py demo_otp USERNAME` prints a demo staff account's current code.
+STAFF_DEMO_OTP = True

@@ -95,6 +95,11 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, editable=False)
 
+    tenant_scope_exempt = (
+        "the platform's audit log: append-only, read across sites by audit "
+        "administrators only"
+    )
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")

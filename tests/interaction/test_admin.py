@@ -584,8 +584,7 @@ def test_personal_data_inside_the_texts_is_masked_for_staff_until_revealed(
     revealed = client.post(url, {"action": "reveal"}).content.decode()
     for secret in secrets:
         assert secret in revealed
-    with use_site(county):
-        (audit,) = CaseEvent.objects.filter(case=case, kind="viewed")
+    (audit,) = AuditEvent.objects.filter(action="unmasked", object_id=str(case.pk))
     assert audit.actor == county_handler and audit.created_at
 
 
