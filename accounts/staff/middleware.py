@@ -20,7 +20,9 @@ OPEN_URL_NAMES = (
     "wagtailadmin_logout",
     "staff_mfa_verify",
     "staff_mfa_enrol",
+    # The icon sprite and translations the sign-in pages themselves load.
     "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",
 )
 # The session's last-seen time is written at most this often (seconds).
 SEEN_RESOLUTION = 60

@@ -6,6 +6,7 @@ import pytest
 
 from sites.models import GovSite
 from sites.services import site_groups
+from tests.browser.staff import sign_in_staff
 from tests.factories import SiteFactory, UserFactory
 
 # Transactional (the live server is another thread); the serialized rollback puts
@@ -32,11 +33,7 @@ def page(browser):
 
 
 def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in_staff(page, live_server, user, PASSWORD)
 
 
 def test_public_home_and_column_pages_at_the_sites_host(page, live_server):
