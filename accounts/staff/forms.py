@@ -22,6 +22,7 @@ class StaffLoginForm(LoginForm):
             services.signin_failed(request=self.request, username=username)
             raise
         services.signin_succeeded(username=username)
+        services.signin_superuser_check(request=self.request, user=self.get_user())
         return cleaned
 
 

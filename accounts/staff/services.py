@@ -226,6 +226,29 @@ def signin_succeeded(*, username: str) -> None:
     throttle.clear_account(username)
 
 
+def signin_superuser_check(*, request, user) -> None:
+    """The superuser is for emergencies from the command line: the admin's
+    sign-in refuses it unless STAFF_SUPERUSER_ADMIN_SIGNIN is on (the demo)."""
+    if user is None or not user.is_superuser:
+        return
+    if settings.STAFF_SUPERUSER_ADMIN_SIGNIN:
+        return
+    audit_record(
+        action=AuditAction.SIGN_IN,
+        actor=user,
+        request=request,
+        result=AuditResult.REFUSED,
+        detail={"superuser": True},
+    )
+    raise ValidationError(
+        _(
+            "The superuser is kept for emergencies on the command line and cannot "
+            "sign in here; use an administrator account."
+        ),
+        code="superuser",
+    )
+
+
 def lockout_clear(*, actor, username: str = "", address: str = "", request=None):
     """A security administrator lifts a lock on an account name or an address."""
     if not actor.has_perm(MANAGE_SECURITY):

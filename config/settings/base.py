@@ -292,6 +292,9 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # `manage.py demo_otp USERNAME` prints a demo account's code: development only.
 STAFF_DEMO_OTP = False
+# The superuser is for emergencies on the command line: the admin's sign-in form
+# refuses it (the demo's settings allow it for the demo's `admin`).
+STAFF_SUPERUSER_ADMIN_SIGNIN = env.bool("STAFF_SUPERUSER_ADMIN_SIGNIN", False)
 # Sessions signed in by these backends pass the second factor: the test settings'
 # force_login backend only; nothing here, and no environment variable, sets it.
 STAFF_MFA_TRUSTED_BACKENDS = ()
@@ -303,9 +306,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
         "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
         "CommonPasswordValidator",
         "NumericPasswordValidator",
+    )
+] + [
+    # The staff password policy (accounts.staff; 等保 2.0 level 3): at least 8
+    # characters, 3 of 4 character classes, the Chinese common-password
+    # and word-plus-number lists shipped with the project, no account name.
+    {"NAME": f"accounts.staff.password_validation.{name}"}
+    for name in (
+        "MinimumLengthValidator",
+        "CharacterClassesValidator",
+        "ChineseCommonPasswordValidator",
+        "WordAndNumberPasswordValidator",
+        "UsernameInPasswordValidator",
     )
 ]
 

@@ -13,3 +13,5 @@ WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
 
 # `manage.py demo_otp USERNAME` prints a demo staff account's current code.
 STAFF_DEMO_OTP = True
+# The demo's platform admin `admin` is a superuser and signs in to the admin.
+STAFF_SUPERUSER_ADMIN_SIGNIN = True

@@ -40,7 +40,7 @@ class AuditAction(models.TextChoices):
     EXPORTED = "exported", _("Data exported")
     API_CLIENT_CHANGED = "api_client", _("API client changed")
     PERSONAL_DATA_VIEWED = "unmasked", _("Personal data viewed unmasked")
-    SUPERUSER_COMMAND = "superuser", _("Superuser used from the command line")
+    SUPERUSER_COMMAND = "superuser", _("Superuser account used")
     AUDIT_PURGED = "audit_purged", _("Audit rows purged")
 
 

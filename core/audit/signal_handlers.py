@@ -22,7 +22,14 @@ User = get_user_model()
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
-    audit_record(action=AuditAction.SIGN_IN, actor=user, request=request)
+    # A superuser's sign-in (the demo's, or an emergency) is marked as such.
+    audit_record(
+        action=AuditAction.SUPERUSER_COMMAND
+        if user.is_superuser
+        else AuditAction.SIGN_IN,
+        actor=user,
+        request=request,
+    )
 
 
 @receiver(user_login_failed)
@@ -63,7 +70,13 @@ def _user_saved(sender, instance, created, raw=False, update_fields=None, **kwar
     if raw:
         return
     if created:
-        audit_record(action=AuditAction.ACCOUNT_CREATED, obj=instance)
+        audit_record(
+            action=AuditAction.SUPERUSER_COMMAND
+            if instance.is_superuser
+            else AuditAction.ACCOUNT_CREATED,
+            obj=instance,
+            detail={"created": True},
+        )
         return
     before = getattr(instance, "_audit_before", None)
     if not before:
