@@ -183,9 +183,12 @@ def demo_otp_code(*, username: str) -> str:
 
 
 def mfa_enrol_for_demo(*, user) -> TOTPDevice:
-    """Enrol ``user`` with a confirmed TOTP device (seed_demo, tests)."""
-    TOTPDevice.objects.filter(user=user).delete()
-    return TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    """Enrol ``user`` with a confirmed TOTP device unless they have one (seed_demo:
+    the demo's codes come from ``demo_otp``)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    return device
 
 
 # Sign-in throttling ---------------------------------------------------------

@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-for-tests-1"
 LOCKED = "登录失败次数过多"
+WRONG = "wrong-password"
 
 
-def _try(client, username, password="wrong-password"):
+def _try(client, username, password=WRONG):
     return client.post("/admin/login/", {"username": username, "password": password})
 
 
