@@ -83,7 +83,7 @@ def test_the_purge_refuses_a_date_within_six_months_and_deletes_nothing():
     audit_record(action=AuditAction.SIGN_IN, actor_name="alice")
     before = AuditEvent.objects.count()
     recent = (timezone.now() - datetime.timedelta(days=30)).date().isoformat()
-    with pytest.raises(CommandError, match="six months"):
+    with pytest.raises(CommandError, match="六个月"):
         call_command("purge_audit_log", before=recent)
     assert AuditEvent.objects.count() == before
 
@@ -114,9 +114,9 @@ def test_verify_finds_a_row_a_database_superuser_changed_or_removed():
         )
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [second.pk])
         cursor.execute("SET LOCAL session_replication_role = origin")
-    with pytest.raises(CommandError, match="changed") as raised:
+    with pytest.raises(CommandError, match="审计日志被改动") as raised:
         call_command("verify_audit_log")
-    assert "2 problems" in str(raised.value)
+    assert "2 处问题" in str(raised.value)
 
 
 def test_sign_in_success_and_failure_are_recorded_with_the_address():
