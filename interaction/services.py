@@ -840,4 +840,10 @@ def interaction_settings_update(*, site: GovSite, **values) -> InteractionSettin
         for name, value in values.items():
             setattr(rules, name, value)
         rules.save()
+        audit_record(
+            action=AuditAction.SETTINGS_CHANGED,
+            site=site,
+            obj=rules,
+            detail={"fields": sorted(values)},
+        )
     return rules

@@ -227,3 +227,23 @@ def test_the_log_filters_and_its_export_is_itself_recorded(auditor):
     assert AuditEvent.objects.filter(
         action=AuditAction.EXPORTED, actor=auditor
     ).exists()
+
+
+def test_settings_and_api_client_changes_are_recorded_on_their_site(site):
+    from cms.models.site_settings import PublishingSettings
+    from interaction import services as interaction_services
+
+    settings_row = PublishingSettings.for_site(site.wagtail_site)
+    settings_row.save()
+    assert AuditEvent.objects.filter(action=AuditAction.SETTINGS_CHANGED).exists()
+    interaction_services.interaction_settings_update(site=site)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.SETTINGS_CHANGED, site_id=site.pk
+    ).exists()
+    client, _key = interaction_services.api_client_create(site=site, name="门户")
+    interaction_services.api_client_deactivate(site=site, client=client)
+    changes = AuditEvent.objects.filter(
+        action=AuditAction.API_CLIENT_CHANGED, site_id=site.pk
+    ).order_by("pk")
+    assert [event.detail["change"] for event in changes] == ["created", "deactivated"]
+    assert _key not in str([event.detail for event in changes])
