@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cms.models.choices import ConsultationState
+from core.audit.models import AuditAction
+from core.audit.services import audit_record
 from core.uploads.sniffing import content_type_of
 from core.workdays.services import add_working_days
 from sites.models import GovSite
@@ -586,11 +588,14 @@ def case_note(*, site: GovSite, case: Case, user, message: str) -> CaseEvent:
 
 
 def case_personal_data_view(*, site: GovSite, case: Case, user) -> dict[str, str]:
-    """The unmasked personal data, with an audit entry of who saw it and when."""
+    """The unmasked personal data, with an entry in the platform's audit log
+    (core.audit) of who saw it, when and from where; the case's own steps keep
+    its handling only."""
     if case.site_id != site.pk:
         raise PermissionDenied
-    with transaction.atomic(), use_site(site):
-        _event(case, CaseEventKind.PERSONAL_DATA_VIEWED, actor=user)
+    audit_record(
+        action=AuditAction.PERSONAL_DATA_VIEWED, actor=user, site=site, obj=case
+    )
     return {
         "name": case.name,
         "phone": case.phone,
@@ -809,12 +814,24 @@ def api_client_create(*, site: GovSite, name: str) -> tuple[ApiClient, str]:
         client = ApiClient.objects.create(
             site=site, name=name, key_prefix=prefix, key_hash=crypto.api_key_hash(key)
         )
+        audit_record(
+            action=AuditAction.API_CLIENT_CHANGED,
+            site=site,
+            obj=client,
+            detail={"change": "created", "key_prefix": prefix},
+        )
     return client, key
 
 
 def api_client_deactivate(*, site: GovSite, client: ApiClient) -> None:
-    with use_site(site):
+    with transaction.atomic(), use_site(site):
         ApiClient.objects.filter(pk=client.pk).update(active=False)
+        audit_record(
+            action=AuditAction.API_CLIENT_CHANGED,
+            site=site,
+            obj=client,
+            detail={"change": "deactivated", "key_prefix": client.key_prefix},
+        )
 
 
 def interaction_settings_update(*, site: GovSite, **values) -> InteractionSettings:
@@ -823,4 +840,10 @@ def interaction_settings_update(*, site: GovSite, **values) -> InteractionSettin
         for name, value in values.items():
             setattr(rules, name, value)
         rules.save()
+        audit_record(
+            action=AuditAction.SETTINGS_CHANGED,
+            site=site,
+            obj=rules,
+            detail={"fields": sorted(values)},
+        )
     return rules

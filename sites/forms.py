@@ -139,6 +139,14 @@ class SiteMemberForm(forms.Form):
 
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=SiteRole.choices)
+    # A form field (not loose HTML), so the password policy's refusals are shown
+    # beside it: before, they had no field to go to and the page showed nothing.
+    password = forms.CharField(
+        label=_("Password (only to create a new account)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class SiteReferencesFormMixin:

@@ -30,7 +30,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from . import routing
+from . import routing, signals
 from .column_templates import ColumnSpec, column_template
 from .models import (
     ONLINE_STATUSES,
@@ -438,6 +438,7 @@ def _provision(*, details: SiteDetails, port: int | None) -> GovSite:
         _grant(site, home)
         _create_workflow(site, home)
     transaction.on_commit(routing.invalidate)
+    signals.site_provisioned.send(sender=GovSite, site=site)
     return site
 
 
@@ -490,6 +491,10 @@ def site_status_change(*, site: GovSite, status: str) -> GovSite:
     site_status_check(site=current, status=status)
     site.status = status
     site.save(update_fields=["status", "updated_at"])
+    if current.status != status:
+        signals.site_status_changed.send(
+            sender=GovSite, site=site, old_status=current.status, new_status=status
+        )
     return site
 
 
@@ -561,6 +566,9 @@ def site_member_add(
         user.set_password(password)
         user.save()
     site_groups(site=site)[role].user_set.add(user)
+    signals.site_member_changed.send(
+        sender=GovSite, site=site, actor=actor, user=user, role=role, added=True
+    )
     return user
 
 
@@ -571,6 +579,9 @@ def site_member_remove(*, site: GovSite, actor, user, role: str) -> None:
     group = site_groups(site=site).get(role)
     if group is not None:
         group.user_set.remove(user)
+        signals.site_member_changed.send(
+            sender=GovSite, site=site, actor=actor, user=user, role=role, added=False
+        )
 
 
 EDITABLE_FIELDS = (
@@ -620,4 +631,5 @@ def site_update(*, site: GovSite, **changes) -> GovSite:
         collection = site.collection
         collection.name = f"{site.name} ({site.code})"
         collection.save(update_fields=["name"])
+    signals.site_updated.send(sender=GovSite, site=site, fields=sorted(changes))
     return site

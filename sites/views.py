@@ -102,7 +102,7 @@ def members(request, pk):
                 actor=request.user,
                 username=form.cleaned_data["username"],
                 role=form.cleaned_data["role"],
-                password=request.POST.get("password", ""),
+                password=form.cleaned_data["password"],
             )
         except ValidationError as error:
             for name, errors in error.message_dict.items():

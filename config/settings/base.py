@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "ops.branding",
     "ops",
     "core",
+    "core.audit",
+    "accounts.staff",
     "demo",
     "sites",
     "themes",
@@ -57,6 +59,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    # Staff second factor (accounts.staff): TOTP devices and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,7 +88,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who acts and from where, for audit entries of signals that lack the request.
+    "core.audit.middleware.AuditContextMiddleware",
+    # request.user.is_verified(): whether the session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions' idle and absolute limits; the second factor under /admin/.
+    "accounts.staff.middleware.StaffSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A page's saves (autosave, save, submit) take turns (cms/edit_locks.py).
     "cms.edit_locks.PageEditLockMiddleware",
@@ -251,13 +263,63 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # A mail server that hangs must not hold a web request or a worker (seconds).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10, validate=Range(min=1))
 
+# ---- Staff security (accounts.staff; 等保 2.0 level 3) -----------------------
+# Wagtail's sign-in form with throttling per account name and per address.
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.staff.forms.StaffLoginForm"
+# Failures before a lock, and how long the lock (and the count) lasts. The client
+# address is REMOTE_ADDR, or RATELIMIT_IP_META_KEY's header when one is set.
+STAFF_LOCKOUT_ACCOUNT_FAILURES = env.int(
+    "STAFF_LOCKOUT_ACCOUNT_FAILURES", 5, validate=Range(min=1)
+)
+STAFF_LOCKOUT_ADDRESS_FAILURES = env.int(
+    "STAFF_LOCKOUT_ADDRESS_FAILURES", 20, validate=Range(min=1)
+)
+STAFF_LOCKOUT_SECONDS = (
+    env.int("STAFF_LOCKOUT_MINUTES", 15, validate=Range(min=1)) or 15
+) * 60
+# A staff session ends after this long without a request, and this long after
+# sign-in whatever happens.
+STAFF_SESSION_IDLE_SECONDS = (
+    env.int("STAFF_SESSION_IDLE_MINUTES", 30, validate=Range(min=1)) or 30
+) * 60
+STAFF_SESSION_ABSOLUTE_SECONDS = (
+    env.int("STAFF_SESSION_ABSOLUTE_HOURS", 12, validate=Range(min=1)) or 12
+) * 3600
+# django-otp: the issuer the authenticator app shows; back-off after wrong codes
+# (1, 2, 4, 8 ... seconds, per device).
+OTP_TOTP_ISSUER = lambda device: str(PLATFORM_NAME)  # noqa: E731
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# `manage.py demo_otp USERNAME` prints a demo account's code: development only.
+STAFF_DEMO_OTP = False
+# The superuser is for emergencies on the command line: the admin's sign-in form
+# refuses it (the demo's settings allow it for the demo's `admin`).
+STAFF_SUPERUSER_ADMIN_SIGNIN = env.bool("STAFF_SUPERUSER_ADMIN_SIGNIN", False)
+# Sessions signed in by these backends pass the second factor: the test settings'
+# force_login backend only; nothing here, and no environment variable, sets it.
+STAFF_MFA_TRUSTED_BACKENDS = ()
+# The audit log's hash-chain key (core.audit); unset: derived from SECRET_KEY.
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", "")
+# ---- end of staff security ------------------------------------------------
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
         "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
         "CommonPasswordValidator",
         "NumericPasswordValidator",
+    )
+] + [
+    # The staff password policy (accounts.staff; 等保 2.0 level 3): at least 8
+    # characters, 3 of 4 character classes, the Chinese common-password
+    # and word-plus-number lists shipped with the project, no account name.
+    {"NAME": f"accounts.staff.password_validation.{name}"}
+    for name in (
+        "MinimumLengthValidator",
+        "CharacterClassesValidator",
+        "ChineseCommonPasswordValidator",
+        "WordAndNumberPasswordValidator",
+        "UsernameInPasswordValidator",
     )
 ]
 

@@ -10,3 +10,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
+
+# `manage.py demo_otp USERNAME` prints a demo staff account's current code.
+STAFF_DEMO_OTP = True
+# The demo's platform admin `admin` is a superuser and signs in to the admin.
+STAFF_SUPERUSER_ADMIN_SIGNIN = True

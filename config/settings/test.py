@@ -22,3 +22,14 @@ STORAGES = {
 # Live-server tests serve each request on its own thread; persistent connections
 # would outlive the test database. Production keeps them (DB_CONN_MAX_AGE).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Staff sign-in (accounts.staff): force_login signs in through a test-only backend
+# whose sessions pass the second factor, so admin tests need not enrol everyone;
+# a password sign-in (the browser tests) still goes through the second factor.
+AUTHENTICATION_BACKENDS = [
+    "accounts.staff.testing.ForceLoginBackend",
+    *globals().get(
+        "AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]
+    ),
+]
+STAFF_MFA_TRUSTED_BACKENDS = ("accounts.staff.testing.ForceLoginBackend",)

@@ -10,6 +10,8 @@ from collections import OrderedDict
 from django.utils.functional import cached_property
 from wagtail.admin.views.generic import IndexView
 
+from core.audit.models import AuditAction
+from core.audit.services import audit_record
 from sites.selectors import sites_for_user
 
 
@@ -40,6 +42,15 @@ class SiteScopedIndexView(IndexView):
         return paginator, page, page.object_list, is_paginated
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
+        audit_record(
+            action=AuditAction.EXPORTED,
+            request=self.request,
+            detail={
+                "of": self.model._meta.label_lower,
+                "format": spreadsheet_format,
+                "query": self.request.GET.urlencode()[:500],
+            },
+        )
         return super().as_spreadsheet(
             self.with_shown_fields(list(queryset)), spreadsheet_format
         )

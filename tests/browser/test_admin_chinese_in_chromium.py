@@ -5,6 +5,7 @@ indicator with strings from its catalogue at /admin/jsi18n/."""
 import pytest
 
 from sites.services import site_groups
+from tests.browser.staff import sign_in_staff
 from tests.factories import ArticleFactory, SiteFactory, UserFactory, column
 
 pytestmark = [
@@ -26,11 +27,7 @@ def test_autosave_indicator_reads_chinese(browser, live_server):
     )
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("input[name=username]", editor.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
+        sign_in_staff(page, live_server, editor, PASSWORD)
         page.add_init_script(
             "document.addEventListener('w-unsaved:watch-edits',"
             " () => { window.watchingEdits = true; })"

@@ -15,6 +15,7 @@ from cms import publishing as publishing_rules
 from cms.contentchecks.models import PlatformTerm
 from cms.models import ArticlePage
 from sites.services import site_groups
+from tests.browser.staff import sign_in_staff
 from tests.factories import ArticleFactory, SiteFactory, UserFactory, column
 
 pytestmark = [
@@ -29,11 +30,7 @@ TITLE = "全县召开安全生产工作会议"
 def sign_in(browser, live_server, user):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in_staff(page, live_server, user, PASSWORD)
     page.add_init_script(
         "document.addEventListener('w-unsaved:watch-edits',"
         " () => { window.watchingEdits = true; })"

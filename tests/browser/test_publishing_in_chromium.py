@@ -8,6 +8,7 @@ from wagtail.models import PageLogEntry
 
 from cms.models import ArticlePage
 from sites.services import site_groups
+from tests.browser.staff import sign_in_staff
 from tests.factories import SiteFactory, UserFactory, column
 
 pytestmark = [
@@ -27,11 +28,7 @@ def site_url(live_server, site, path="/"):
 def sign_in(browser, live_server, user):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in_staff(page, live_server, user, PASSWORD)
     return context, page
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.audit.models import AuditEvent
 from interaction import services
 from interaction.models import ApiClient, Case, CaseEvent, Comment
 from sites.tenancy import all_sites, use_site
@@ -100,10 +101,14 @@ def test_personal_data_is_masked_until_revealed_and_each_reveal_is_recorded(
     assert "138****5678" in html
     revealed = client.post(url, {"action": "reveal"}).content.decode()
     assert "13812345678" in revealed and "210102199001011234" in revealed
-    with use_site(county):
-        audit = CaseEvent.objects.get(case=case, kind="viewed")
+    # The unmasking is in the platform's audit log (core.audit), not the
+    # case's handling steps.
+    audit = AuditEvent.objects.get(action="unmasked", object_id=str(case.pk))
     assert audit.actor == county_handler
-    assert "13812345678" not in audit.message
+    assert audit.site_id == county.pk
+    assert "13812345678" not in str(audit.detail) + audit.object_repr
+    with use_site(county):
+        assert not CaseEvent.objects.filter(case=case, kind="viewed").exists()
 
 
 def test_the_handling_steps_through_the_admin_are_recorded_with_who_and_when(
@@ -579,8 +584,7 @@ def test_personal_data_inside_the_texts_is_masked_for_staff_until_revealed(
     revealed = client.post(url, {"action": "reveal"}).content.decode()
     for secret in secrets:
         assert secret in revealed
-    with use_site(county):
-        (audit,) = CaseEvent.objects.filter(case=case, kind="viewed")
+    (audit,) = AuditEvent.objects.filter(action="unmasked", object_id=str(case.pk))
     assert audit.actor == county_handler and audit.created_at
 
 

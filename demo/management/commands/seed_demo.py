@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
+from accounts.staff.models import StaffRole, StaffRoleAssignment
+from accounts.staff.services import mfa_enrol_for_demo, staff_role_grant
 from cms.models import HomePage
 from demo.content import seed_home_sections, seed_site_content
 from sites import routing
@@ -23,6 +25,12 @@ from sites.services import (
     site_update,
 )
 
+# The demo's three separated administrators (三员分立), one role each.
+ROLE_ACCOUNTS = [
+    ("sysadmin", StaffRole.SYSTEM_ADMIN),
+    ("secadmin", StaffRole.SECURITY_ADMIN),
+    ("auditor", StaffRole.AUDIT_ADMIN),
+]
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - demo only, printed and documented as such
 PLATFORM_ADMIN = "platform-admin"
 # Demo staff get addresses under example.cn, the domain of the project's examples:
@@ -244,7 +252,34 @@ class Command(BaseCommand):
                 pages += seed_site_content(site, full=site.code in FULL_CONTENT)
                 seed_home_sections(site)
         self.stdout.write(self.style.SUCCESS(f"{pages} demo pages published."))
+        self._seed_staff_security(admin, demo_sites)
         self.stdout.write(
             f"Demo accounts (demo only!): {PLATFORM_ADMIN}, and <site code>-admin, "
             f"-editor, -reviewer for every site; password: {DEMO_PASSWORD}"
         )
+        self.stdout.write(
+            "Administrator roles: "
+            + ", ".join(f"{name} ({role.label})" for name, role in ROLE_ACCOUNTS)
+            + "; every staff account has a second factor: "
+            "`python manage.py demo_otp USERNAME` prints its current code."
+        )
+
+    def _seed_staff_security(self, admin, demo_sites):
+        """The three administrator roles, and a second factor for every demo
+        staff account (its codes from ``demo_otp``)."""
+        user_model = get_user_model()
+        for username, role in ROLE_ACCOUNTS:
+            user, created = user_model.objects.get_or_create(
+                username=username, defaults={"email": demo_email(username)}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            if not StaffRoleAssignment.objects.filter(user=user).exists():
+                staff_role_grant(actor=admin, user=user, role=role)
+        names = [PLATFORM_ADMIN, *(name for name, _role in ROLE_ACCOUNTS)]
+        names += [
+            f"{site.code}-{role.value}" for site in demo_sites for role in SiteRole
+        ]
+        for user in user_model.objects.filter(username__in=names):
+            mfa_enrol_for_demo(user=user)
