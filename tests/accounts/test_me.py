@@ -52,9 +52,16 @@ def test_a_signed_in_letter_is_prefilled_skips_the_captcha_and_is_mine(
     fields = form_fields(html)
     response = client.post(
         FORM,
-        {**fields, "kind": "inquiry", "title": "办证咨询", "content": "请问需要什么材料？",
-         "name": "李雷", "phone": "13900139000", "email": ""},
-    )  # fmt: skip
+        {
+            **fields,
+            "kind": "inquiry",
+            "title": "办证咨询",
+            "content": "请问需要什么材料？",
+            "name": "李雷",
+            "phone": "13900139000",
+            "email": "",
+        },
+    )
     assert response.status_code == 302
     (case,) = _cases()
     assert case.user == citizen
