@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import (
@@ -162,10 +162,22 @@ def _after_identity_sign_in(request):
     return redirect(_safe_next(request, request.GET.get("next"), "/accounts/login/"))
 
 
+def _render_sign_in(request, context, status=200):
+    """The sign-in page. With a sign-in for a site under way, its forms may end on
+    that site's registered callback: the page's Content-Security-Policy
+    (``form-action 'self'``) names that one address too, or the browser would stop
+    the redirects that follow the form."""
+    response = render(request, "accounts/sign_in.html", context, status=status)
+    pending = request.session.get(PENDING_KEY)
+    if pending and selectors.sso_client_get(client_id=pending.get("client_id", "")):
+        parts = urlsplit(pending["redirect_uri"])
+        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+    return response
+
+
 def _identity_sign_in(request):
     site = _pending_site(request)
     _theme_as(request, site)
-    template = "accounts/sign_in.html"
     context = {
         "code_form": CodeSignInForm(),
         "password_form": PasswordSignInForm(),
@@ -175,12 +187,12 @@ def _identity_sign_in(request):
     if request.method == "GET":
         if request.user.is_authenticated and request.session.get(IDENTITY_SESSION_KEY):
             context["signed_in"] = True
-        return render(request, template, context)
+        return _render_sign_in(request, context)
     if _limited(request):
         context["refusal"] = _(
             "Too many sign-in attempts from your network; wait a while and try again."
         )
-        return render(request, template, context, status=429)
+        return _render_sign_in(request, context, status=429)
     action = request.POST.get("action")
     if action == "password":
         form = PasswordSignInForm(request.POST)
@@ -197,20 +209,20 @@ def _identity_sign_in(request):
             form.add_error(
                 None, _("The account name, number, address or password is not right.")
             )
-        return render(request, template, context, status=400)
+        return _render_sign_in(request, context, status=400)
     form = CodeSignInForm(request.POST)
     context["code_form"] = form
     if not form.is_valid():
-        return render(request, template, context, status=400)
+        return _render_sign_in(request, context, status=400)
     data = form.cleaned_data
     if action == "send":
         try:
             services.code_send(target=data["target"])
         except ValidationError as error:
             form.add_error("target", error)
-            return render(request, template, context, status=400)
+            return _render_sign_in(request, context, status=400)
         context["code_sent"] = True
-        return render(request, template, context)
+        return _render_sign_in(request, context)
     try:
         user, _created = services.sign_in_with_code(
             target=data["target"],
@@ -221,7 +233,7 @@ def _identity_sign_in(request):
     except ValidationError as error:
         form.add_error(None, error)
         context["code_sent"] = True
-        return render(request, template, context, status=400)
+        return _render_sign_in(request, context, status=400)
     _sign_in(request, user)
     return _after_identity_sign_in(request)
 
