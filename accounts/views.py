@@ -33,7 +33,7 @@ from django_ratelimit.core import _get_ip, is_ratelimited
 from interaction import services as interaction_services
 from themes import registry as theme_registry
 
-from . import selectors, services
+from . import selectors, services, upstream
 from .forms import (
     ClaimForm,
     CodeSignInForm,
@@ -168,10 +168,17 @@ def _render_sign_in(request, context, status=200):
     (``form-action 'self'``) names that one address too, or the browser would stop
     the redirects that follow the form."""
     response = render(request, "accounts/sign_in.html", context, status=status)
+    origins = []
     pending = request.session.get(PENDING_KEY)
     if pending and selectors.sso_client_get(client_id=pending.get("client_id", "")):
         parts = urlsplit(pending["redirect_uri"])
-        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    if upstream.is_configured():
+        # The province's button leads to its provider (same rule).
+        parts = urlsplit(settings.ACCOUNTS_UPSTREAM_OIDC["issuer"])
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    if origins:
+        response._csp_update = {"form-action": origins}
     return response
 
 
@@ -182,7 +189,7 @@ def _identity_sign_in(request):
         "code_form": CodeSignInForm(),
         "password_form": PasswordSignInForm(),
         "for_site": site,
-        "upstream": bool(settings.ACCOUNTS_UPSTREAM_OIDC.get("issuer")),
+        "upstream": upstream.is_configured(),
     }
     if request.method == "GET":
         if request.user.is_authenticated and request.session.get(IDENTITY_SESSION_KEY):
@@ -325,6 +332,69 @@ def sign_out(request):
         services.identity_session_end(user=request.user, session_id=session_id)
     logout(request)
     return redirect(_safe_next(request, request.POST.get("next")))
+
+
+# The province's identity provider (accounts.upstream)
+
+UPSTREAM_KEY = "accounts_upstream"
+UPSTREAM_CALLBACK = "/accounts/upstream/callback/"
+
+
+@never_cache
+@require_POST
+def upstream_start(request):
+    if not (_is_identity_host(request) and upstream.is_configured()):
+        raise Http404
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    request.session[UPSTREAM_KEY] = {
+        "state": state,
+        "consent": request.POST.get("consent") == "on",
+    }
+    try:
+        url = upstream.authorization_url(
+            redirect_uri=_identity_url(request, UPSTREAM_CALLBACK),
+            state=state,
+            nonce=nonce,
+        )
+    except ValidationError as error:
+        return render(
+            request, "accounts/refused.html", {"refusal": error.messages[0]}, status=502
+        )
+    return HttpResponseRedirect(url)
+
+
+@never_cache
+def upstream_callback(request):
+    if not (_is_identity_host(request) and upstream.is_configured()):
+        raise Http404
+    expected = request.session.pop(UPSTREAM_KEY, None)
+    if not expected or not constant_time_compare(
+        expected["state"], request.GET.get("state", "")
+    ):
+        return render(
+            request,
+            "accounts/refused.html",
+            {
+                "refusal": _(
+                    "The sign-in link has expired or was already used; sign in again."
+                )
+            },
+            status=400,
+        )
+    try:
+        claims = upstream.claims_for_code(
+            code=request.GET.get("code", ""),
+            redirect_uri=_identity_url(request, UPSTREAM_CALLBACK),
+        )
+        user, _created = upstream.upstream_sign_in(
+            claims=claims, consent=expected["consent"]
+        )
+    except ValidationError as error:
+        return render(
+            request, "accounts/refused.html", {"refusal": error.messages[0]}, status=400
+        )
+    _sign_in(request, user)
+    return _after_identity_sign_in(request)
 
 
 @never_cache

@@ -290,11 +290,13 @@ ACCOUNTS_SMS_GATEWAY = env.str(
 # The personal-information rules a person agrees to at registration (PIPL).
 ACCOUNTS_CONSENT_VERSION = "2026-01"
 # The province's identity provider (OpenID Connect), shown as a sign-in button
-# only when all three are set.
+# only when issuer, client id and secret are all set; requests to it go through
+# core.outbound, which refuses internal addresses unless listed here (CIDRs).
 ACCOUNTS_UPSTREAM_OIDC = {
     "issuer": env.str("UPSTREAM_OIDC_ISSUER", ""),
     "client_id": env.str("UPSTREAM_OIDC_CLIENT_ID", ""),
     "client_secret": env.str("UPSTREAM_OIDC_CLIENT_SECRET", ""),
+    "allowed_networks": env.list("UPSTREAM_OIDC_ALLOWED_NETWORKS", []),
 }
 # ---- end of public accounts ------------------------------------------------
 
