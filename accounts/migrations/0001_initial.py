@@ -93,7 +93,6 @@ class Migration(migrations.Migration):
                 ),
                 ("user_agent", models.CharField(blank=True, max_length=200)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("last_seen_at", models.DateTimeField(auto_now_add=True)),
                 ("ended_at", models.DateTimeField(blank=True, null=True)),
                 (
                     "user",
