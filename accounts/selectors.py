@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import QuerySet
 
 from interaction import selectors as interaction_selectors
@@ -52,11 +54,12 @@ def consents_of(*, user) -> QuerySet[Consent]:
 
 def identity_session_is_active(*, session_id: str, user_id) -> bool:
     try:
-        return IdentitySession.objects.filter(
-            pk=session_id, user_id=user_id, ended_at__isnull=True, user__is_active=True
-        ).exists()
-    except Exception:  # a malformed id in an old session: not active
+        session_id = uuid.UUID(str(session_id))
+    except ValueError:  # a malformed id in an old session: not active
         return False
+    return IdentitySession.objects.filter(
+        pk=session_id, user_id=user_id, ended_at__isnull=True, user__is_active=True
+    ).exists()
 
 
 def identity_sessions_of(*, user) -> QuerySet[IdentitySession]:

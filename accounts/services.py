@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 import hmac
+import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -37,6 +39,8 @@ User = get_user_model()
 
 CALLBACK_PATH = "/accounts/sso/callback/"
 TICKET_TTL = datetime.timedelta(seconds=60)
+# The state a site host puts in its sign-in request (token_urlsafe).
+_STATE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CODE_LENGTH = 6
 USERNAME_PREFIX = "m_"
 
@@ -233,6 +237,10 @@ def identity_session_start(*, user, user_agent: str = "") -> IdentitySession:
 def identity_session_end(*, user, session_id) -> int:
     """End one of ``user``'s identity sessions (a device signed out): every site
     session made from it is refused on its next request."""
+    try:
+        session_id = uuid.UUID(str(session_id))
+    except ValueError:
+        return 0  # not one of ours: nothing to end
     return IdentitySession.objects.filter(
         user=user, pk=session_id, ended_at__isnull=True
     ).update(ended_at=timezone.now())
@@ -300,11 +308,7 @@ def sso_authorization_check(
         or parts.fragment
     ):
         raise refused
-    if (
-        not state
-        or len(state) > 64
-        or not state.replace("-", "").replace("_", "").isalnum()
-    ):
+    if not _STATE.fullmatch(state):
         raise refused
     return Authorization(client=client, redirect_uri=redirect_uri, state=state)
 

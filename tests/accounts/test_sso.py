@@ -244,3 +244,35 @@ def test_a_new_site_is_a_client_at_once(browser_client, sms):
     register_by_phone(browser_client, sms)
     final, _, host = _signed_in_on(browser_client, new)
     assert host == new.host and final.status_code == 200
+
+
+def test_a_malformed_device_or_session_id_changes_nothing(browser_client, sms, site):
+    register_by_phone(browser_client, sms)
+    _signed_in_on(browser_client, site)
+    client = browser_client.client(site.host)
+    response = client.post(
+        "/accounts/me/security/", {"action": "device", "session": "not-a-uuid"}
+    )
+    assert response.status_code == 302
+    assert IdentitySession.objects.get().ended_at is None
+    session = client.session
+    session["accounts_identity"] = "garbage"
+    session.save()
+    assert client.get("/accounts/me/").status_code == 302  # refused, not a 500
+
+
+@pytest.mark.parametrize("state", ["", "a b", "x" * 65, "état", "<script>"])
+def test_a_malformed_state_is_refused(browser_client, sms, site, state):
+    register_by_phone(browser_client, sms)
+    response = browser_client.get(
+        f"http://{IDENTITY}/accounts/sso/authorize/?"
+        + urlencode(
+            {
+                "client_id": site.code,
+                "redirect_uri": f"http://{site.host}/accounts/sso/callback/",
+                "state": state,
+            }
+        )
+    )
+    assert response.status_code == 400
+    assert not SsoTicket.objects.exists()
