@@ -244,6 +244,14 @@ class Comment(SiteOwnedModel):
     name = EncryptedTextField(pgettext_lazy("a person's name", "name"), blank=True)
     contact = EncryptedTextField(_("contact"), blank=True)
     text = models.TextField(_("comment"), max_length=COMMENT_MAX)
+    # The public account that sent it, when signed in (its 「我的留言」).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     hidden = models.BooleanField(_("hidden (spam)"), default=False)
     adoption = models.CharField(

@@ -195,6 +195,11 @@ def cases_of_user(*, user) -> QuerySet[Case]:
     return rows_of_person(Case, user=user)
 
 
+def comments_of_user(*, user) -> QuerySet[Comment]:
+    """A signed-in person's own comments on every site."""
+    return rows_of_person(Comment, user=user)
+
+
 def comment_list(
     *, site: GovSite, consultation_id: int | None = None, hidden=None, adoption=None
 ) -> QuerySet[Comment]:

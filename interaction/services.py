@@ -29,6 +29,7 @@ from core.audit.services import audit_record
 from core.uploads.sniffing import content_type_of
 from core.workdays.services import add_working_days
 from sites.models import GovSite
+from sites.selectors import rows_of_person
 from sites.tenancy import use_site
 
 from . import crypto
@@ -661,6 +662,34 @@ def case_anonymise(*, site: GovSite, case: Case) -> None:
         transaction.on_commit(lambda: _delete_files(storage, names))
 
 
+def case_link_user(*, case: Case, user) -> bool:
+    """Link a case filed without an account to ``user`` (a person claiming their
+    letter with its tracking number and query code); False if it belongs to an
+    account already (the same account included: nothing changes)."""
+    with use_site(case.site):
+        return bool(
+            Case.objects.filter(pk=case.pk, user__isnull=True).update(user=user)
+        )
+
+
+def person_data_anonymise(*, user) -> int:
+    """A person deleting their account: their cases are anonymised (kept, never
+    lost, for the sites that handle them) and their comments lose name and
+    contact; nothing stays linked to the account. Returns how many cases."""
+    cases = list(rows_of_person(Case, user=user).select_related("site"))
+    for case in cases:
+        case_anonymise(site=case.site, case=case)
+        with use_site(case.site):
+            Case.objects.filter(pk=case.pk).update(user=None)
+    comments = list(rows_of_person(Comment, user=user).select_related("site"))
+    for comment in comments:
+        with use_site(comment.site):
+            Comment.objects.filter(pk=comment.pk).update(
+                name=ANONYMISED_NAME if comment.name else "", contact="", user=None
+            )
+    return len(cases)
+
+
 def _delete_files(storage, names) -> None:
     for name in names:
         try:
@@ -741,6 +770,7 @@ def comment_submit(
     contact: str,
     text: str,
     idempotency_key: str,
+    user=None,
 ) -> tuple[Comment, bool]:
     """Store a comment while the consultation is open; (comment, created). The
     same idempotency key with other content raises CommentConflict."""
@@ -771,6 +801,7 @@ def comment_submit(
                     name=name,
                     contact=contact,
                     text=text,
+                    user=user if user is not None and user.is_authenticated else None,
                 )
         except IntegrityError:
             existing = Comment.objects.get(idempotency_key=idempotency_key)

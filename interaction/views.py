@@ -22,6 +22,7 @@ from django_ratelimit.core import _get_ip, is_ratelimited
 
 from cms.models import ConsultationPage
 from cms.models.choices import ConsultationState
+from core import people
 from sites.tenancy import use_site
 
 from . import crypto, selectors, services
@@ -164,10 +165,13 @@ def case_new(request):
                 return response
         return render(request, template, context, status=400)
     kind = request.GET.get("kind")
+    known = people.known_details(request.user)
     form = PublicCaseForm(
         initial={
             "idempotency_key": str(uuid.uuid4()),
             "kind": kind if kind in CHANNELS[channel] else CHANNELS[channel][0],
+            # What a signed-in person's account knows (core.people).
+            **{k: known[k] for k in ("name", "phone", "email") if k in known},
         },
         anonymous=anonymous,
         kinds=CHANNELS[channel],
@@ -422,6 +426,7 @@ def comment_new(request, page_id: int):
                     contact=data["contact"],
                     text=data["text"],
                     idempotency_key=data["idempotency_key"],
+                    user=request.user,
                 )
             except services.CommentConflict:
                 form.add_error(
@@ -450,8 +455,14 @@ def comment_new(request, page_id: int):
             else:
                 return render(request, "interaction/comment_thanks.html", context)
         return render(request, template, context, status=400)
+    known = people.known_details(request.user)
     context["form"] = CommentForm(
-        initial={"idempotency_key": str(uuid.uuid4())}, **form_args
+        initial={
+            "idempotency_key": str(uuid.uuid4()),
+            "name": known.get("name", ""),
+            "contact": known.get("phone") or known.get("email", ""),
+        },
+        **form_args,
     )
     return render(request, template, context)
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "themes",
     "search",
     "interaction",
+    "accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -92,6 +93,9 @@ MIDDLEWARE = [
     "core.audit.middleware.AuditContextMiddleware",
     # request.user.is_verified(): whether the session passed the second factor.
     "django_otp.middleware.OTPMiddleware",
+    # A site host's session made by single sign-on ends with its identity session
+    # (sign out once, signed out everywhere); accounts/middleware.py.
+    "accounts.middleware.IdentitySessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff sessions' idle and absolute limits; the second factor under /admin/.
     "accounts.staff.middleware.StaffSecurityMiddleware",
@@ -301,6 +305,50 @@ STAFF_MFA_TRUSTED_BACKENDS = ()
 # The audit log's hash-chain key (core.audit); unset: derived from SECRET_KEY.
 AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", "")
 # ---- end of staff security ------------------------------------------------
+# ---- Public accounts and single sign-on (accounts/) --------------------------
+# One block, so that the staff-security settings can be merged beside it.
+# Staff sign in with their user name (Django's backend); public accounts with an
+# account name, a mobile number or an e-mail address, by password or one-time code.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PublicAccountBackend",
+]
+# Pages that need a signed-in person send them here: on a site's host it starts
+# single sign-on through the identity host.
+LOGIN_URL = "/accounts/login/"
+# The platform's identity host (统一身份认证): where people sign in and where every
+# site host's sign-in goes by plain redirects. Unset: the platform's first host.
+ACCOUNTS_IDENTITY_HOST = (
+    env.str("IDENTITY_HOST", "") or (PLATFORM_HOSTS or ["localhost"])[0]
+)
+# One-time codes: minutes valid, wrong tries before a code is dead, seconds before
+# another code goes to the same address, codes per address per hour.
+ACCOUNTS_CODE_TTL_MINUTES = env.int(
+    "ACCOUNTS_CODE_TTL_MINUTES", 10, validate=Range(min=1)
+)
+ACCOUNTS_CODE_MAX_ATTEMPTS = 5
+ACCOUNTS_CODE_RESEND_SECONDS = env.int("ACCOUNTS_CODE_RESEND_SECONDS", 60)
+ACCOUNTS_CODE_PER_HOUR = 10
+# Codes sent and sign-in attempts per client address (django-ratelimit).
+ACCOUNTS_SIGNIN_RATE = env.str("ACCOUNTS_SIGNIN_RATE", "30/h")
+# Who delivers codes: e-mail through Django's mail (EMAIL_URL), text messages
+# through an SMS gateway class (the console one prints them).
+ACCOUNTS_EMAIL_SENDER = "accounts.senders.EmailSender"
+ACCOUNTS_SMS_GATEWAY = env.str(
+    "ACCOUNTS_SMS_GATEWAY", "accounts.senders.ConsoleSmsGateway"
+)
+# The personal-information rules a person agrees to at registration (PIPL).
+ACCOUNTS_CONSENT_VERSION = "2026-01"
+# The province's identity provider (OpenID Connect), shown as a sign-in button
+# only when issuer, client id and secret are all set; requests to it go through
+# core.outbound, which refuses internal addresses unless listed here (CIDRs).
+ACCOUNTS_UPSTREAM_OIDC = {
+    "issuer": env.str("UPSTREAM_OIDC_ISSUER", ""),
+    "client_id": env.str("UPSTREAM_OIDC_CLIENT_ID", ""),
+    "client_secret": env.str("UPSTREAM_OIDC_CLIENT_SECRET", ""),
+    "allowed_networks": env.list("UPSTREAM_OIDC_ALLOWED_NETWORKS", []),
+}
+# ---- end of public accounts ------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

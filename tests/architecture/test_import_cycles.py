@@ -19,7 +19,7 @@ import grimp
 import pytest
 
 PACKAGES = ["config", "demo", "ops", "interaction", "search", "cms", "themes"]
-PACKAGES += ["core", "sites"]
+PACKAGES += ["accounts", "core", "sites"]
 
 
 @pytest.fixture(scope="module")

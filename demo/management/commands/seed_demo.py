@@ -13,6 +13,8 @@ from wagtail.models import Site
 
 from accounts.staff.models import StaffRole, StaffRoleAssignment
 from accounts.staff.services import mfa_enrol_for_demo, staff_role_grant
+from accounts import selectors as account_selectors
+from accounts import services as account_services
 from cms.models import HomePage
 from demo.content import seed_home_sections, seed_site_content
 from sites import routing
@@ -33,6 +35,10 @@ ROLE_ACCOUNTS = [
 ]
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - demo only, printed and documented as such
 PLATFORM_ADMIN = "platform-admin"
+# The demo citizen (a public account, shared by every site), with a verified mobile
+# number from the range used in examples; signs in by name, number or code.
+DEMO_CITIZEN = "demo-citizen"
+DEMO_CITIZEN_PHONE = "13800138000"
 # Demo staff get addresses under example.cn, the domain of the project's examples:
 # notification mail to them shows what staff receive (`make demo` prints mail to
 # the console; nothing is sent).
@@ -91,6 +97,22 @@ INTRO = (
     "本网站是{name}依法公开政府信息、发布政策文件及其解读、回应群众关切、"
     "征集社会意见的主渠道。</p>"
 )
+
+
+def seed_demo_citizen() -> None:
+    """The demo citizen, registered as a person would be (consent recorded, the
+    mobile number verified and encrypted); idempotent."""
+    if account_selectors.account_for_identifier(DEMO_CITIZEN) is not None:
+        return
+    account = account_services.account_register(
+        channel="phone", address=DEMO_CITIZEN_PHONE, username=DEMO_CITIZEN
+    )
+    account.name = "演示市民"
+    account.email = account.user.email = demo_email(DEMO_CITIZEN)
+    account.email_verified_at = account.phone_verified_at
+    account.save(update_fields=["name", "email", "email_verified_at"])
+    account.user.set_password(DEMO_PASSWORD)
+    account.user.save(update_fields=["password", "email"])
 
 
 def demo_email(username: str) -> str:
@@ -253,9 +275,14 @@ class Command(BaseCommand):
                 seed_home_sections(site)
         self.stdout.write(self.style.SUCCESS(f"{pages} demo pages published."))
         self._seed_staff_security(admin, demo_sites)
+        seed_demo_citizen()
         self.stdout.write(
             f"Demo accounts (demo only!): {PLATFORM_ADMIN}, and <site code>-admin, "
             f"-editor, -reviewer for every site; password: {DEMO_PASSWORD}"
+        )
+        self.stdout.write(
+            f"Demo citizen (public account, every site): {DEMO_CITIZEN} or "
+            f"{DEMO_CITIZEN_PHONE}; password: {DEMO_PASSWORD}"
         )
         self.stdout.write(
             "Administrator roles: "
