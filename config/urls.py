@@ -55,6 +55,8 @@ urlpatterns += [
     path("", views.home, name="home"),
     # Interaction's dynamic public pages (forms, look-up, listing): never cached.
     path("interaction/", include("interaction.urls")),
+    # Subscriptions, notifications and 「我的主页」 (subscriptions/): never cached.
+    path("subscriptions/", include("subscriptions.urls")),
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which
     # Wagtail's own pattern (slug segments ending in "/") does not match.
