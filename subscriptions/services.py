@@ -109,7 +109,7 @@ def subscription_create(
         lookup.update({"user": user} if signed_in else {"user": None, "email": email})
         subscription = Subscription.objects.filter(**lookup).first()
         if subscription is None:
-            subscription = Subscription(**lookup, email=email, label=label)
+            subscription = Subscription(**{**lookup, "email": email}, label=label)
             subscription.frequency = frequency
             if signed_in:
                 subscription.confirmed_at = timezone.now()
