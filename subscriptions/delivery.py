@@ -40,9 +40,11 @@ def deliveries_record(*, site: GovSite, facts: ItemFacts) -> list[int]:
         rows = matching_subscriptions(facts).values_list(
             "pk", "email", "user_id", "frequency"
         )
-        chosen = recipients(rows.iterator(chunk_size=5000))
-        users = {user_id for _pk, user_id, _f in chosen.values() if user_id}
-        rows = [
+        rows = list(rows)
+        chosen = recipients(rows)
+        # Every signed-in subscriber, whichever row won their recipient.
+        users = {user_id for _pk, _email, user_id, _f in rows if user_id}
+        deliveries = [
             Delivery(
                 site_id=site.pk,
                 subscription_id=pk,
@@ -58,7 +60,9 @@ def deliveries_record(*, site: GovSite, facts: ItemFacts) -> list[int]:
             for recipient, (pk, _user_id, frequency) in chosen.items()
         ]
         with transaction.atomic():
-            Delivery.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+            Delivery.objects.bulk_create(
+                deliveries, batch_size=BATCH, ignore_conflicts=True
+            )
             Notification.objects.bulk_create(
                 [
                     Notification(
