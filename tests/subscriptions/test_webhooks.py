@@ -76,7 +76,11 @@ def receiver():
 
 def _hook(site, url, allow_private=True, events=("item.published",)):
     hook, secret = webhooks.webhook_create(
-        site=site, name="12345", url=url, events=list(events), allow_private=allow_private
+        site=site,
+        name="12345",
+        url=url,
+        events=list(events),
+        allow_private=allow_private,
     )
     return hook, secret
 
