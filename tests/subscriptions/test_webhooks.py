@@ -126,10 +126,11 @@ def test_create_webhook_command_refuses_unknown_events(county):
 
 
 def test_published_item_is_delivered_signed_once(county, receiver):
-    hook, secret = _hook(county, receiver.url())
+    _hook_row, secret = _hook(county, receiver.url())
     page = ArticleFactory(parent=column(county, "tzgg"), title="供暖通知", publish=True)
     run()
     ((path, headers, body),) = receiver.seen
+    assert path == "/hook"
     timestamp = headers["X-Gov-Timestamp"]
     expected = hmac.new(
         secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
