@@ -11,23 +11,13 @@ from wagtail.signals import page_published, page_unpublished
 
 from cms.models import ConsultationPage
 from interaction.signals import case_status_changed
-from search.documents import CONTENT_MODELS, CONTENT_TYPES
+from search.documents import CONTENT_MODELS
 from sites.routing import govsite_for_page
 
+from .events import consultation_opened, item_data
 from .models import NotificationKind, WebhookEvent
 from .notifications import notification_create
 from .tasks import match_item_task, webhook_event_enqueue
-
-
-def item_data(page) -> dict:
-    published = page.first_published_at or page.last_published_at
-    return {
-        "id": page.pk,
-        "type": CONTENT_TYPES.get(type(page), ""),
-        "title": page.title,
-        "url": page.get_full_url() or "",
-        "published_at": published.isoformat() if published else None,
-    }
 
 
 @receiver(page_published)
@@ -51,12 +41,7 @@ def item_published(sender, instance, revision=None, **kwargs):
         isinstance(instance, ConsultationPage)
         and instance.starts_on <= timezone.localdate() <= instance.ends_on
     ):
-        webhook_event_enqueue(
-            site=site,
-            event=WebhookEvent.CONSULTATION_OPENED,
-            event_id=f"consultation.opened:{instance.pk}:{instance.starts_on}",
-            data=data,
-        )
+        consultation_opened(site=site, page=instance)
 
 
 @receiver(page_unpublished)

@@ -310,3 +310,38 @@ def test_site_admin_creates_a_webhook_and_sees_its_secret_once(county):
 def test_editor_without_admin_role_cannot_open_webhooks(county):
     editor = _member(county, SiteRole.EDITOR)
     assert admin_client_for(editor).get("/admin/webhooks/").status_code in (302, 403)
+
+
+def test_consultation_opened_and_closed_events_sent_once(county, receiver):
+    import datetime
+
+    from subscriptions.events import consultation_events_emit
+    from tests.factories import ConsultationFactory
+
+    _hook(county, receiver.url(), events=["consultation.opened", "consultation.closed"])
+    today = timezone.localdate()
+    ConsultationFactory(
+        parent=column(county, "zjdc"),
+        kind="other",
+        starts_on=today - datetime.timedelta(days=2),
+        ends_on=today + datetime.timedelta(days=30),
+        publish=True,
+    )
+    closing = ConsultationFactory(
+        parent=column(county, "zjdc"),
+        kind="other",
+        short_period_reason="测试",
+        starts_on=today - datetime.timedelta(days=40),
+        ends_on=today - datetime.timedelta(days=1),
+        publish=True,
+    )
+    run()
+    assert [json.loads(b)["event"] for _p, _h, b in receiver.seen] == [
+        "consultation.opened"
+    ]
+    consultation_events_emit(today=today)
+    consultation_events_emit(today=today)
+    run()
+    events = [json.loads(b) for _p, _h, b in receiver.seen]
+    assert [e["event"] for e in events] == ["consultation.opened", "consultation.closed"]
+    assert events[1]["data"]["id"] == closing.pk
