@@ -343,5 +343,8 @@ def test_consultation_opened_and_closed_events_sent_once(county, receiver):
     consultation_events_emit(today=today)
     run()
     events = [json.loads(b) for _p, _h, b in receiver.seen]
-    assert [e["event"] for e in events] == ["consultation.opened", "consultation.closed"]
+    assert [e["event"] for e in events] == [
+        "consultation.opened",
+        "consultation.closed",
+    ]
     assert events[1]["data"]["id"] == closing.pk
