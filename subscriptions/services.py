@@ -3,6 +3,7 @@ confirming, changing, unsubscribing, and the suppression list. Keyword-only."""
 
 from __future__ import annotations
 
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +29,8 @@ from .tasks import send_confirmation_task, send_manage_link_task
 
 # A keyword of more tokens than this cannot be a thing one follows.
 KEYWORD_TOKENS_MAX = 12
+CONFIRM_RESEND_AFTER = 600
+CONFIRMATIONS_PER_HOUR = 5
 
 
 class SubscriptionError(ValidationError):
@@ -123,9 +126,25 @@ def subscription_create(
         elif signed_in and subscription.frequency != frequency:
             subscription.frequency = frequency
             subscription.save(update_fields=["frequency"])
-        if subscription.confirmed_at is None:
+        if subscription.confirmed_at is None and _confirmation_allowed(
+            site, subscription
+        ):
             send_confirmation_task.enqueue(site.pk, subscription.pk)
     return subscription
+
+
+def _confirmation_allowed(site: GovSite, subscription: Subscription) -> bool:
+    """Whether to mail a confirmation link now: once per subscription in
+    CONFIRM_RESEND_AFTER seconds, and at most CONFIRMATIONS_PER_HOUR to one address
+    on one site, so that nobody floods someone else's mailbox through the form."""
+    cache = caches["ratelimit"]
+    if not cache.add(
+        f"subscriptions:confirm:{subscription.pk}", 1, CONFIRM_RESEND_AFTER
+    ):
+        return False
+    key = f"subscriptions:confirm:{site.pk}:{subscription.email}"
+    cache.add(key, 0, 3600)
+    return cache.incr(key) <= CONFIRMATIONS_PER_HOUR
 
 
 def _tokens_write(subscription: Subscription) -> None:

@@ -182,3 +182,19 @@ def test_address_subscribed_by_someone_else_gets_only_the_confirmation(county, t
     assert len(mails_to(victim)) == 1
     with use_site(county):
         assert not Delivery.objects.exists()
+
+
+def test_confirmation_mail_cannot_be_used_to_flood_an_address(county):
+    from subscriptions import services
+
+    victim = "flooded@example.org"
+    for _ in range(3):  # the same subscription sent again and again
+        services.subscription_create(
+            site=county, kind="keyword", key="供暖", email=victim
+        )
+    for word in ("燃气", "供水", "交通", "教育", "医疗", "养老"):
+        services.subscription_create(
+            site=county, kind="keyword", key=word, email=victim
+        )
+    run()
+    assert len(mails_to(victim)) == services.CONFIRMATIONS_PER_HOUR
