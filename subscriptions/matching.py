@@ -120,7 +120,10 @@ def subscription_matches_one_by_one(subscription: Subscription, facts: ItemFacts
     """The same rule, checked for one subscription in Python: the baseline the
     benchmark compares against (bench/subscriptions.py), and a cross-check in
     tests. Keywords are segmented here, per subscription."""
-    if subscription.confirmed_at is None:
+    if (
+        subscription.confirmed_at is None
+        or subscription.confirmed_at > facts.first_published_at
+    ):
         return False
     if subscription.kind == SubscriptionKind.SITE:
         return True

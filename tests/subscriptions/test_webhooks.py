@@ -348,3 +348,18 @@ def test_consultation_opened_and_closed_events_sent_once(county, receiver):
         "consultation.closed",
     ]
     assert events[1]["data"]["id"] == closing.pk
+
+
+def test_webhook_admin_pages_speak_chinese(county, platform_admin):
+    hook, _secret = _hook(county, "https://a.example.org/", allow_private=False)
+    client = admin_client_for(platform_admin)
+    for path in (
+        "/admin/webhooks/",
+        "/admin/webhooks/new/",
+        f"/admin/webhooks/{hook.pk}/",
+    ):
+        html = client.get(path).content.decode()
+        for english in ("Webhooks", "Address", "Events", "Allow a private", "Save"):
+            assert f">{english}" not in html, (path, english)
+    html = client.get("/admin/webhooks/new/").content.decode()
+    assert "允许内网地址" in html and "信息发布" in html
