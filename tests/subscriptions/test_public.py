@@ -198,3 +198,27 @@ def test_confirmation_mail_cannot_be_used_to_flood_an_address(county):
         )
     run()
     assert len(mails_to(victim)) == services.CONFIRMATIONS_PER_HOUR
+
+
+def test_one_click_unsubscribe_from_the_list_unsubscribe_header(county, tzgg):
+    from subscriptions import services
+
+    row = services.subscription_create(
+        site=county, kind="column", key=str(tzgg.pk), email=ADDRESS
+    )
+    from subscriptions import tokens
+
+    tokens_url = f"/subscriptions/confirm/?t={tokens.confirm_token(row)}"
+    client = public_client(county)
+    client.get(tokens_url)
+    mail.outbox.clear()
+    ArticleFactory(parent=tzgg, title="通知", publish=True)
+    run()
+    (message,) = mails_to(ADDRESS)
+    header = message.extra_headers["List-Unsubscribe"].strip("<>")
+    path = header.split("://", 1)[1].split("/", 1)[1]
+    # What a mail client sends (RFC 8058): a POST with this body, no cookies.
+    answer = client.post(f"/{path}", {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+    with use_site(county):
+        assert not Subscription.objects.exists()
