@@ -13,6 +13,7 @@ BENCHMARKS = [
     "render",
     "cases",
     "accounts_sso",
+    "subscriptions",
 ]
 
 

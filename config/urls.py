@@ -57,6 +57,8 @@ urlpatterns += [
     path("interaction/", include("interaction.urls")),
     # Public accounts and single sign-on (accounts/): dynamic, never cached.
     path("accounts/", include("accounts.urls")),
+    # Subscriptions, notifications and 「我的主页」 (subscriptions/): never cached.
+    path("subscriptions/", include("subscriptions.urls")),
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which
     # Wagtail's own pattern (slug segments ending in "/") does not match.

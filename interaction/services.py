@@ -51,6 +51,7 @@ from .selectors import (
     interaction_settings_get,
     transfer_targets,
 )
+from .signals import case_status_changed
 from .tasks import notify_submitter
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ def _event(case: Case, kind: str, *, actor=None, message: str = "", **extra):
 def _notify(case: Case) -> None:
     if case.email:
         notify_submitter.enqueue(case.site_id, case.pk)
+    case_status_changed.send(sender=Case, case=case)
 
 
 class IdempotencyConflict(Exception):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "search",
     "interaction",
     "accounts",
+    "subscriptions",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -232,6 +233,19 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Subscriptions (subscriptions/): how long a confirmation link and the unsubscribe
+# and manage links in messages stay valid (seconds), the public form's rate limit
+# per IP and account, and webhooks' deadline per attempt (seconds) and attempts.
+SUBSCRIPTIONS_CONFIRM_MAX_AGE = env.int(
+    "SUBSCRIPTIONS_CONFIRM_MAX_AGE", 3 * 86400, validate=Range(min=60)
+)
+SUBSCRIPTIONS_LINK_MAX_AGE = env.int(
+    "SUBSCRIPTIONS_LINK_MAX_AGE", 180 * 86400, validate=Range(min=60)
+)
+SUBSCRIPTIONS_SUBSCRIBE_RATE = env.str("SUBSCRIPTIONS_SUBSCRIBE_RATE", "10/h")
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", 5.0, validate=Range(min=0.1))
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", 6, validate=Range(min=1))
 
 # The worker (ops/worker.py) sweeps the queue every TASKS_SWEEP_INTERVAL seconds:
 # tasks left "running" by a worker that is gone, or for longer than
