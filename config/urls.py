@@ -10,6 +10,7 @@ from cms.api import api
 from core.uploads import views as uploads_views
 from ops import health
 from search import views as search_views
+from syndication import views as syndication_views
 
 # A themed 500 page for the request's site, rendered without running queries.
 handler500 = "themes.views.server_error"
@@ -58,6 +59,13 @@ urlpatterns += [
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which
     # Wagtail's own pattern (slug segments ending in "/") does not match.
+    # A syndicated item's own address on a target site, under the target's
+    # column: /<column>/<yyyymm>/s<yyyymmdd>_<reference id>.html (syndication).
+    re_path(
+        r"^(?P<column_path>(?:[\w\-]+/)+)(?P<month>\d{6})/s(?P<day>\d{8})_(?P<pk>\d+)\.html$",
+        syndication_views.item_serve,
+        name="syndicated_item",
+    ),
     re_path(
         r"^((?:[\w\-]+/)+[\w\-]+\.(?:html|xml))$",
         wagtail_views.serve,
