@@ -4,7 +4,7 @@ from django.test import Client
 from sites.models import SiteRole
 from sites.services import site_groups
 from tests.factories import ArticleFactory, UserFactory, column
-from tests.tasks import run_queued_tasks
+from django_tasks_db.models import DBTaskResult
 
 
 def member(site, role=SiteRole.EDITOR):
@@ -33,6 +33,26 @@ def notice(province):
     return ArticleFactory(
         parent=column(province, "tzgg"), publish=True, title="关于做好防汛工作的通知"
     )
+
+
+def run_queued_tasks() -> int:
+    """Run the queued tasks in the test's transaction (as tests.tasks does), but
+    only syndication's and search's: Wagtail's own index tasks fail for a page
+    deleted before they run, whatever syndication does."""
+    ran = 0
+    while True:
+        results = list(
+            DBTaskResult.objects.ready()
+            .filter(task_path__regex=r"^(syndication|search)\.")
+            .order_by("enqueued_at")
+        )
+        if not results:
+            return ran
+        for result in results:
+            task = result.task
+            task.func(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+            result.delete()
+            ran += 1
 
 
 @pytest.fixture

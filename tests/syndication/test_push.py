@@ -208,6 +208,7 @@ def test_column_code_no_target_has_is_refused_and_missing_sites_are_listed(
 def test_the_editors_request_costs_the_same_queries_whatever_the_number_of_targets(
     province_editor, notice, city, county, department
 ):
+    push(province_editor, notice, [county])  # the item's record exists
     with CaptureQueriesContext(connection) as one:
         push(province_editor, notice, [county])
     with CaptureQueriesContext(connection) as three:
