@@ -186,6 +186,16 @@ def inbox(*, sites: Iterable[GovSite]) -> QuerySet[SyndicationTarget]:
     )
 
 
+def live_received(*, sites: Iterable[GovSite]) -> QuerySet[SyndicationTarget]:
+    """Items from other sites live on ``sites`` (which their staff may hide)."""
+    return (
+        for_sites(SyndicationTarget, sites)
+        .filter(state=TargetState.LIVE)
+        .select_related("item", "item__site", "site", "column")
+        .order_by("-live_at")
+    )
+
+
 def inbox_count(*, user) -> int:
     return inbox(sites=sites_for_user(user)).count()
 
