@@ -279,3 +279,35 @@ def settings_for(*, site: GovSite) -> SyndicationSettings:
 def publish_in_step(*, site: GovSite) -> bool:
     value = settings_for(site=site).publish_in_step
     return site.level == SiteLevel.DEPARTMENT if value is None else value
+
+
+def status_rows(*, page_id: int) -> list[dict]:
+    """Each target's state of the page's item and its address there (commands,
+    the status page's JSON)."""
+    rows = []
+    for item in items_of_page(page_id=page_id):
+        for target in targets_of_item(item=item):
+            address = None
+            if target.column is not None:
+                root = target.site.root_page
+                column_path = "/" + target.column.url_path[len(root.url_path) :]
+                address = target.site.wagtail_site.root_url + target.address_path(
+                    column_path
+                )
+            rows.append(
+                {
+                    "site": target.site.code,
+                    "name": target.site.name,
+                    "state": target.state,
+                    "mandatory": target.mandatory,
+                    "direction": target.direction,
+                    "column": target.column.code if target.column else None,
+                    "reason": target.reason,
+                    "requested_at": target.requested_at.isoformat(),
+                    "decided_at": target.decided_at.isoformat()
+                    if target.decided_at
+                    else None,
+                    "address": address,
+                }
+            )
+    return rows

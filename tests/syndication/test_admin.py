@@ -17,7 +17,14 @@ def rows(page):
 
 
 def test_editor_pushes_to_the_counties_of_a_city_and_the_county_takes_it(
-    province, city, county, department, province_editor, county_editor, notice, run_tasks
+    province,
+    city,
+    county,
+    department,
+    province_editor,
+    county_editor,
+    notice,
+    run_tasks,
 ):
     client = admin_client_for(province_editor)
     url = f"/admin/syndication/pages/{notice.pk}/push/"
@@ -76,9 +83,7 @@ def test_another_sites_editor_sees_no_inbox_entry_and_cannot_act(
     assert target.state == TargetState.PENDING
     # Nor may they push the province's item, or see its status.
     assert other.get(f"/admin/syndication/pages/{notice.pk}/push/").status_code == 404
-    assert (
-        other.get(f"/admin/syndication/pages/{notice.pk}/status/").status_code == 404
-    )
+    assert other.get(f"/admin/syndication/pages/{notice.pk}/status/").status_code == 404
 
 
 def test_push_form_refuses_a_site_outside_the_hierarchy(

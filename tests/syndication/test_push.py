@@ -91,7 +91,9 @@ def test_unpublishing_the_source_withdraws_it_everywhere_with_410(
         notice.unpublish()
         response = client_for(county).get(url)
         assert response.status_code == 410
-        assert "已撤回" in response.content.decode() or "撤" in response.content.decode()
+        assert (
+            "已撤回" in response.content.decode() or "撤" in response.content.decode()
+        )
         assert targets(plan.item)[county.pk].state == TargetState.WITHDRAWN
     finally:
         item_changed_on_sites.disconnect(on_change)
