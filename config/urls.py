@@ -10,6 +10,7 @@ from cms.api import api
 from core.uploads import views as uploads_views
 from ops import health
 from search import views as search_views
+from syndication import library as syndication_library
 from syndication import views as syndication_views
 
 # A themed 500 page for the request's site, rendered without running queries.
@@ -53,6 +54,8 @@ urlpatterns += [
     path("", include("themes.urls")),
     # Site search (search/): this site, or every site with scope=all.
     path("search/", search_views.search, name="search"),
+    # 规范性文件库: every normative document of a portal and the sites below it.
+    path("gfxwjk/", syndication_library.normative_library, name="normative_library"),
     path("", views.home, name="home"),
     # Interaction's dynamic public pages (forms, look-up, listing): never cached.
     path("interaction/", include("interaction.urls")),

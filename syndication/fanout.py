@@ -13,7 +13,7 @@ from wagtail.models import Page
 from search.documents import page_key
 from search.services import item_request_update
 from sites.models import GovSite
-from sites.tenancy import for_sites
+from sites.tenancy import for_sites, use_site
 
 from .models import SyndicatedItem, SyndicationTarget, TargetState
 from .signals import item_changed_on_sites
@@ -33,6 +33,37 @@ def changed(*, page_id: int | None, site_ids: list[int]) -> None:
                 sender=SyndicationTarget, page_id=page_id, site_ids=list(site_ids)
             )
         )
+
+
+def item_record(
+    *,
+    source: GovSite,
+    page: Page,
+    site_ids: list[int],
+    user,
+    missing: list[GovSite] = (),
+    column_code: str = "",
+) -> SyndicatedItem:
+    """The source's record of the item (one per page), naming every site it was
+    sent to, and the sites that had no column for it (with when and which code)."""
+    with use_site(source):
+        item, _created = SyndicatedItem.objects.select_for_update().get_or_create(
+            site=source,
+            source_page=page,
+            defaults={"title": page.title[:255], "created_by": user},
+        )
+        item.title = page.title[:255]
+        item.target_site_ids = sorted(set(item.target_site_ids) | set(site_ids))
+        now = timezone.now().isoformat()
+        item.missing_column_sites = [
+            *[e for e in item.missing_column_sites if e.get("site") not in site_ids],
+            *[
+                {"site": site.pk, "name": site.name, "at": now, "code": column_code}
+                for site in missing
+            ],
+        ]
+        item.save()
+    return item
 
 
 @transaction.atomic

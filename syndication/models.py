@@ -22,6 +22,7 @@ from sites.tenancy import SiteOwnedModel
 class Direction(models.TextChoices):
     PUSH = "push", _("Pushed down")  # 信息推送
     REPORT = "report", _("Reported up")  # 信息报送
+    IN_STEP = "in_step", _("Published in step")  # 同步发布
     EXCHANGE = "exchange", _("From a peer platform")  # 平台对接
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
-from cms.models import ColumnPage
+from cms.models import ColumnPage, PolicyDocumentPage
 from sites.models import GovSite, SiteGroup, SiteLevel, SiteRole, SiteStatus
 from sites.routing import govsite_for_page
 from sites.selectors import is_platform_admin, sites_administered_by, sites_for_user
@@ -311,3 +311,44 @@ def status_rows(*, page_id: int) -> list[dict]:
                 }
             )
     return rows
+
+
+def normative_documents(
+    *,
+    portal: GovSite,
+    issuing_organ: str = "",
+    year: int | None = None,
+    subject: str = "",
+    validity: str = "",
+) -> QuerySet[PolicyDocumentPage]:
+    """规范性文件库: every live normative document of ``portal`` and the sites
+    below it (one subtree: each site's folder page holds the sites below it),
+    read from the documents themselves and their registrations, newest first."""
+    documents = (
+        PolicyDocumentPage.objects.live()
+        .public()
+        .descendant_of(portal.folder_page)
+        .filter(is_normative=True)
+        .select_related("registration")
+        .defer_streamfields()
+    )
+    if issuing_organ:
+        documents = documents.filter(issuing_organ__icontains=issuing_organ)
+    if year:
+        documents = documents.filter(written_on__year=year)
+    if subject:
+        documents = documents.filter(subject_category=subject)
+    if validity:
+        documents = documents.filter(validity=validity)
+    return documents.order_by("-written_on", "-pk")
+
+
+def normative_organs(*, portal: GovSite) -> list[str]:
+    return list(
+        PolicyDocumentPage.objects.live()
+        .descendant_of(portal.folder_page)
+        .filter(is_normative=True)
+        .order_by("issuing_organ")
+        .values_list("issuing_organ", flat=True)
+        .distinct()[:200]
+    )

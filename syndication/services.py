@@ -22,10 +22,10 @@ from cms.models import (
 )
 from sites.models import GovSite, SiteRole
 from sites.selectors import sites_for_user
-from sites.tenancy import for_sites, use_site
+from sites.tenancy import for_sites
 
 from . import selectors
-from .fanout import changed
+from .fanout import changed, item_record
 from .models import Direction, SyndicatedItem, SyndicationTarget, TargetState
 from .signals import syndication_event
 from .tasks import fan_out_task
@@ -164,29 +164,14 @@ def item_send(
     source = selectors.source_site_of(page)
     if direction == Direction.REPORT:
         mandatory = False  # a site above decides what it takes
-    with use_site(source):
-        item, _created = SyndicatedItem.objects.select_for_update().get_or_create(
-            site=source,
-            source_page=page,
-            defaults={"title": page.title[:255], "created_by": user if user else None},
-        )
-        item.title = page.title[:255]
-        item.target_site_ids = sorted(
-            set(item.target_site_ids) | {site.pk for site, _c in plan.targets}
-        )
-        now = timezone.now().isoformat()
-        item.missing_column_sites = [
-            *[
-                entry
-                for entry in item.missing_column_sites
-                if entry.get("site") not in {s.pk for s, _c in plan.targets}
-            ],
-            *[
-                {"site": site.pk, "name": site.name, "at": now, "code": column_code}
-                for site in plan.missing_column
-            ],
-        ]
-        item.save()
+    item = item_record(
+        source=source,
+        page=page,
+        site_ids=[site.pk for site, _c in plan.targets],
+        user=user,
+        missing=plan.missing_column,
+        column_code=column_code,
+    )
     plan.item = item
     fan_out_task.enqueue(
         item.pk,

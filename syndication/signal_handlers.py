@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from wagtail.models import Page
-from wagtail.signals import page_unpublished
+from wagtail.signals import page_published, page_unpublished
 
 from search.signals import item_sites
 
-from . import fanout, selectors
+from . import fanout, in_step, selectors
 
 
 @receiver(page_unpublished)
@@ -30,3 +30,10 @@ def syndicated_sites(sender, page, **kwargs):
     """The sites a page is live on as a syndicated item, with its address there
     (search: one document per item, listing every site it is live on)."""
     return selectors.live_addresses_for_page(page_id=page.pk)
+
+
+@receiver(page_published)
+def publish_in_step(sender, instance, **kwargs):
+    """A department's normative document, its interpretation or its adoption
+    report, first published: queued for the portal (同步发布)."""
+    in_step.item_publish_in_step(page=instance)

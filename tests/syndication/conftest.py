@@ -1,10 +1,10 @@
 import pytest
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from sites.models import SiteRole
 from sites.services import site_groups
 from tests.factories import ArticleFactory, UserFactory, column
-from django_tasks_db.models import DBTaskResult
 
 
 def member(site, role=SiteRole.EDITOR):
