@@ -122,6 +122,7 @@ def inbox(request):
         {
             "rows": list(selectors.inbox(sites=sites)[:200]),
             "live_rows": list(selectors.live_received(sites=sites)[:100]),
+            "peer_rows": list(selectors.peer_inbox(sites=sites)[:200]),
             "reason_form": ReasonForm(),
             "page_title": title,
             "header_title": title,
@@ -152,6 +153,28 @@ def decide(request, pk: int, action: str):
         kwargs["reason"] = form.cleaned_data["reason"]
     try:
         actions[action](user=request.user, target=target, **kwargs)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("syndication_inbox")
+
+
+@require_POST
+def decide_received(request, pk: int, action: str):
+    """Take or decline an item a peer platform sent."""
+    item = selectors.received_get(sites=sites_for_user(request.user), pk=pk)
+    if item is None or action not in ("take", "decline"):
+        raise Http404
+    try:
+        if action == "take":
+            services.received_take(user=request.user, item=item)
+        else:
+            form = ReasonForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.received_decline(user=request.user, item=item, reason=reason)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:

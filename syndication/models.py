@@ -170,3 +170,147 @@ class SyndicationSettings(SiteOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.site_id}"
+
+
+# -- exchange with other platforms (省市平台对接) ---------------------------------
+
+
+class Peer(models.Model):
+    """Another platform this one exchanges items with, configured by platform
+    admins: where to send (its base address), the shared secret both sides sign
+    with, and the site of ours whose inbox receives what it sends."""
+
+    tenant_scope_exempt = "the platform's registry of peer platforms (platform admins)"
+
+    code = models.SlugField(_("peer code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    base_url = models.URLField(
+        _("base address"),
+        help_text=_("The peer platform's address, e.g. https://www.example.gov.cn"),
+    )
+    secret = models.CharField(_("shared secret"), max_length=128)
+    site = models.ForeignKey(
+        "govsites.GovSite",
+        verbose_name=_("receiving site"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    allow_private = models.BooleanField(
+        _("on a private network"),
+        default=False,
+        help_text=_("Allow an address on a private network or this machine."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("peer platform")
+        verbose_name_plural = _("peer platforms")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeerNonce(models.Model):
+    """A nonce a peer used: a request that repeats one is a replay."""
+
+    tenant_scope_exempt = "the exchange's replay guard, shared like the peers"
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64)
+    seen_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["peer", "nonce"], name="peernonce_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
+class ExchangeState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("syndication state", "Pending")
+    DRAFT = "draft", _("Saved as a draft for review")
+    LIVE = "live", pgettext_lazy("syndication state", "Live")
+    DECLINED = "declined", pgettext_lazy("syndication state", "Declined")
+
+
+class ReceivedItem(SiteOwnedModel):
+    """An item a peer platform sent to one of our sites (its inbox). Its HTML is
+    sanitised on arrival; taking it publishes a page in the chosen column."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="+")
+    remote_id = models.CharField(max_length=100)
+    revision = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("body"), blank=True)
+    source_name = models.CharField(_("source"), max_length=100, blank=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    column = models.ForeignKey(
+        "cms.ColumnPage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=ExchangeState.choices,
+        default=ExchangeState.PENDING,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("item from a peer platform")
+        verbose_name_plural = _("items from peer platforms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "peer", "remote_id", "revision"],
+                name="receiveditem_once_per_revision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("outbox state", "Waiting")
+    SENT = "sent", pgettext_lazy("outbox state", "Sent")
+    FAILED = "failed", pgettext_lazy("outbox state", "Failed")
+
+
+class OutboxMessage(SiteOwnedModel):
+    """An item to send to a peer (``site`` is ours, the source): sent by a queued
+    task, retried with back-off, never twice for the same revision."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    remote_id = models.CharField(max_length=100)
+    revision = models.PositiveIntegerField()
+    payload = models.JSONField()
+    state = models.CharField(
+        max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "peer", "remote_id", "revision"],
+                name="outbox_once_per_revision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remote_id}@{self.revision}"

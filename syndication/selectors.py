@@ -15,6 +15,8 @@ from sites.tenancy import for_sites
 
 from .models import (
     OPEN_STATES,
+    ExchangeState,
+    ReceivedItem,
     SyndicatedItem,
     SyndicationSettings,
     SyndicationTarget,
@@ -197,7 +199,8 @@ def live_received(*, sites: Iterable[GovSite]) -> QuerySet[SyndicationTarget]:
 
 
 def inbox_count(*, user) -> int:
-    return inbox(sites=sites_for_user(user)).count()
+    sites = sites_for_user(user)
+    return inbox(sites=sites).count() + peer_inbox(sites=sites).count()
 
 
 def live_targets_for_page(*, page_id: int) -> list[dict]:
@@ -351,4 +354,23 @@ def normative_organs(*, portal: GovSite) -> list[str]:
         .order_by("issuing_organ")
         .values_list("issuing_organ", flat=True)
         .distinct()[:200]
+    )
+
+
+def peer_inbox(*, sites: Iterable[GovSite]) -> QuerySet[ReceivedItem]:
+    """Items peer platforms sent to ``sites``, still to take or decline."""
+    return (
+        for_sites(ReceivedItem, sites)
+        .filter(state=ExchangeState.PENDING)
+        .select_related("peer", "site", "column")
+        .order_by("-received_at")
+    )
+
+
+def received_get(*, sites: Iterable[GovSite], pk: int) -> ReceivedItem | None:
+    return (
+        for_sites(ReceivedItem, sites)
+        .select_related("peer", "site", "column")
+        .filter(pk=pk)
+        .first()
     )

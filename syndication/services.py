@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
+from wagtail.rich_text import RichText
 
 from cms.models import (
     ArticlePage,
@@ -22,13 +23,22 @@ from cms.models import (
 )
 from sites.models import GovSite, SiteRole
 from sites.selectors import sites_for_user
-from sites.tenancy import for_sites
+from sites.tenancy import for_sites, use_site
 
-from . import selectors
+from . import exchange, selectors
 from .fanout import changed, item_record
-from .models import Direction, SyndicatedItem, SyndicationTarget, TargetState
+from .models import (
+    Direction,
+    ExchangeState,
+    OutboxMessage,
+    Peer,
+    ReceivedItem,
+    SyndicatedItem,
+    SyndicationTarget,
+    TargetState,
+)
 from .signals import syndication_event
-from .tasks import fan_out_task
+from .tasks import exchange_send_task, fan_out_task
 
 # What may be syndicated: articles (news, notices), policy documents and their
 # interpretations; consultations for their adoption reports (published in step).
@@ -294,3 +304,79 @@ def target_get(*, user, pk: int) -> SyndicationTarget:
     if found is None:
         raise SyndicationTarget.DoesNotExist
     return found
+
+
+# -- exchange with other platforms ------------------------------------------------
+
+
+@transaction.atomic
+def outbox_add(*, page: Page, peer: Peer, column_code: str) -> OutboxMessage:
+    """Queue ``page``'s live revision for ``peer`` (once per revision)."""
+    source = selectors.source_site_of(page)
+    payload = exchange.payload_for(page=page, source=source, column_code=column_code)
+    with use_site(source):
+        message, created = OutboxMessage.objects.get_or_create(
+            site=source,
+            peer=peer,
+            remote_id=payload["remote_id"],
+            revision=payload["revision"],
+            defaults={"page": page, "payload": payload},
+        )
+    if created:
+        exchange_send_task.enqueue(source.pk, message.pk)
+    return message
+
+
+def peers_for(*, user, source: GovSite):
+    """The peers ``user`` may send an item of ``source`` to: those configured
+    for ``source`` (platform admins configure them)."""
+    if not selectors.can_send_from(user=user, source=source):
+        return Peer.objects.none()
+    return Peer.objects.filter(site=source, active=True)
+
+
+@transaction.atomic
+def received_take(*, user, item: ReceivedItem) -> Page:
+    """Publish an item from a peer platform in its column (a page of our own:
+    the source is on another platform, so this is the one place that copies);
+    a user who may not publish there leaves it as a draft for the site's review."""
+    if not selectors.site_roles(user=user, site=item.site):
+        raise PermissionDenied(_("This item was not sent to your site."))
+    if item.state != ExchangeState.PENDING:
+        raise ValidationError(_("This item has already been dealt with."))
+    if item.column is None:
+        raise ValidationError(_("The column for this item no longer exists."))
+    page = ArticlePage(
+        title=item.title,
+        body=[("paragraph", RichText(item.body or "<p></p>"))],
+        source=item.source_name,
+        live=False,
+    )
+    item.column.add_child(instance=page)
+    revision = page.save_revision(user=user)
+    if page.permissions_for_user(user).can_publish():
+        revision.publish(user=user)
+        item.state = ExchangeState.LIVE
+    else:  # an editor: the page waits for the site's own review
+        item.state = ExchangeState.DRAFT
+    item.page = page
+    item.decided_by = user
+    item.decided_at = timezone.now()
+    item.save(update_fields=["state", "page", "decided_by", "decided_at"])
+    return page
+
+
+@transaction.atomic
+def received_decline(*, user, item: ReceivedItem, reason: str) -> ReceivedItem:
+    if not selectors.site_roles(user=user, site=item.site):
+        raise PermissionDenied(_("This item was not sent to your site."))
+    if item.state != ExchangeState.PENDING:
+        raise ValidationError(_("This item has already been dealt with."))
+    if not reason.strip():
+        raise ValidationError(_("Give a reason."))
+    item.state = ExchangeState.DECLINED
+    item.reason = reason.strip()
+    item.decided_by = user
+    item.decided_at = timezone.now()
+    item.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    return item

@@ -5,9 +5,11 @@ one twice, or late, leaves the same rows."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
-from . import fanout
+from . import exchange, fanout
+from .models import OutboxState
 
 
 @task()
@@ -27,3 +29,17 @@ def fan_out_task(
         mandatory=mandatory,
         user_id=user_id,
     )
+
+
+@task()
+def exchange_send_task(site_id: int, message_id: int) -> str:
+    """Send one outbox message to its peer; on failure queue the next attempt
+    after the back-off (the message counts its attempts and gives up after
+    ``exchange.MAX_ATTEMPTS``)."""
+    state = exchange.outbox_deliver(site_id=site_id, message_id=message_id)
+    if state == OutboxState.PENDING:
+        attempts = exchange.attempts_of(site_id=site_id, message_id=message_id)
+        exchange_send_task.using(
+            run_after=timezone.now() + exchange.retry_delay(attempts)
+        ).enqueue(site_id, message_id)
+    return state

@@ -19,6 +19,11 @@ def register_syndication_urls():
             name="syndication_decide",
         ),
         path(
+            "syndication/received/<int:pk>/<str:action>/",
+            admin_views.decide_received,
+            name="syndication_decide_received",
+        ),
+        path(
             "syndication/pages/<int:page_id>/status/",
             admin_views.status,
             name="syndication_status",
