@@ -1,6 +1,8 @@
 """Exchange with another platform: signed, replay-proof, idempotent, sanitised."""
 
+import http.server
 import json
+import threading
 import time
 
 import pytest
@@ -167,3 +169,64 @@ def test_sender_refuses_loopback_unless_the_peer_is_configured_so(
     [stored] = _outbox(province)
     assert state == OutboxState.PENDING and stored.attempts == 1
     assert stored.last_error.startswith("refused")
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    answer = b"garbage"
+    delay = 0.0
+
+    def do_POST(self):
+        time.sleep(self.delay)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(self.answer)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def odd_peer_server():
+    """A loopback server answering garbage, or slowly (bounded, stops itself)."""
+    servers = []
+
+    def start(*, answer=b"garbage", delay=0.0):
+        handler = type("H", (_Handler,), {"answer": answer, "delay": delay})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "delay", "error"),
+    [(b"<html>oops</html>", 0.0, "not JSON"), (b"{}", 2.0, "timeout")],
+)
+def test_a_peer_answering_garbage_or_slowly_is_retried_later_not_lost(
+    province, notice, odd_peer_server, answer, delay, error
+):
+    peer = Peer.objects.create(
+        code="odd",
+        name="异常平台",
+        base_url=odd_peer_server(answer=answer, delay=delay),
+        secret="s",
+        site=province,
+        allow_private=True,
+    )
+    message = services.outbox_add(page=notice, peer=peer, column_code="tzgg")
+    state = exchange.outbox_deliver(
+        site_id=province.pk, message_id=message.pk, timeout=0.5
+    )
+    [stored] = _outbox(province)
+    assert state == OutboxState.PENDING
+    assert stored.attempts == 1 and error in stored.last_error
+    assert (
+        exchange.retry_delay(1).total_seconds()
+        < exchange.retry_delay(3).total_seconds()
+    )
