@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -184,8 +185,10 @@ class Peer(models.Model):
 
     code = models.SlugField(_("peer code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    base_url = models.URLField(
+    base_url = models.CharField(
         _("base address"),
+        max_length=200,
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("The peer platform's address, e.g. https://www.example.gov.cn"),
     )
     secret = models.CharField(_("shared secret"), max_length=128)

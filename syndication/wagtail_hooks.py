@@ -3,10 +3,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from sites.selectors import is_platform_admin
 
 from . import admin_views, selectors, services
 from .admin_panels import InboxPanel
-from .models import Direction
+from .models import Direction, Peer
 
 
 @hooks.register("register_admin_urls")
@@ -107,3 +112,46 @@ def syndication_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def syndication_listing_buttons(page, user, next_url=None):
     yield from _buttons(page, user)
+
+
+class PlatformAdminsOnly(BasePermissionPolicy):
+    """Peers (their secrets and addresses) are the platform admins' alone."""
+
+    def user_has_permission(self, user, action):
+        return is_platform_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return is_platform_admin(user)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(actions)
+
+
+class PeerViewSet(ModelViewSet):
+    """对接平台: the peer platforms, for platform admins."""
+
+    model = Peer
+    icon = "link"
+    menu_label = _("Peer platforms")
+    menu_order = 153
+    add_to_admin_menu = True
+    list_display = ["name", "code", "base_url", "site", "active"]
+    form_fields = [
+        "code",
+        "name",
+        "base_url",
+        "secret",
+        "site",
+        "allow_private",
+        "active",
+    ]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+register_permission_policy(Peer, PlatformAdminsOnly(Peer))
+
+
+@hooks.register("register_admin_viewset")
+def register_peer_viewset():
+    return PeerViewSet("syndication_peer", url_prefix="syndication/peers")

@@ -230,3 +230,25 @@ def test_a_peer_answering_garbage_or_slowly_is_retried_later_not_lost(
         exchange.retry_delay(1).total_seconds()
         < exchange.retry_delay(3).total_seconds()
     )
+
+
+def test_only_platform_admins_configure_peers(platform_admin, province, site_admin):
+    assert (
+        admin_client_for(platform_admin).get("/admin/syndication/peers/").status_code
+        == 200
+    )
+    for user in (site_admin,):
+        response = admin_client_for(user).get("/admin/syndication/peers/")
+        assert response.status_code in (302, 403)
+        response = admin_client_for(user).post(
+            "/admin/syndication/peers/new/",
+            {
+                "code": "x",
+                "name": "x",
+                "base_url": "https://x.cn",
+                "secret": "s",
+                "site": province.pk,
+            },
+        )
+        assert response.status_code in (302, 403)
+    assert not Peer.objects.filter(code="x").exists()
