@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 import pytest
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
@@ -62,3 +64,8 @@ def run_tasks():
 
 def client_for(site):
     return Client(HTTP_HOST=site.host)
+
+
+def address(target):
+    """The reference's own address (path) on its target site."""
+    return target.address_path(urlsplit(target.column.get_url()).path)

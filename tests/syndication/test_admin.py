@@ -6,7 +6,7 @@ from sites.tenancy import all_sites
 from syndication.models import SyndicationTarget, TargetState
 from tests.conftest import admin_client_for
 
-from .conftest import client_for
+from .conftest import address, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_editor_pushes_to_the_counties_of_a_city_and_the_county_takes_it(
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.state == TargetState.LIVE
-    page = client_for(county).get(target.address_path(target.column.get_url()))
+    page = client_for(county).get(address(target))
     assert "来源：" in page.content.decode()
     # The source sees who took it.
     status = client.get(f"/admin/syndication/pages/{notice.pk}/status/")

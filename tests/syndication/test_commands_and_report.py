@@ -11,7 +11,7 @@ from syndication import services
 from syndication.models import Direction, SyndicationTarget, TargetState
 from tests.factories import ArticleFactory, column
 
-from .conftest import client_for
+from .conftest import address, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_county_reports_up_to_the_citys_column_and_the_city_takes_it(
     )
     assert target.column.code == "qxdt"
     services.target_take(user=city_editor, target=target)
-    html = client_for(city).get(target.address_path(target.column.get_url()))
+    html = client_for(city).get(address(target))
     assert county.name in html.content.decode()
     # Reporting down, or sideways, is refused.
     from django.core.exceptions import PermissionDenied

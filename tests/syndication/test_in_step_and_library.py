@@ -13,7 +13,7 @@ from tests.factories import (
     column,
 )
 
-from .conftest import client_for
+from .conftest import address, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_departments_normative_document_and_interpretation_go_live_on_the_portal
     assert target.direction == Direction.IN_STEP
     [interp_target] = live_on(interpretation)
     assert interp_target.column.code == "zcjd"
-    url = target.address_path(target.column.get_url())
+    url = address(target)
     html = client_for(city).get(url).content.decode()
     assert "关于规范校外培训的若干规定" in html and department.name in html
     # Published again (an update): not sent twice.

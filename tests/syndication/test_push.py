@@ -14,7 +14,7 @@ from syndication.models import SyndicationTarget, TargetState
 from syndication.signals import item_changed_on_sites
 from tests.factories import ArticleFactory, SiteFactory, column
 
-from .conftest import client_for, member
+from .conftest import address, client_for, member
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_taken_item_renders_in_target_theme_with_source_and_canonical(
     services.target_take(user=county_editor, target=target)
     target.refresh_from_db()
     assert target.state == TargetState.LIVE
-    url = target.address_path(target.column.get_url())
+    url = address(target)
     response = client_for(county).get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -86,7 +86,7 @@ def test_unpublishing_the_source_withdraws_it_everywhere_with_410(
         run_tasks()
         target = targets(plan.item)[county.pk]
         assert target.state == TargetState.LIVE  # mandatory: live at once
-        url = target.address_path(target.column.get_url())
+        url = address(target)
         assert client_for(county).get(url).status_code == 200
         notice.unpublish()
         response = client_for(county).get(url)
@@ -105,7 +105,7 @@ def test_deleting_the_source_withdraws_it_everywhere(
     plan = push(province_editor, notice, [county], mandatory=True)
     run_tasks()
     target = targets(plan.item)[county.pk]
-    url = target.address_path(target.column.get_url())
+    url = address(target)
     notice.delete()
     assert targets(plan.item)[county.pk].state == TargetState.WITHDRAWN
     assert client_for(county).get(url).status_code == 410
@@ -133,7 +133,7 @@ def test_mandatory_item_cannot_be_declined_only_hidden_with_a_reason(
     services.target_hide(user=county_editor, target=target, reason="与本地无关")
     target.refresh_from_db()
     assert (target.state, target.reason) == (TargetState.HIDDEN, "与本地无关")
-    url = target.address_path(target.column.get_url())
+    url = address(target)
     assert client_for(county).get(url).status_code == 410
 
 
@@ -228,7 +228,5 @@ def test_search_has_one_document_listing_every_site_it_is_live_on(
     services.target_take(user=county_editor, target=target)
     document = page_document(notice)
     assert document.site_ids == (province.pk, county.pk)
-    assert document.urls[str(county.pk)].endswith(
-        target.address_path(target.column.get_url())
-    )
+    assert document.urls[str(county.pk)].endswith(address(target))
     ArticleFactory(parent=column(county, "tzgg"), publish=True)  # unrelated
