@@ -230,3 +230,30 @@ def test_search_has_one_document_listing_every_site_it_is_live_on(
     assert document.site_ids == (province.pk, county.pk)
     assert document.urls[str(county.pk)].endswith(address(target))
     ArticleFactory(parent=column(county, "tzgg"), publish=True)  # unrelated
+
+
+def test_platform_wide_search_finds_it_once_and_the_targets_search_finds_it(
+    settings, province, province_editor, notice, county, city, county_editor, run_tasks
+):
+    from search.selectors import SearchParams, search_results
+
+    settings.SEARCH_BACKEND = "postgres"
+    plan = push(province_editor, notice, [county, city])
+    run_tasks()
+    for target in targets(plan.item).values():
+        if target.site_id == county.pk:
+            services.target_take(user=county_editor, target=target)
+    run_tasks()  # the index update queued with the change
+
+    def found(site, **params):
+        _parsed, results = search_results(
+            site=site, params=SearchParams(q="防汛", **params)
+        )
+        return [hit for hit in results.hits if hit.title == notice.title]
+
+    [everywhere] = found(county, scope="all")
+    assert everywhere.title == notice.title
+    [on_county] = found(county)
+    assert on_county.url_on(county.pk).startswith(f"http://{county.host}")
+    assert "/s" in on_county.url_on(county.pk)
+    assert found(city) == []  # pending on the city: not shown there yet
