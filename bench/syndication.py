@@ -12,8 +12,8 @@ of ``bench.scale``, each with a 通知公告 column), and a published notice.
   plan, the item's record, one queued task), then the queued fan-out as the worker
   runs it (``syndication.fanout.fan_out``, mandatory: live on every target at
   once), then the source re-published (an edit shows everywhere: nothing to copy);
-- baseline: Wagtail's 复制 → 别名 (``page.create_alias()``, what 复制 with 创建别名 does) into each target's
-  column, which runs inside the editor's request, one target after the other,
+- baseline: Wagtail aliases (``page.create_alias()``, what 复制 → 创建别名 does)
+  into each target's column, which runs inside the editor's request, one target after the other,
   then the source re-published (Wagtail re-publishes every alias in the request).
 
 CPU per target is this process's CPU time (``time.process_time``) divided by N;
