@@ -13,8 +13,9 @@ of ``bench.scale``, each with a 通知公告 column), and a published notice.
   runs it (``syndication.fanout.fan_out``, mandatory: live on every target at
   once), then the source re-published (an edit shows everywhere: nothing to copy);
 - baseline: Wagtail aliases (``page.create_alias()``, what 复制 → 创建别名 does)
-  into each target's column, which runs inside the editor's request, one target after the other,
-  then the source re-published (Wagtail re-publishes every alias in the request).
+  into each target's column, which runs inside the editor's request, one
+  target after the other, then the source re-published (Wagtail re-publishes
+  every alias in the request).
 
 CPU per target is this process's CPU time (``time.process_time``) divided by N;
 the database server's own CPU is not in it.
