@@ -14,6 +14,7 @@ BENCHMARKS = [
     "cases",
     "accounts_sso",
     "subscriptions",
+    "syndication",
 ]
 
 

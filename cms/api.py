@@ -19,3 +19,4 @@ api = NinjaAPI(
 # Routers of feature packages are mounted here, one line each:
 api.add_router("/search", "search.api.router")
 api.add_router("/cases", "interaction.api.router")
+api.add_router("/exchange", "syndication.api.router")

@@ -10,6 +10,8 @@ from cms.api import api
 from core.uploads import views as uploads_views
 from ops import health
 from search import views as search_views
+from syndication import library as syndication_library
+from syndication import views as syndication_views
 
 # A themed 500 page for the request's site, rendered without running queries.
 handler500 = "themes.views.server_error"
@@ -52,6 +54,8 @@ urlpatterns += [
     path("", include("themes.urls")),
     # Site search (search/): this site, or every site with scope=all.
     path("search/", search_views.search, name="search"),
+    # 规范性文件库: every normative document of a portal and the sites below it.
+    path("gfxwjk/", syndication_library.normative_library, name="normative_library"),
     path("", views.home, name="home"),
     # Interaction's dynamic public pages (forms, look-up, listing): never cached.
     path("interaction/", include("interaction.urls")),
@@ -62,6 +66,13 @@ urlpatterns += [
     # Content pages (/<column>/<yyyymm>/t<yyyymmdd>_<id>.html) and column feeds
     # (rss.xml, atom.xml): page routes whose last segment is a file name, which
     # Wagtail's own pattern (slug segments ending in "/") does not match.
+    # A syndicated item's own address on a target site, under the target's
+    # column: /<column>/<yyyymm>/s<yyyymmdd>_<reference id>.html (syndication).
+    re_path(
+        r"^(?P<column_path>(?:[\w\-]+/)+)(?P<month>\d{6})/s(?P<day>\d{8})_(?P<pk>\d+)\.html$",
+        syndication_views.item_serve,
+        name="syndicated_item",
+    ),
     re_path(
         r"^((?:[\w\-]+/)+[\w\-]+\.(?:html|xml))$",
         wagtail_views.serve,

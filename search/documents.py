@@ -3,7 +3,7 @@
 An item is a live content page for now (other kinds of item get their own key
 prefix later). A document lists every site the item appears on: its own site now;
 syndication adds the sites that show it, with their addresses, without changing
-the shape of the document.
+the shape of the document (it answers ``search.signals.item_sites``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from cms.models import (
 from cms.text import attachment_names, stream_text
 from sites.models import SiteStatus
 from sites.routing import govsite_for_page
+
+from .signals import item_sites
 
 # Content types of the index (the API and the facets use these names).
 CONTENT_TYPES: dict[type[Page], str] = {
@@ -97,13 +99,17 @@ def page_document(page: Page) -> IndexDocument | None:
     if url is None or published is None:
         return None
     column = page.get_parent().specific_deferred
+    urls = {str(govsite.pk): url}
+    for _receiver, extra in item_sites.send(sender=type(page), page=page):
+        for site_id, address in (extra or {}).items():
+            urls.setdefault(str(site_id), address)
     return IndexDocument(
         item_key=page_key(page.pk),
         page_id=page.pk,
         site_id=govsite.pk,
         site_level=govsite.level,
-        site_ids=(govsite.pk,),
-        urls={str(govsite.pk): url},
+        site_ids=(govsite.pk, *sorted(int(k) for k in urls if k != str(govsite.pk))),
+        urls=urls,
         content_type=CONTENT_TYPES[type(page)],
         column_id=column.pk,
         column_title=column.title,

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "interaction",
     "accounts",
     "subscriptions",
+    "syndication",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",

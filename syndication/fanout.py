@@ -1,0 +1,166 @@
+"""The work the queued tasks run (``syndication.tasks``) and the source's signals
+trigger: writing reference rows, withdrawing them. Below ``services`` and
+``tasks``, so that services queue tasks and tasks run this without importing
+each other."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.models import Page
+
+from search.documents import page_key
+from search.services import item_request_update
+from sites.models import GovSite
+from sites.tenancy import for_sites, use_site
+
+from .models import SyndicatedItem, SyndicationTarget, TargetState
+from .signals import item_changed_on_sites
+
+CHUNK = 500
+
+
+def changed(*, page_id: int | None, site_ids: list[int]) -> None:
+    """After the transaction commits: tell static publishing which sites' pages
+    changed, and queue the item's search document (it lists the sites it is live
+    on). Inside the transaction of the change, like search's own requests."""
+    if page_id is not None:
+        item_request_update(item_keys=[page_key(page_id)])
+    if site_ids:
+        transaction.on_commit(
+            lambda: item_changed_on_sites.send(
+                sender=SyndicationTarget, page_id=page_id, site_ids=list(site_ids)
+            )
+        )
+
+
+def item_record(
+    *,
+    source: GovSite,
+    page: Page,
+    site_ids: list[int],
+    user,
+    missing: list[GovSite] = (),
+    column_code: str = "",
+) -> SyndicatedItem:
+    """The source's record of the item (one per page), naming every site it was
+    sent to, and the sites that had no column for it (with when and which code)."""
+    with use_site(source):
+        item, _created = SyndicatedItem.objects.select_for_update().get_or_create(
+            site=source,
+            source_page=page,
+            defaults={"title": page.title[:255], "created_by": user},
+        )
+        item.title = page.title[:255]
+        item.target_site_ids = sorted(set(item.target_site_ids) | set(site_ids))
+        now = timezone.now().isoformat()
+        item.missing_column_sites = [
+            *[e for e in item.missing_column_sites if e.get("site") not in site_ids],
+            *[
+                {"site": site.pk, "name": site.name, "at": now, "code": column_code}
+                for site in missing
+            ],
+        ]
+        item.save()
+    return item
+
+
+@transaction.atomic
+def fan_out(
+    *,
+    item_id: int,
+    source_site_id: int,
+    plan: list[list[int]],
+    direction: str,
+    mandatory: bool,
+    user_id: int | None,
+) -> int:
+    """Write one reference row per (site, column) of ``plan``: pending in the
+    targets' inboxes, or live at once when ``mandatory``. A site that already
+    holds the item keeps its row (a push repeated never doubles it), unless the
+    item had been withdrawn there. Returns how many sites got it now."""
+    source = GovSite.objects.filter(pk=source_site_id).first()
+    item = (
+        for_sites(SyndicatedItem, [source]).filter(pk=item_id).first()
+        if source
+        else None
+    )
+    if item is None:
+        return 0
+    # The source page's row locked: an unpublish or delete waits for this
+    # transaction, then withdraws what it wrote (never a row left behind).
+    page = (
+        Page.objects.select_for_update().filter(pk=item.source_page_id).first()
+        if item.source_page_id
+        else None
+    )
+    if page is None or not page.live:
+        withdraw_item(item=item)
+        return 0
+    now = timezone.now()
+    state = TargetState.LIVE if mandatory else TargetState.PENDING
+    site_ids = [site_id for site_id, _column_id in plan]
+    rows = [
+        SyndicationTarget(
+            site_id=site_id,
+            item=item,
+            column_id=column_id,
+            direction=direction,
+            mandatory=mandatory,
+            state=state,
+            requested_by_id=user_id,
+            requested_at=now,
+            live_at=now if mandatory else None,
+        )
+        for site_id, column_id in plan
+    ]
+    targets = for_sites(SyndicationTarget, site_ids)
+    for start in range(0, len(rows), CHUNK):
+        targets.bulk_create(rows[start : start + CHUNK], ignore_conflicts=True)
+    # Sent again: a withdrawn row opens again; a mandatory push makes an open one
+    # live. Declined and hidden rows keep the target's decision.
+    reopen = Q(state=TargetState.WITHDRAWN)
+    if mandatory:
+        reopen |= Q(state__in=(TargetState.PENDING, TargetState.REVIEWING))
+    targets.filter(item=item).filter(reopen).update(
+        state=state,
+        mandatory=mandatory,
+        live_at=now if mandatory else None,
+        reason="",
+        updated_at=now,
+    )
+    if item.withdrawn_at is not None:
+        item.withdrawn_at = None
+        item.save(update_fields=["withdrawn_at"])
+    if mandatory:
+        changed(page_id=page.pk, site_ids=site_ids)
+    return len(site_ids)
+
+
+def withdraw_item(*, item: SyndicatedItem) -> list[int]:
+    """Withdraw the item from every site it was sent to (one update); the sites
+    where it was live, whose pages changed."""
+    now = timezone.now()
+    targets = for_sites(SyndicationTarget, item.target_site_ids).filter(item=item)
+    was_live = list(
+        targets.filter(state=TargetState.LIVE).values_list("site_id", flat=True)
+    )
+    targets.exclude(state__in=(TargetState.DECLINED, TargetState.WITHDRAWN)).update(
+        state=TargetState.WITHDRAWN, updated_at=now
+    )
+    if item.withdrawn_at is None:
+        item.withdrawn_at = now
+        item.save(update_fields=["withdrawn_at"])
+    changed(page_id=item.source_page_id, site_ids=was_live)
+    return was_live
+
+
+def withdraw_page(*, page_id: int, source: GovSite | None) -> list[int]:
+    """The page was unpublished or is being deleted: withdraw it everywhere."""
+    if source is None:
+        return []
+    withdrawn: list[int] = []
+    for item in for_sites(SyndicatedItem, [source]).filter(source_page_id=page_id):
+        withdrawn += withdraw_item(item=item)
+    return withdrawn

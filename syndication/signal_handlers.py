@@ -1,0 +1,39 @@
+"""The source page's life reaches every site that shows it: unpublishing or
+deleting it withdraws it everywhere (inside the transaction of the change)."""
+
+from __future__ import annotations
+
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from search.signals import item_sites
+
+from . import fanout, in_step, selectors
+
+
+@receiver(page_unpublished)
+def source_unpublished(sender, instance, **kwargs):
+    fanout.withdraw_page(page_id=instance.pk, source=selectors.source_site_of(instance))
+
+
+@receiver(pre_delete, sender=Page)
+def source_deleted(sender, instance, **kwargs):
+    # Before the row goes (the item's source_page is set to null by the delete).
+    # Sent for the base row of every deleted page, whatever its type, once.
+    fanout.withdraw_page(page_id=instance.pk, source=selectors.source_site_of(instance))
+
+
+@receiver(item_sites)
+def syndicated_sites(sender, page, **kwargs):
+    """The sites a page is live on as a syndicated item, with its address there
+    (search: one document per item, listing every site it is live on)."""
+    return selectors.live_addresses_for_page(page_id=page.pk)
+
+
+@receiver(page_published)
+def publish_in_step(sender, instance, **kwargs):
+    """A department's normative document, its interpretation or its adoption
+    report, first published: queued for the portal (同步发布)."""
+    in_step.item_publish_in_step(page=instance)

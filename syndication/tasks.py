@@ -1,0 +1,45 @@
+"""Syndication's background work on the durable task queue (django-tasks with the
+database backend): fanning an item out to its targets. Each task
+reads the current state from the database and writes idempotently, so running
+one twice, or late, leaves the same rows."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import exchange, fanout
+from .models import OutboxState
+
+
+@task()
+def fan_out_task(
+    item_id: int,
+    source_site_id: int,
+    plan: list[list[int]],
+    direction: str,
+    mandatory: bool,
+    user_id: int | None,
+) -> int:
+    return fanout.fan_out(
+        item_id=item_id,
+        source_site_id=source_site_id,
+        plan=plan,
+        direction=direction,
+        mandatory=mandatory,
+        user_id=user_id,
+    )
+
+
+@task()
+def exchange_send_task(site_id: int, message_id: int) -> str:
+    """Send one outbox message to its peer; on failure queue the next attempt
+    after the back-off (the message counts its attempts and gives up after
+    ``exchange.MAX_ATTEMPTS``)."""
+    state = exchange.outbox_deliver(site_id=site_id, message_id=message_id)
+    if state == OutboxState.PENDING:
+        attempts = exchange.attempts_of(site_id=site_id, message_id=message_id)
+        exchange_send_task.using(
+            run_after=timezone.now() + exchange.retry_delay(attempts)
+        ).enqueue(site_id, message_id)
+    return state
