@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "themes",
     "search",
     "interaction",
+    "supervision",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",

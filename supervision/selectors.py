@@ -1,0 +1,28 @@
+"""Reads of supervision for the sites a user may see (``sites.selectors``)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from sites.tenancy import for_sites
+
+from .models import SiteWarning, WarningLevel
+
+
+def warning_list(*, sites) -> QuerySet[SiteWarning]:
+    """The stored warnings of ``sites`` (sites or ids), most urgent first."""
+    return (
+        for_sites(SiteWarning, sites)
+        .select_related("site")
+        .order_by("-level", "days_left", "site__tree_path", "pk")
+    )
+
+
+def warning_counts(*, sites) -> dict[str, int]:
+    """How many warnings ``sites`` have, by level, and how many sites have a veto."""
+    return for_sites(SiteWarning, sites).aggregate(
+        veto=Count("pk", filter=Q(level=WarningLevel.VETO)),
+        overdue=Count("pk", filter=Q(level=WarningLevel.OVERDUE)),
+        notice=Count("pk", filter=Q(level=WarningLevel.NOTICE)),
+        vetoed_sites=Count("site_id", filter=Q(level=WarningLevel.VETO), distinct=True),
+    )

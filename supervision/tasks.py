@@ -1,0 +1,33 @@
+"""Background work of supervision, run by the worker (ops/worker.py) and enqueued
+by the scheduler (supervision/scheduler.py) or on demand."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def warnings_refresh_task(site_ids: list[int] | None = None) -> int:
+    """Recompute the stored warnings (every site, or ``site_ids``)."""
+    return len(services.warnings_refresh(site_ids=site_ids))
+
+
+@task()
+def warnings_mail_task() -> int:
+    """The daily mail: refresh, then one task per site that has warnings."""
+    services.warnings_refresh()
+    site_ids = services.sites_with_warnings()
+    for site_id in site_ids:
+        warnings_mail_site_task.enqueue(site_id)
+    return len(site_ids)
+
+
+@task()
+def warnings_mail_site_task(site_id: int) -> int:
+    return services.warnings_mail(site_id=site_id)
