@@ -20,11 +20,12 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 
 from sites.models import SiteLevel
+from sites.params import id_param
 from sites.selectors import sites_for_user
 
-from .models import SiteWarning, WarningKind, WarningLevel
-from .selectors import warning_list
-from .tasks import warnings_refresh_task
+from .models import BrokenLink, LinkKind, SiteWarning, WarningKind, WarningLevel
+from .selectors import broken_link_list, warning_list
+from .tasks import links_check_task, warnings_refresh_task
 
 INDEX_URL = "supervision_warnings"
 
@@ -200,3 +201,129 @@ def warnings_refresh(request):
         request, _("The warnings are being recomputed; reload in a moment.")
     )
     return redirect(reverse(INDEX_URL))
+
+
+# -- broken links --------------------------------------------------------------------
+
+LINKS_URL = "supervision_links"
+
+
+class BrokenLinkFilterSet(WagtailFilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("kind"), choices=LinkKind.choices
+    )
+
+    class Meta:
+        model = BrokenLink
+        fields = ["kind"]
+
+
+class BrokenLinkIndexView(IndexView):
+    """错链: the broken links the last check of each of the user's sites found, by
+    page, with the link and its status."""
+
+    model = BrokenLink
+    permission_policy = None
+    page_title = gettext_lazy("Broken links")
+    header_icon = "link"
+    index_url_name = LINKS_URL
+    index_results_url_name = f"{LINKS_URL}_results"
+    filterset_class = BrokenLinkFilterSet
+    default_ordering = "page"
+    template_name = "supervision/admin/link_index.html"
+    export_filename = "broken-links"
+    list_export = ["site", "page", "url", "kind", "status", "reason", "checked_at"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not sites_for_user(request.user).exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def export_headings(self):
+        field = BrokenLink._meta.get_field
+        return {
+            "site": _("Site"),
+            **{
+                name: str(field(name).verbose_name)
+                for name in ("page", "url", "kind", "status", "reason", "checked_at")
+            },
+        }
+
+    def get_base_queryset(self):
+        return broken_link_list(sites=sites_for_user(self.request.user))
+
+    def get_filterset_kwargs(self):
+        return {**super().get_filterset_kwargs(), "queryset": self.get_base_queryset()}
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        if self.ordering:
+            queryset = queryset.order_by(self.ordering, "pk")
+        return queryset
+
+    @cached_property
+    def columns(self):
+        return [
+            Column(
+                "site",
+                label=gettext_lazy("Site"),
+                accessor="site.name",
+                sort_key="site__tree_path",
+            ),
+            PageLinkColumn(
+                "page_title",
+                label=gettext_lazy("page"),
+                accessor="page.title",
+                sort_key="page__title",
+            ),
+            Column("url", label=gettext_lazy("link"), sort_key="url"),
+            Column(
+                "kind",
+                label=gettext_lazy("kind"),
+                accessor="get_kind_display",
+                sort_key="kind",
+            ),
+            Column("status", label=gettext_lazy("HTTP status"), sort_key="status"),
+            Column("reason", label=gettext_lazy("reason")),
+            DateColumn(
+                "checked_at", label=gettext_lazy("checked"), sort_key="checked_at"
+            ),
+        ]
+
+    def to_row_dict(self, item):
+        return OrderedDict(
+            (
+                ("site", item.site.name),
+                ("page", item.page.title),
+                ("url", item.url),
+                ("kind", item.get_kind_display()),
+                ("status", item.status),
+                ("reason", item.reason),
+                ("checked_at", item.checked_at),
+            )
+        )
+
+    def get_heading(self, queryset, field):
+        return str(self.export_headings[field])
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["check_sites"] = list(sites_for_user(self.request.user)[:200])
+        return context
+
+
+@require_POST
+def links_check(request):
+    """Check one of the user's sites' links now (in the background)."""
+    site_id = id_param(request.POST.get("site", ""))
+    site = sites_for_user(request.user).filter(pk=site_id).first()
+    if site is None:
+        raise PermissionDenied
+    links_check_task.enqueue(site.pk)
+    messages.success(
+        request,
+        _("The links of %(site)s are being checked; reload in a while.")
+        % {"site": site.name},
+    )
+    return redirect(reverse(LINKS_URL))

@@ -85,3 +85,55 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LinkKind(models.TextChoices):
+    PAGE = "page", _("Page")
+    DOCUMENT = "document", _("Document")
+    IMAGE = "image", _("Image")
+    INTERNAL = "internal", _("Address on the site")
+    EXTERNAL = "external", _("External address")
+
+
+class LinkCheck(SiteOwnedModel):
+    """One run of the link check (错链检查) of a site: what it read and found."""
+
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    links = models.PositiveIntegerField(_("links"), default=0)
+    broken = models.PositiveIntegerField(_("broken links"), default=0)
+
+    class Meta:
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        indexes = [models.Index(fields=["site", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}:{self.started_at:%Y-%m-%d %H:%M}"
+
+
+class BrokenLink(SiteOwnedModel):
+    """A link on a published page of the site that does not work, as the site's
+    last link check found it (a check replaces the site's rows)."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    url = models.CharField(_("link"), max_length=2000)
+    kind = models.CharField(_("kind"), max_length=10, choices=LinkKind.choices)
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    checked_at = models.DateTimeField(_("checked"))
+
+    class Meta:
+        verbose_name = _("broken link")
+        verbose_name_plural = _("broken links")
+        ordering = ["page_id", "url"]
+        indexes = [models.Index(fields=["site", "page"])]
+
+    def __str__(self) -> str:
+        return self.url

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import ScheduledJob
-from .tasks import warnings_mail_task, warnings_refresh_task
+from .tasks import links_check_all_task, warnings_mail_task, warnings_refresh_task
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,11 @@ JOBS: tuple[Job, ...] = (
         "supervision_warnings_mail",
         lambda: warnings_mail_task.enqueue(),
         daily_at=datetime.time(7, 0),
+    ),
+    Job(
+        "supervision_links_check",
+        lambda: links_check_all_task.enqueue(),
+        daily_at=datetime.time(2, 0),
     ),
 )
 

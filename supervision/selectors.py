@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from sites.tenancy import for_sites
 
-from .models import SiteWarning, WarningLevel
+from .models import BrokenLink, SiteWarning, WarningLevel
 
 
 def warning_list(*, sites) -> QuerySet[SiteWarning]:
@@ -25,4 +25,13 @@ def warning_counts(*, sites) -> dict[str, int]:
         overdue=Count("pk", filter=Q(level=WarningLevel.OVERDUE)),
         notice=Count("pk", filter=Q(level=WarningLevel.NOTICE)),
         vetoed_sites=Count("site_id", filter=Q(level=WarningLevel.VETO), distinct=True),
+    )
+
+
+def broken_link_list(*, sites) -> QuerySet[BrokenLink]:
+    """The broken links the last check of each of ``sites`` found."""
+    return (
+        for_sites(BrokenLink, sites)
+        .select_related("site", "page")
+        .order_by("site__tree_path", "page_id", "url")
     )

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from sites.models import GovSite, SiteGroup, SiteRole
+from sites.models import GovSite, SiteGroup, SiteRole, SiteStatus
 from sites.tenancy import all_sites
 
-from .models import SiteWarning
+from . import links
+from .models import BrokenLink, LinkCheck, LinkKind, SiteWarning
 from .vetoes import Finding, findings_compute
 
 logger = logging.getLogger(__name__)
@@ -106,3 +107,76 @@ def warnings_mail(*, site_id: int) -> int:
         )
     send_mail(subject, body, None, recipients)
     return len(recipients)
+
+
+# -- link checks ---------------------------------------------------------------------
+
+
+def links_check(*, site: GovSite) -> LinkCheck:
+    """Check every link of the site's published pages and replace the site's
+    broken-link rows with what was found. Each distinct external address is asked
+    once (at most ``LINKCHECK_MAX_EXTERNAL`` per run); internal ones need no request."""
+    started = timezone.now()
+    home = site.root_page
+    hosts = {host.lower() for host in site.hosts.values_list("hostname", flat=True)}
+    hosts.add(site.host.lower())
+    by_page: dict[int, set[links.Link]] = {}
+    for page in links.page_queryset(home).iterator(chunk_size=200):
+        by_page[page.pk] = links.links_of_page(page)
+    every_link = set().union(*by_page.values()) if by_page else set()
+    failures = links.resolve_internal(every_link, home=home, hosts=hosts)
+    external = sorted(
+        link
+        for link in every_link
+        if link.kind == LinkKind.EXTERNAL
+        and links.own_address(link.target, hosts) is None
+    )
+    limit = getattr(settings, "LINKCHECK_MAX_EXTERNAL", 2000)
+    for link in external[:limit]:
+        failure = links.check_external(link.target)
+        if failure is not None:
+            failures[link] = failure
+    checked_at = timezone.now()
+    rows = [
+        BrokenLink(
+            site=site,
+            page_id=page_id,
+            url=link.target[:2000]
+            if link.kind in (LinkKind.EXTERNAL,)
+            else f"{link.kind}:{link.target}",
+            kind=_kind_of(link, hosts),
+            status=failures[link].status,
+            reason=str(failures[link].reason)[:200],
+            checked_at=checked_at,
+        )
+        for page_id, page_links in by_page.items()
+        for link in sorted(page_links, key=lambda link: (link.kind, link.target))
+        if link in failures
+    ]
+    with transaction.atomic(), all_sites():
+        BrokenLink.objects.filter(site=site).delete()
+        BrokenLink.objects.bulk_create(rows)
+        return LinkCheck.objects.create(
+            site=site,
+            started_at=started,
+            finished_at=checked_at,
+            pages=len(by_page),
+            links=sum(len(page_links) for page_links in by_page.values()),
+            broken=len(rows),
+        )
+
+
+def _kind_of(link, hosts) -> str:
+    if link.kind != LinkKind.EXTERNAL:
+        return link.kind
+    if links.own_address(link.target, hosts) is not None:
+        return LinkKind.INTERNAL
+    return LinkKind.EXTERNAL
+
+
+def active_site_ids() -> list[int]:
+    return list(
+        GovSite.objects.filter(status=SiteStatus.ACTIVE)
+        .order_by("tree_path")
+        .values_list("pk", flat=True)
+    )

@@ -7,6 +7,8 @@ import logging
 
 from django_tasks import task
 
+from sites.models import GovSite
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -31,3 +33,22 @@ def warnings_mail_task() -> int:
 @task()
 def warnings_mail_site_task(site_id: int) -> int:
     return services.warnings_mail(site_id=site_id)
+
+
+@task()
+def links_check_task(site_id: int) -> int:
+    """Check one site's links (on demand, or from ``links_check_all_task``)."""
+    site = GovSite.objects.filter(pk=site_id).first()
+    if site is None:
+        return 0
+    return services.links_check(site=site).broken
+
+
+@task()
+def links_check_all_task() -> int:
+    """The scheduled run: one task per active site, so sites check in parallel
+    on several workers and one slow site holds up no other."""
+    site_ids = services.active_site_ids()
+    for site_id in site_ids:
+        links_check_task.enqueue(site_id)
+    return len(site_ids)

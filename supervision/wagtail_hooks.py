@@ -30,6 +30,21 @@ def register_supervision_urls():
             admin_views.warnings_refresh,
             name="supervision_warnings_refresh",
         ),
+        path(
+            "supervision/links/",
+            admin_views.BrokenLinkIndexView.as_view(),
+            name=admin_views.LINKS_URL,
+        ),
+        path(
+            "supervision/links/results/",
+            admin_views.BrokenLinkIndexView.as_view(results_only=True),
+            name=f"{admin_views.LINKS_URL}_results",
+        ),
+        path(
+            "supervision/links/check/",
+            admin_views.links_check,
+            name="supervision_links_check",
+        ),
     ]
 
 
@@ -46,6 +61,12 @@ def register_supervision_menu():
             reverse(admin_views.INDEX_URL),
             icon_name="warning",
             order=1,
+        ),
+        SiteStaffMenuItem(
+            _("Broken links"),
+            reverse(admin_views.LINKS_URL),
+            icon_name="link",
+            order=2,
         ),
     ]
     return SubmenuMenuItem(
