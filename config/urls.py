@@ -10,6 +10,7 @@ from cms.api import api
 from core.uploads import views as uploads_views
 from ops import health
 from search import views as search_views
+from supervision import views as supervision_views
 
 # A themed 500 page for the request's site, rendered without running queries.
 handler500 = "themes.views.server_error"
@@ -52,6 +53,8 @@ urlpatterns += [
     path("", include("themes.urls")),
     # Site search (search/): this site, or every site with scope=all.
     path("search/", search_views.search, name="search"),
+    # Page views' beacon (supervision/): a 1x1 image every public page asks for.
+    path("stats/hit", supervision_views.stats_hit, name="stats_hit"),
     path("", views.home, name="home"),
     # Interaction's dynamic public pages (forms, look-up, listing): never cached.
     path("interaction/", include("interaction.urls")),

@@ -137,3 +137,31 @@ class BrokenLink(SiteOwnedModel):
 
     def __str__(self) -> str:
         return self.url
+
+
+class PageViewDay(SiteOwnedModel):
+    """Views of one page of a site on one day, counted by the page's beacon
+    (``/stats/hit``) with one upsert per view: no address, cookie or visitor is
+    stored, only the counter."""
+
+    day = models.DateField(_("day"))
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    views = models.PositiveBigIntegerField(_("page views"), default=0)
+
+    class Meta:
+        verbose_name = _("page views of a day")
+        verbose_name_plural = _("page views of a day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "page"], name="pageviewday_unique_page_day"
+            )
+        ]
+        indexes = [models.Index(fields=["site", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}:{self.day}:{self.page_id}"

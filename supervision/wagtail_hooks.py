@@ -5,7 +5,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from sites.selectors import sites_for_user
 
-from . import admin_views
+from . import admin_statistics, admin_views
 from .admin_panels import WarningsPanel
 from .selectors import warning_counts, warning_list
 
@@ -45,6 +45,11 @@ def register_supervision_urls():
             admin_views.links_check,
             name="supervision_links_check",
         ),
+        path(
+            "supervision/statistics/",
+            admin_statistics.statistics_index,
+            name="supervision_statistics",
+        ),
     ]
 
 
@@ -67,6 +72,12 @@ def register_supervision_menu():
             reverse(admin_views.LINKS_URL),
             icon_name="link",
             order=2,
+        ),
+        SiteStaffMenuItem(
+            _("Statistics"),
+            reverse("supervision_statistics"),
+            icon_name="view",
+            order=3,
         ),
     ]
     return SubmenuMenuItem(
