@@ -12,6 +12,7 @@ BENCHMARKS = [
     "search_publish",
     "render",
     "cases",
+    "supervision",
 ]
 
 

@@ -230,6 +230,13 @@ SEARCH_PENDING_REQUEUE_AFTER = env.int(
     "SEARCH_PENDING_REQUEUE_AFTER", 300, validate=Range(min=0)
 )
 
+# Link checks (supervision/links.py): external addresses go through core.outbound.
+# LINKCHECK_ALLOWED_NETWORKS stays empty in every environment (tests allow loopback).
+LINKCHECK_TIMEOUT = env.float("LINKCHECK_TIMEOUT", 10.0, validate=Range(min=1))
+LINKCHECK_PER_HOST = env.int("LINKCHECK_PER_HOST", 2, validate=Range(min=1))
+LINKCHECK_MAX_EXTERNAL = env.int("LINKCHECK_MAX_EXTERNAL", 2000, validate=Range(min=0))
+LINKCHECK_ALLOWED_NETWORKS: list[str] = []
+
 # Search: PostgreSQL by default; Elasticsearch when ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", "", validate=HTTP_URL)
 SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "postgres"
