@@ -22,8 +22,10 @@ node_modules/.installed: package.json package-lock.json
 # chart.js is served from our own host: its minified build is committed under
 # supervision/static/supervision/vendor/; `make vendor` refreshes it from node_modules
 # after package.json's pin changes (tests/supervision/test_statistics.py checks they agree).
+# Without its source-map comment: collectstatic's manifest storage would look for the map.
 vendor: node_modules/.installed
-	cp node_modules/chart.js/dist/chart.umd.min.js supervision/static/supervision/vendor/
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js \
+		> supervision/static/supervision/vendor/chart.umd.min.js
 	cp node_modules/chart.js/LICENSE.md supervision/static/supervision/vendor/chart.js-LICENSE.md
 
 install: $(VENV)/.installed $(if $(NPM),node_modules/.installed)
