@@ -10,6 +10,7 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from sites.params import id_param
 from sites.selectors import sites_for_user
 
 from .models import BrokenLink, LinkKind, SiteWarning, WarningKind, WarningLevel
-from .selectors import broken_link_list, warning_list
+from .selectors import availability_list, broken_link_list, warning_list
 from .tasks import links_check_task, warnings_refresh_task
 
 INDEX_URL = "supervision_warnings"
@@ -327,3 +328,19 @@ def links_check(request):
         % {"site": site.name},
     )
     return redirect(reverse(LINKS_URL))
+
+
+def availability_index(request):
+    """可用性监测: the latest probes of the user's sites' home pages."""
+    sites = sites_for_user(request.user)
+    if not sites.exists():
+        raise PermissionDenied
+    probes = availability_list(sites=sites)
+    return TemplateResponse(
+        request,
+        "supervision/admin/availability.html",
+        {
+            "probes": probes,
+            "failing": [probe for probe in probes if not probe.available],
+        },
+    )

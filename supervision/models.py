@@ -165,3 +165,24 @@ class PageViewDay(SiteOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.site_id}:{self.day}:{self.page_id}"
+
+
+class AvailabilityProbe(SiteOwnedModel):
+    """One probe of a site's home page (可用性监测): its status and time. A page that
+    takes longer than ``SLOW_SECONDS`` counts as not available, as the national
+    inspection counts it."""
+
+    checked_at = models.DateTimeField(_("checked"))
+    url = models.CharField(_("address"), max_length=300)
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    elapsed_ms = models.PositiveIntegerField(_("time (ms)"), null=True, blank=True)
+    available = models.BooleanField(_("available"))
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("availability probe")
+        verbose_name_plural = _("availability probes")
+        indexes = [models.Index(fields=["site", "-checked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}:{self.checked_at:%Y-%m-%d %H:%M}"

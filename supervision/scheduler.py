@@ -23,7 +23,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import ScheduledJob
-from .tasks import links_check_all_task, warnings_mail_task, warnings_refresh_task
+from .tasks import (
+    availability_probe_all_task,
+    links_check_all_task,
+    warnings_mail_task,
+    warnings_refresh_task,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +97,11 @@ JOBS: tuple[Job, ...] = (
         "supervision_links_check",
         lambda: links_check_all_task.enqueue(),
         daily_at=datetime.time(2, 0),
+    ),
+    Job(
+        "supervision_availability",
+        lambda: availability_probe_all_task.enqueue(),
+        every=datetime.timedelta(minutes=10),
     ),
 )
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from sites.tenancy import for_sites
 
-from .models import BrokenLink, SiteWarning, WarningLevel
+from .models import AvailabilityProbe, BrokenLink, SiteWarning, WarningLevel
 
 
 def warning_list(*, sites) -> QuerySet[SiteWarning]:
@@ -34,4 +34,13 @@ def broken_link_list(*, sites) -> QuerySet[BrokenLink]:
         for_sites(BrokenLink, sites)
         .select_related("site", "page")
         .order_by("site__tree_path", "page_id", "url")
+    )
+
+
+def availability_list(*, sites, limit: int = 200) -> list[AvailabilityProbe]:
+    """The latest probes of ``sites``' home pages, newest first."""
+    return list(
+        for_sites(AvailabilityProbe, sites)
+        .select_related("site")
+        .order_by("-checked_at", "-pk")[:limit]
     )

@@ -10,6 +10,7 @@ from django_tasks import task
 from sites.models import GovSite
 
 from . import services
+from .availability import availability_probe
 
 logger = logging.getLogger(__name__)
 
@@ -51,4 +52,21 @@ def links_check_all_task() -> int:
     site_ids = services.active_site_ids()
     for site_id in site_ids:
         links_check_task.enqueue(site_id)
+    return len(site_ids)
+
+
+@task()
+def availability_probe_task(site_id: int) -> bool:
+    site = GovSite.objects.filter(pk=site_id).first()
+    if site is None:
+        return False
+    return availability_probe(site=site).available
+
+
+@task()
+def availability_probe_all_task() -> int:
+    """The scheduled probe: one task per active site."""
+    site_ids = services.active_site_ids()
+    for site_id in site_ids:
+        availability_probe_task.enqueue(site_id)
     return len(site_ids)

@@ -46,6 +46,11 @@ def register_supervision_urls():
             name="supervision_links_check",
         ),
         path(
+            "supervision/availability/",
+            admin_views.availability_index,
+            name="supervision_availability",
+        ),
+        path(
             "supervision/statistics/",
             admin_statistics.statistics_index,
             name="supervision_statistics",
@@ -78,6 +83,12 @@ def register_supervision_menu():
             reverse("supervision_statistics"),
             icon_name="view",
             order=3,
+        ),
+        SiteStaffMenuItem(
+            _("Availability"),
+            reverse("supervision_availability"),
+            icon_name="pick",
+            order=4,
         ),
     ]
     return SubmenuMenuItem(

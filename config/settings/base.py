@@ -236,6 +236,9 @@ LINKCHECK_TIMEOUT = env.float("LINKCHECK_TIMEOUT", 10.0, validate=Range(min=1))
 LINKCHECK_PER_HOST = env.int("LINKCHECK_PER_HOST", 2, validate=Range(min=1))
 LINKCHECK_MAX_EXTERNAL = env.int("LINKCHECK_MAX_EXTERNAL", 2000, validate=Range(min=0))
 LINKCHECK_ALLOWED_NETWORKS: list[str] = []
+# Availability probes ask each site's home page at its public address.
+AVAILABILITY_SCHEME = env.str("AVAILABILITY_SCHEME", "https")
+AVAILABILITY_ALLOWED_NETWORKS: list[str] = []
 
 # Search: PostgreSQL by default; Elasticsearch when ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", "", validate=HTTP_URL)

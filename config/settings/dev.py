@@ -10,3 +10,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
+
+# The demo's sites live on this machine: probe their home pages over plain HTTP on
+# loopback (production keeps https and refuses internal addresses).
+AVAILABILITY_SCHEME = "http"
+AVAILABILITY_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
