@@ -393,13 +393,17 @@ LOGGING = {
     },
     # No query string, e-mail address, phone or ID number typed by the public
     # reaches a log line (core/privacy.py); every handler has the filter.
-    "filters": {"privacy": {"()": "core.privacy.LogPrivacyFilter"}},
+    # Every line written while a request is served carries its id (ops/middleware.py).
+    "filters": {
+        "privacy": {"()": "core.privacy.LogPrivacyFilter"},
+        "request_id": {"()": "ops.middleware.RequestIdFilter"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
-            "filters": ["privacy"],
+            "filters": ["privacy", "request_id"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
