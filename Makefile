@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install lint stop-db
+.PHONY: demo test install lint stop-db vendor
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,15 @@ NPM := $(shell command -v npm 2>/dev/null)
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# chart.js is served from our own host: its minified build is committed under
+# supervision/static/supervision/vendor/; `make vendor` refreshes it from node_modules
+# after package.json's pin changes (tests/supervision/test_statistics.py checks they agree).
+# Without its source-map comment: collectstatic's manifest storage would look for the map.
+vendor: node_modules/.installed
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js \
+		> supervision/static/supervision/vendor/chart.umd.min.js
+	cp node_modules/chart.js/LICENSE.md supervision/static/supervision/vendor/chart.js-LICENSE.md
 
 install: $(VENV)/.installed $(if $(NPM),node_modules/.installed)
 

@@ -15,6 +15,7 @@ BENCHMARKS = [
     "accounts_sso",
     "subscriptions",
     "syndication",
+    "supervision",
 ]
 
 

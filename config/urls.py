@@ -12,6 +12,7 @@ from ops import health
 from search import views as search_views
 from syndication import library as syndication_library
 from syndication import views as syndication_views
+from supervision import views as supervision_views
 
 # A themed 500 page for the request's site, rendered without running queries.
 handler500 = "themes.views.server_error"
@@ -56,6 +57,8 @@ urlpatterns += [
     path("search/", search_views.search, name="search"),
     # 规范性文件库: every normative document of a portal and the sites below it.
     path("gfxwjk/", syndication_library.normative_library, name="normative_library"),
+    # Page views' beacon (supervision/): a 1x1 image every public page asks for.
+    path("stats/hit", supervision_views.stats_hit, name="stats_hit"),
     path("", views.home, name="home"),
     # Interaction's dynamic public pages (forms, look-up, listing): never cached.
     path("interaction/", include("interaction.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "subscriptions",
     "syndication",
+    "supervision",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -259,6 +260,16 @@ TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", 5, validate=Range(min=1))
 SEARCH_PENDING_REQUEUE_AFTER = env.int(
     "SEARCH_PENDING_REQUEUE_AFTER", 300, validate=Range(min=0)
 )
+
+# Link checks (supervision/links.py): external addresses go through core.outbound.
+# LINKCHECK_ALLOWED_NETWORKS stays empty in every environment (tests allow loopback).
+LINKCHECK_TIMEOUT = env.float("LINKCHECK_TIMEOUT", 10.0, validate=Range(min=1))
+LINKCHECK_PER_HOST = env.int("LINKCHECK_PER_HOST", 2, validate=Range(min=1))
+LINKCHECK_MAX_EXTERNAL = env.int("LINKCHECK_MAX_EXTERNAL", 2000, validate=Range(min=0))
+LINKCHECK_ALLOWED_NETWORKS: list[str] = []
+# Availability probes ask each site's home page at its public address.
+AVAILABILITY_SCHEME = env.str("AVAILABILITY_SCHEME", "https")
+AVAILABILITY_ALLOWED_NETWORKS: list[str] = []
 
 # Search: PostgreSQL by default; Elasticsearch when ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", "", validate=HTTP_URL)
@@ -507,13 +518,17 @@ LOGGING = {
     },
     # No query string, e-mail address, phone or ID number typed by the public
     # reaches a log line (core/privacy.py); every handler has the filter.
-    "filters": {"privacy": {"()": "core.privacy.LogPrivacyFilter"}},
+    # Every line written while a request is served carries its id (ops/middleware.py).
+    "filters": {
+        "privacy": {"()": "core.privacy.LogPrivacyFilter"},
+        "request_id": {"()": "ops.middleware.RequestIdFilter"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
-            "filters": ["privacy"],
+            "filters": ["privacy", "request_id"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

@@ -15,3 +15,7 @@ WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
 STAFF_DEMO_OTP = True
 # The demo's platform admin `admin` is a superuser and signs in to the admin.
 STAFF_SUPERUSER_ADMIN_SIGNIN = True
+# The demo's sites live on this machine: probe their home pages over plain HTTP on
+# loopback (production keeps https and refuses internal addresses).
+AVAILABILITY_SCHEME = "http"
+AVAILABILITY_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]

@@ -1,9 +1,10 @@
-"""Serve the platform: gunicorn for the web, the task worker beside it, and
-Wagtail's scheduled publishing once a minute.
+"""Serve the platform: gunicorn for the web, the task worker and the scheduler of
+periodic jobs (``run_scheduler``: scheduled publishing, anonymising cases,
+supervision) beside it.
 
-The web server outlives the worker: a worker that exits is started again after a
-pause that doubles (1 s up to 60 s, back to 1 s once it has run a minute); only
-the web server's own exit, or Ctrl-C / SIGTERM, stops the command."""
+The web server outlives the others: a worker or scheduler that exits is started
+again after a pause that doubles (1 s up to 60 s, back to 1 s once it has run a
+minute); only the web server's own exit, or Ctrl-C / SIGTERM, stops the command."""
 
 import os
 import signal
@@ -16,13 +17,15 @@ from django.core.management.base import BaseCommand
 
 from sites.selectors import site_list
 
-SCHEDULE_INTERVAL = 60  # seconds between runs of publish_scheduled
 RESTART_FIRST = 1.0  # seconds before a dead worker is started again
 RESTART_MAX = 60.0
 
 
 class Command(BaseCommand):
-    help = "Run the web server and the background task worker until interrupted."
+    help = (
+        "Run the web server, the background task worker and the scheduler "
+        "until interrupted."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -34,8 +37,10 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
 
-        def start_worker():
-            return subprocess.Popen([python, manage, "db_worker"], env=env)  # noqa: S603
+        helpers = {
+            "task worker": [python, manage, "db_worker"],
+            "scheduler": [python, manage, "run_scheduler"],
+        }
 
         web = subprocess.Popen(  # noqa: S603
             [
@@ -49,10 +54,11 @@ class Command(BaseCommand):
             env=env,
             cwd=settings.BASE_DIR,
         )
-        worker = start_worker()
-        worker_started = time.monotonic()
-        restart_at = None
-        delay = RESTART_FIRST
+        # name -> [process, started, restart_at, delay]
+        running = {
+            name: [_start(argv, env), time.monotonic(), None, RESTART_FIRST]
+            for name, argv in helpers.items()
+        }
         stopping = False
 
         def stop(*_):
@@ -61,37 +67,33 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         self._print_urls(host, port)
-        next_schedule_run = time.monotonic()
         try:
             while not stopping and web.poll() is None:
                 now = time.monotonic()
-                if restart_at is None and worker.poll() is not None:
-                    if now - worker_started > RESTART_MAX:
-                        delay = RESTART_FIRST  # it had been running: start over
-                    self.stderr.write(
-                        f"the task worker exited ({worker.returncode}); "
-                        f"starting it again in {delay:.0f} s"
-                    )
-                    restart_at = now + delay
-                    delay = min(delay * 2, RESTART_MAX)
-                if restart_at is not None and now >= restart_at:
-                    worker = start_worker()
-                    worker_started = now
-                    restart_at = None
-                if now >= next_schedule_run:
-                    # Pages whose go-live or expiry time has come (cron in production).
-                    subprocess.Popen(  # noqa: S603
-                        [python, manage, "publish_scheduled"], env=env
-                    )
-                    next_schedule_run = now + SCHEDULE_INTERVAL
+                for name, state in running.items():
+                    child, started, restart_at, delay = state
+                    if restart_at is None and child.poll() is not None:
+                        if now - started > RESTART_MAX:
+                            delay = RESTART_FIRST  # it had been running: start over
+                        self.stderr.write(
+                            f"the {name} exited ({child.returncode}); "
+                            f"starting it again in {delay:.0f} s"
+                        )
+                        state[2] = now + delay
+                        state[3] = min(delay * 2, RESTART_MAX)
+                    elif restart_at is not None and now >= restart_at:
+                        state[0] = _start(helpers[name], env)
+                        state[1] = now
+                        state[2] = None
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
-            for child in (worker, web):
+            children = [state[0] for state in running.values()] + [web]
+            for child in children:
                 if child.poll() is None:
                     child.terminate()
-            for child in (worker, web):
+            for child in children:
                 try:
                     child.wait(timeout=20)
                 except subprocess.TimeoutExpired:
@@ -99,7 +101,9 @@ class Command(BaseCommand):
 
     def _print_urls(self, host, port):
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
-        self.stdout.write(f"Serving the platform with a task worker on port {port}:")
+        self.stdout.write(
+            f"Serving the platform with a task worker and the scheduler on port {port}:"
+        )
         self.stdout.write(f"  platform index  http://{shown}:{port}/")
         self.stdout.write(f"  admin           http://{shown}:{port}/admin/")
         try:
@@ -111,3 +115,7 @@ class Command(BaseCommand):
         if len(sites) == 5:
             self.stdout.write("  … every site is listed on the platform index")
         self.stdout.write("Press Ctrl-C to stop.")
+
+
+def _start(argv: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(argv, env=env)  # noqa: S603 - our own manage.py
