@@ -1,0 +1,178 @@
+"""The full-page cache of anonymous public pages that have no file in the static
+tree: a column's later pages, filtered lists.
+
+Kept whole (status, headers, body) in the cache, keyed by host, path and the
+allowed query parameters (``DELIVERY_PAGE_CACHE_PARAMS``; an address with any
+other parameter is not cached). Each entry carries its host's generation; a
+change on the site (``site_changed``) moves the generation on, so every page of
+the site is dropped at once without listing them. One cache read per hit (the
+generation and the page together).
+
+Public answers (to anonymous visitors, whether cached or not) say so with
+``Cache-Control: public, max-age=0, s-maxage=DELIVERY_SHARED_MAX_AGE``: a CDN or
+proxy may keep them that long, and is purged on change (``delivery.purge``).
+Nothing here runs for a request carrying a signed-in person's session cookie, for
+anything but GET and HEAD, or on the admin, API, search and interaction paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.http.request import split_domain_port
+
+from sites import routing
+
+from .rendering import RENDER_MARK
+
+logger = logging.getLogger("delivery.pagecache")
+
+# Never cached nor marked public: per person, per submission or per query.
+DYNAMIC_PATHS = (
+    "/admin/",
+    "/api/",
+    "/search/",
+    "/interaction/",
+    "/accounts/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/themes/",
+    "/healthz",
+    "/readyz",
+)
+GENERATION_KEY = "delivery:gen:{}"
+PAGE_KEY = "delivery:page:{}"
+_SKIP_HEADERS = {"set-cookie", "content-length"}
+
+
+def _cache():
+    return caches["default"]
+
+
+def bypasses(request) -> bool:
+    """Whether this request must reach the application itself."""
+    return any(name in request.COOKIES for name in settings.DELIVERY_BYPASS_COOKIES)
+
+
+def site_changed(*, site_id: int) -> None:
+    """Drop every cached page of the site (its generation moves on)."""
+    host_map = routing.get_host_map()
+    row = host_map.rows.get(site_id)
+    if row is None:
+        return
+    try:
+        _cache().set(GENERATION_KEY.format(row["host"]), uuid.uuid4().hex, None)
+    except Exception:
+        logger.exception("page cache generation not moved for site %s", site_id)
+
+
+def _eligible(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get(RENDER_MARK)
+        and not request.path.startswith(DYNAMIC_PATHS)
+        and not bypasses(request)
+    )
+
+
+def _key(request, host: str) -> str | None:
+    allowed = settings.DELIVERY_PAGE_CACHE_PARAMS
+    if any(name not in allowed for name in request.GET):
+        return None
+    params = sorted((name, request.GET.get(name)) for name in request.GET)
+    raw = f"{host}{request.path}?{urlencode(params)}"
+    return PAGE_KEY.format(hashlib.sha256(raw.encode()).hexdigest())
+
+
+def _public(response) -> bool:
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not getattr(response, "streaming", False)
+        and not any(w in cache_control for w in ("private", "no-store", "no-cache"))
+        and "cookie" not in response.get("Vary", "").lower()
+    )
+
+
+def _mark_public(response) -> None:
+    if "Cache-Control" not in response:
+        response["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={settings.DELIVERY_SHARED_MAX_AGE}"
+        )
+
+
+class FullPageCacheMiddleware:
+    """Put it near the top (below the request log), above everything that reads
+    the database: a hit costs one cache read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _eligible(request):
+            return self.get_response(request)
+        host = split_domain_port(request.get_host())[0].lower()
+        ttl = settings.DELIVERY_PAGE_CACHE_SECONDS
+        key = None
+        if ttl and host not in settings.PLATFORM_HOSTS:
+            key = _key(request, host)
+        generation = None
+        if key is not None:
+            hit, generation = self._lookup(host, key)
+            if hit is not None:
+                return hit
+        response = self.get_response(request)
+        if not _public(response):
+            return response
+        _mark_public(response)
+        if key is not None and generation is not None:
+            self._store(key, response, ttl, generation)
+        return response
+
+    def _lookup(self, host: str, key: str) -> tuple[HttpResponse | None, str | None]:
+        gen_key = GENERATION_KEY.format(host)
+        try:
+            found = _cache().get_many([gen_key, key])
+        except Exception:  # the cache is down: render
+            logger.warning("page cache unavailable")
+            return None, None
+        generation = found.get(gen_key)
+        if generation is None:
+            generation = uuid.uuid4().hex
+            try:
+                _cache().add(gen_key, generation, None)
+                generation = _cache().get(gen_key, generation)
+            except Exception:
+                return None, None
+        entry = found.get(key)
+        if entry is None or entry["generation"] != generation:
+            return None, generation
+        response = HttpResponse(entry["body"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return response, generation
+
+    def _store(self, key: str, response, ttl: int, generation: str) -> None:
+        entry = {
+            "generation": generation,
+            "status": response.status_code,
+            "headers": [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _SKIP_HEADERS
+            ],
+            "body": response.content,
+        }
+        try:
+            _cache().set(key, entry, ttl)
+        except Exception:
+            logger.warning("page cache unavailable; page not kept")
