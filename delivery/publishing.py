@@ -159,8 +159,13 @@ def _purge(*, site: GovSite, result: PublishResult) -> None:
 def platform_publish(*, sites=None) -> dict[str, PublishResult]:
     """Write every site's tree (``publish_static``), and remove the folders of
     hosts that are no site's primary host any more."""
+    started = timezone.now()
     sites = list(sites if sites is not None else selectors.publishing_sites())
     results = {site.host: site_publish(site=site) for site in sites}
+    if sites:
+        stray_hosts_remove()
+    # What was recorded before is written now: the queued tasks find nothing.
+    PendingPublish.objects.filter(site__in=sites, created_at__lte=started).delete()
     return results
 
 

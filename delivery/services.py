@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from . import pagecache
 from .models import PendingKind, PendingPublish
-from .tasks import task_ensure
+from .tasks import queued_site_ids, task_ensure
 
 
 def _seconds(value: float) -> datetime.timedelta:
@@ -108,16 +108,16 @@ def _lists_due(*, site_id: int, now: datetime.datetime) -> datetime.datetime:
 
 def pending_requeue(*, older_than: datetime.timedelta) -> int:
     """Queue the task again for every site whose rows are overdue by
-    ``older_than`` with no task waiting (a change committed while its site's task
-    was already running); the worker's sweep calls it."""
-    overdue = (
-        PendingPublish.objects.filter(due_at__lte=timezone.now() - older_than)
-        .values_list("site_id", flat=True)
-        .distinct()
-    )
+    ``older_than`` and that no waiting task covers (a change committed while its
+    site's task was finishing); the worker's sweep calls it. Returns the number
+    of sites queued."""
     now = timezone.now()
-    count = 0
-    for site_id in overdue:
+    overdue = set(
+        PendingPublish.objects.filter(due_at__lte=now - older_than).values_list(
+            "site_id", flat=True
+        )
+    )
+    covered = queued_site_ids()
+    for site_id in sorted(overdue - covered):
         task_ensure(site_id=site_id, run_after=now)
-        count += 1
-    return count
+    return len(overdue - covered)

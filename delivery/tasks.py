@@ -30,3 +30,14 @@ def task_ensure(*, site_id: int, run_after: datetime.datetime) -> None:
     )
     if not queued.exists():
         publish_changes_task.using(run_after=run_after).enqueue(site_id)
+
+
+def queued_site_ids() -> set[int]:
+    """Sites whose task waits on the queue."""
+    return {
+        args["args"][0]
+        for args in DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY,
+            task_path=publish_changes_task.module_path,
+        ).values_list("args_kwargs", flat=True)
+    }

@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .env import seal
 
@@ -22,3 +26,10 @@ STORAGES = {
 # Live-server tests serve each request on its own thread; persistent connections
 # would outlive the test database. Production keeps them (DB_CONN_MAX_AGE).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The static tree of a test run lives in a temporary folder (tests that look at
+# it give each test its own); the page cache is off unless a test turns it on
+# (tests run in transactions whose on-commit hooks, which drop cached pages,
+# never fire).
+DELIVERY_STATIC_ROOT = Path(tempfile.gettempdir()) / f"govplatform-public-{os.getpid()}"
+DELIVERY_PAGE_CACHE_SECONDS = 0

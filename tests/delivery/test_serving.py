@@ -117,7 +117,7 @@ def test_head_gets_headers_only(published, app):
     ids=["post", "query-string", "signed-in", "signed-in-second-cookie"],
 )
 def test_personal_requests_go_to_django(published, app, request_kwargs):
-    status, _headers, body = _get(app, published.host, "/", **request_kwargs)
+    _status, _headers, body = _get(app, published.host, "/", **request_kwargs)
     assert body == b"from django"
     assert app.application.calls == ["/"]
 

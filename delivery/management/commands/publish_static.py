@@ -8,7 +8,10 @@ from delivery import publishing, selectors
 
 
 class Command(BaseCommand):
-    help = "Write every public page as a file per host (static publishing), or check the files."
+    help = (
+        "Write every public page as a file per host (static publishing), "
+        "or check the files."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,15 +31,16 @@ class Command(BaseCommand):
             sites = list(selectors.publishing_sites())
         if action == "check":
             return self._check(sites, whole=site is None)
-        for one in sites:
-            result = publishing.site_publish(site=one)
+        results = (
+            {sites[0].host: publishing.site_publish(site=sites[0])}
+            if site is not None
+            else publishing.platform_publish(sites=sites)
+        )
+        for host, result in results.items():
             self.stdout.write(
-                f"{one.host}: {len(result.rendered)} rendered, "
+                f"{host}: {len(result.rendered)} rendered, "
                 f"{len(result.written)} written, {len(result.removed)} removed"
             )
-        if site is None:
-            for host in publishing.stray_hosts_remove():
-                self.stdout.write(f"{host}: removed (no site has this host)")
 
     def _check(self, sites, *, whole):
         problems = 0

@@ -12,6 +12,7 @@ from django.db import transaction
 from wagtail.models import Site
 
 from cms.models import HomePage
+from delivery.publishing import platform_publish
 from demo.content import seed_home_sections, seed_site_content
 from sites import routing
 from sites.models import GovSite, SiteRole, SiteStatus
@@ -244,6 +245,9 @@ class Command(BaseCommand):
                 pages += seed_site_content(site, full=site.code in FULL_CONTENT)
                 seed_home_sections(site)
         self.stdout.write(self.style.SUCCESS(f"{pages} demo pages published."))
+        # Every public page as a file (静态化): `publish_static check` is clean.
+        written = sum(len(r.written) for r in platform_publish().values())
+        self.stdout.write(f"{written} files written to the static tree.")
         self.stdout.write(
             f"Demo accounts (demo only!): {PLATFORM_ADMIN}, and <site code>-admin, "
             f"-editor, -reviewer for every site; password: {DEMO_PASSWORD}"
