@@ -13,8 +13,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -69,23 +70,42 @@ def _site(request):
 
 def limited(request, group: str, rate: str) -> bool:
     """Counts this request against ``rate`` per IP, and per account when signed
-    in; True when either is over."""
-    over = is_ratelimited(
-        request, group=group, key="ip", rate=rate, method="POST", increment=True
-    )
-    if request.user.is_authenticated:
+    in; True when either is over. A request from an address (or account) that is
+    over already is refused on one read, without counting it again: a flood costs
+    no write."""
+    keys = ["ip", "user"] if request.user.is_authenticated else ["ip"]
+    for key in keys:
+        if is_ratelimited(
+            request, group=group, key=key, rate=rate, method="POST", increment=False
+        ):
+            return True
+    over = False
+    for key in keys:
         over |= is_ratelimited(
-            request, group=group, key="user", rate=rate, method="POST", increment=True
+            request, group=group, key=key, rate=rate, method="POST", increment=True
         )
     return over
 
 
-def _too_many(request, template, context):
-    context["refusal"] = _(
+def _too_many(request):
+    """The refusal of a flooded form: a few hundred bytes, no template, no query
+    (the form the visitor filled in is still on the previous page)."""
+    message = _(
         "Too many submissions from your network in a short time. Please wait a "
         "while and try again."
     )
-    return render(request, template, context, status=429)
+    html = format_html(
+        '<!DOCTYPE html><html lang="zh-hans"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>{}</title><h1>{}</h1><p>{}</p></html>",
+        message,
+        message,
+        _("Go back to the previous page: what you typed is still there."),
+    )
+    response = HttpResponse(html, status=429)
+    response["Retry-After"] = "600"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @never_cache
@@ -99,14 +119,14 @@ def case_new(request):
     template = "interaction/case_form.html"
     context = {"channel": CaseChannel(channel), "site": site}
     if request.method == "POST":
+        if limited(
+            request, "interaction.case_submit", settings.INTERACTION_SUBMIT_RATE
+        ):
+            return _too_many(request)
         form = PublicCaseForm(
             request.POST, request.FILES, anonymous=anonymous, kinds=CHANNELS[channel]
         )
         context["form"] = form
-        if limited(
-            request, "interaction.case_submit", settings.INTERACTION_SUBMIT_RATE
-        ):
-            return _too_many(request, template, context)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -408,10 +428,10 @@ def comment_new(request, page_id: int):
         status = 400 if request.method == "POST" else 200
         return render(request, template, context, status=status)
     if request.method == "POST":
+        if limited(request, "interaction.comment", settings.INTERACTION_SUBMIT_RATE):
+            return _too_many(request)
         form = CommentForm(request.POST, **form_args)
         context["form"] = form
-        if limited(request, "interaction.comment", settings.INTERACTION_SUBMIT_RATE):
-            return _too_many(request, template, context)
         if form.is_valid():
             data = form.cleaned_data
             try:
