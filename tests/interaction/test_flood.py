@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.interaction.conftest import public_client
-from tests.interaction.test_public import FORM, LETTER, _cases
 from tests.interaction.helpers import form_fields
+from tests.interaction.test_public import FORM, LETTER, _cases
 
 pytestmark = pytest.mark.django_db
 
