@@ -119,7 +119,9 @@ class FullPageCacheMiddleware:
     def __call__(self, request):
         if not _eligible(request):
             return self.get_response(request)
-        host = split_domain_port(request.get_host())[0].lower()
+        # The raw Host: the registry checks it below (an unknown host is a 404
+        # there, never cached: only 200 answers are kept).
+        host = split_domain_port(request._get_raw_host())[0].lower().rstrip(".")
         ttl = settings.DELIVERY_PAGE_CACHE_SECONDS
         key = None
         if ttl and host not in settings.PLATFORM_HOSTS:
