@@ -259,6 +259,10 @@ DELIVERY_PAGE_CACHE_SECONDS = env.int(
 )
 DELIVERY_PAGE_CACHE_PARAMS = env.list("DELIVERY_PAGE_CACHE_PARAMS", ["page"])
 DELIVERY_SHARED_MAX_AGE = env.int("DELIVERY_SHARED_MAX_AGE", 60, validate=Range(min=0))
+# The worker's sweep queues again a site whose static work is overdue this long.
+DELIVERY_PENDING_REQUEUE_AFTER = env.int(
+    "DELIVERY_PENDING_REQUEUE_AFTER", 60, validate=Range(min=1)
+)
 # A function called with the full URLs whose pages changed, to purge a CDN:
 # delivery.purge.purge_nothing (default) or delivery.purge.purge_log.
 DELIVERY_PURGE = env.str("DELIVERY_PURGE", "delivery.purge.purge_nothing")
