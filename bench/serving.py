@@ -285,7 +285,7 @@ def main():
 
     site, article = _build(port)
     started = time.perf_counter()
-    result = publishing.site_publish(site=site)
+    result = publishing.platform_publish(sites=[site])[site.host]
     rebuild = time.perf_counter() - started
     pages = len(result.rendered)
     connections.close_all()

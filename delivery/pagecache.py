@@ -6,7 +6,9 @@ allowed query parameters (``DELIVERY_PAGE_CACHE_PARAMS``; an address with any
 other parameter is not cached). Each entry carries its host's generation; a
 change on the site (``site_changed``) moves the generation on, so every page of
 the site is dropped at once without listing them. One cache read per hit (the
-generation and the page together).
+generation and the page together), and mostly none: each process keeps its most
+used entries and checks a host's generation at most once a second
+(``DELIVERY_PAGE_CACHE_LOCAL_TTL``).
 
 Public answers (to anonymous visitors, whether cached or not) say so with
 ``Cache-Control: public, max-age=0, s-maxage=DELIVERY_SHARED_MAX_AGE``: a CDN or
@@ -19,7 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -67,8 +72,10 @@ def site_changed(*, site_id: int) -> None:
     row = host_map.rows.get(site_id)
     if row is None:
         return
+    generation = uuid.uuid4().hex
+    _local.generation_set(row["host"], generation)
     try:
-        _cache().set(GENERATION_KEY.format(row["host"]), uuid.uuid4().hex, None)
+        _cache().set(GENERATION_KEY.format(row["host"]), generation, None)
     except Exception:
         logger.exception("page cache generation not moved for site %s", site_id)
 
@@ -140,6 +147,11 @@ class FullPageCacheMiddleware:
         return response
 
     def _lookup(self, host: str, key: str) -> tuple[HttpResponse | None, str | None]:
+        generation = _local.generation(host)
+        if generation is not None:
+            entry = _local.get(key)
+            if entry is not None and entry["generation"] == generation:
+                return _response(entry), generation
         gen_key = GENERATION_KEY.format(host)
         try:
             found = _cache().get_many([gen_key, key])
@@ -154,14 +166,12 @@ class FullPageCacheMiddleware:
                 generation = _cache().get(gen_key, generation)
             except Exception:
                 return None, None
+        _local.generation_set(host, generation)
         entry = found.get(key)
         if entry is None or entry["generation"] != generation:
             return None, generation
-        response = HttpResponse(entry["body"], status=entry["status"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        response["X-Page-Cache"] = "hit"
-        return response, generation
+        _local.put(key, entry)
+        return _response(entry), generation
 
     def _store(self, key: str, response, ttl: int, generation: str) -> None:
         entry = {
@@ -174,7 +184,62 @@ class FullPageCacheMiddleware:
             ],
             "body": response.content,
         }
+        _local.put(key, entry)
         try:
             _cache().set(key, entry, ttl)
         except Exception:
             logger.warning("page cache unavailable; page not kept")
+
+
+def _response(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["body"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+class _LocalPages:
+    """This process's copy of the most used entries (bytes and headers, never a
+    model instance), and of each host's generation, read again from the shared
+    cache at most every ``DELIVERY_PAGE_CACHE_LOCAL_TTL`` seconds: a hit mostly
+    costs no cache round trip; another process's change shows within that time
+    (this process's own at once)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, dict] = OrderedDict()
+        self.generations: dict[str, tuple[str, float]] = {}
+        self.lock = threading.Lock()
+
+    def generation(self, host: str) -> str | None:
+        found = self.generations.get(host)
+        ttl = settings.DELIVERY_PAGE_CACHE_LOCAL_TTL
+        if found is None or time.monotonic() - found[1] > ttl:
+            return None
+        return found[0]
+
+    def generation_set(self, host: str, generation: str) -> None:
+        self.generations[host] = (generation, time.monotonic())
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.generations.clear()
+
+
+_local = _LocalPages()

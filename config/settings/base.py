@@ -257,6 +257,11 @@ DELIVERY_BYPASS_COOKIES = env.list("DELIVERY_BYPASS_COOKIES", ["sessionid"])
 DELIVERY_PAGE_CACHE_SECONDS = env.int(
     "DELIVERY_PAGE_CACHE_SECONDS", 300, validate=Range(min=0)
 )
+# How long a process trusts its own copy of a site's cache generation (seconds):
+# another process's change shows within this time.
+DELIVERY_PAGE_CACHE_LOCAL_TTL = env.float(
+    "DELIVERY_PAGE_CACHE_LOCAL_TTL", 1.0, validate=Range(min=0)
+)
 DELIVERY_PAGE_CACHE_PARAMS = env.list("DELIVERY_PAGE_CACHE_PARAMS", ["page"])
 DELIVERY_SHARED_MAX_AGE = env.int("DELIVERY_SHARED_MAX_AGE", 60, validate=Range(min=0))
 # The worker's sweep queues again a site whose static work is overdue this long.
