@@ -89,13 +89,34 @@ def _eligible(request) -> bool:
     )
 
 
-def _key(request, host: str) -> str | None:
+def page_key(host: str, path: str, params) -> str | None:
+    """The cache key of a page: host, path and the allowed query parameters
+    (``params``: name and value pairs, the last value of a name counts); None when
+    another parameter is present (not cached)."""
     allowed = settings.DELIVERY_PAGE_CACHE_PARAMS
-    if any(name not in allowed for name in request.GET):
-        return None
-    params = sorted((name, request.GET.get(name)) for name in request.GET)
-    raw = f"{host}{request.path}?{urlencode(params)}"
+    values = {}
+    for name, value in params:
+        if name not in allowed:
+            return None
+        values[name] = value
+    raw = f"{host}{path}?{urlencode(sorted(values.items()))}"
     return PAGE_KEY.format(hashlib.sha256(raw.encode()).hexdigest())
+
+
+def _key(request, host: str) -> str | None:
+    return page_key(host, request.path, request.GET.items())
+
+
+def local_hit(host: str, key: str) -> dict | None:
+    """The entry this process holds for ``key`` if it is of the host's current
+    generation (as this process last read it, at most a second ago)."""
+    generation = _local.generation(host)
+    if generation is None:
+        return None
+    entry = _local.get(key)
+    if entry is None or entry["generation"] != generation:
+        return None
+    return entry
 
 
 def _public(response) -> bool:
@@ -147,11 +168,9 @@ class FullPageCacheMiddleware:
         return response
 
     def _lookup(self, host: str, key: str) -> tuple[HttpResponse | None, str | None]:
-        generation = _local.generation(host)
-        if generation is not None:
-            entry = _local.get(key)
-            if entry is not None and entry["generation"] == generation:
-                return _response(entry), generation
+        entry = local_hit(host, key)
+        if entry is not None:
+            return _response(entry), entry["generation"]
         gen_key = GENERATION_KEY.format(host)
         try:
             found = _cache().get_many([gen_key, key])

@@ -7,7 +7,9 @@ It stands aside for a query string, for a request carrying a signed-in person's
 session cookie (``DELIVERY_BYPASS_COOKIES``) and for every method but GET and
 HEAD. The headers are those Django gives the same page (content type, security
 headers, Content-Security-Policy), with an ETag and Last-Modified so a browser's
-second visit costs a 304.
+second visit costs a 304. A page without a file that this process's page cache
+holds (``delivery.pagecache``: a column's later pages) is answered here too, under
+the same conditions.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import logging
 import os
 import stat
 import time
+from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
+from urllib.parse import parse_qsl
 
 from csp.utils import build_policy, default_config
 from django.conf import settings
 
-from . import tree
+from . import pagecache, tree
 
 logger = logging.getLogger("delivery.static")
 
@@ -72,28 +76,49 @@ class StaticTreeApplication:
         self.hsts = _hsts()
         self.proxy_ssl = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
         self.log = settings.DELIVERY_ACCESS_LOG
+        self.platform_hosts = set(settings.PLATFORM_HOSTS)
 
     def __call__(self, environ, start_response):
-        if self.enabled:
-            found = self._lookup(environ)
-            if found is not None:
-                return self._serve(environ, start_response, *found)
-        return self.application(environ, start_response)
-
-    def _lookup(self, environ):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return None
-        if environ.get("QUERY_STRING"):
-            return None
+            return self.application(environ, start_response)
         if self.bypass & _cookie_names(environ.get("HTTP_COOKIE", "")):
-            return None
+            return self.application(environ, start_response)
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
         host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         host = host.lower().rstrip(".")
         try:
             path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8")
         except UnicodeError:
+            return self.application(environ, start_response)
+        query = environ.get("QUERY_STRING", "")
+        if self.enabled and not query:
+            found = self._lookup(host, path)
+            if found is not None:
+                return self._serve(environ, start_response, *found)
+        entry = self._cached(host, path, query)
+        if entry is not None:
+            return self._serve_cached(environ, start_response, entry)
+        return self.application(environ, start_response)
+
+    def _cached(self, host: str, path: str, query: str) -> dict | None:
+        """A page this process's page cache holds (delivery.pagecache), answered
+        here without building Django's request."""
+        if not settings.DELIVERY_PAGE_CACHE_SECONDS or host in self.platform_hosts:
             return None
+        if path.startswith(pagecache.DYNAMIC_PATHS):
+            return None
+        key = pagecache.page_key(host, path, parse_qsl(query, keep_blank_values=True))
+        return pagecache.local_hit(host, key) if key is not None else None
+
+    def _serve_cached(self, environ, start_response, entry: dict):
+        headers = [*entry["headers"], ("X-Page-Cache", "hit")]
+        body = entry["body"]
+        headers.append(("Content-Length", str(len(body))))
+        reason = HTTPStatus(entry["status"]).phrase
+        start_response(f"{entry['status']} {reason}", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _lookup(self, host: str, path: str):
         relative = tree.relative_file(path)
         if relative is None or not tree.valid_host(host):
             return None

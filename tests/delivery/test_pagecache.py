@@ -118,3 +118,27 @@ def test_the_logging_purge_names_the_changed_addresses(
     purged = [r for r in caplog.records if r.name == "delivery.purge"]
     assert purged and purged[-1].count == len(result.written) + len(result.removed)
     assert all(url.startswith("http://" + site.host) for url in purged[-1].urls)
+
+
+def test_the_embedded_server_answers_a_kept_page_before_django(site, cached):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from delivery.serving import StaticTreeApplication
+    from tests.delivery.test_serving import _Django, _get
+
+    path = _column_path(site)
+    client = Client(HTTP_HOST=site.host)
+    kept = client.get(path, {"page": "2"})
+    app = StaticTreeApplication(_Django())
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, body = _get(app, site.host, path, query="page=2")
+    assert (status, body) == (200, kept.content)
+    assert headers["X-Page-Cache"] == "hit"
+    assert len(queries) == 0 and app.application.calls == []
+    # A signed-in visitor, another parameter, a change: Django.
+    _get(app, site.host, path, query="page=2", cookie="sessionid=abc")
+    _get(app, site.host, path, query="page=2&x=1")
+    pagecache.site_changed(site_id=site.pk)
+    _get(app, site.host, path, query="page=2")
+    assert len(app.application.calls) == 3

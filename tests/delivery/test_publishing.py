@@ -192,3 +192,28 @@ def test_a_private_page_is_never_written(site, static_root):
     )
     publishing.site_publish(site=site)
     assert tree.read(site.host, _address(article)) is None
+
+
+def test_a_consultation_is_written_again_when_it_opens_and_closes(site, static_root):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import ConsultationFactory
+
+    today = timezone.localdate()
+    consultation = ConsultationFactory(
+        parent=column(site, "yjzj"),
+        starts_on=today + datetime.timedelta(days=2),
+        ends_on=today + datetime.timedelta(days=40),
+        publish=True,
+    )
+    later = PendingPublish.objects.filter(
+        site=site, page_id=consultation.pk, due_at__gt=timezone.now()
+    )
+    days = {timezone.localtime(row.due_at).date() for row in later}
+    assert days == {
+        today + datetime.timedelta(days=2),
+        today + datetime.timedelta(days=41),
+    }
+    assert {row.kind for row in later} == {"page", "lists"}
