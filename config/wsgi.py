@@ -2,9 +2,12 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from delivery.serving import StaticTreeApplication
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-# Published pages are answered from the static tree before Django (delivery/).
-application = StaticTreeApplication(get_wsgi_application())
+django_application = get_wsgi_application()
+
+# Published pages (and pages this process's page cache holds) are answered before
+# Django (delivery/). Imported once Django is set up: it reads models' modules.
+from delivery.serving import StaticTreeApplication  # noqa: E402
+
+application = StaticTreeApplication(django_application)
