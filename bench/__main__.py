@@ -11,6 +11,7 @@ BENCHMARKS = [
     "search_quality",
     "search_publish",
     "render",
+    "serving",
     "cases",
     "accounts_sso",
     "subscriptions",

@@ -54,6 +54,10 @@ def _environment(var_dir, port) -> dict[str, str]:
         WEB_THREADS="4",
         LOG_LEVEL="WARNING",
         DEBUG="false",
+        # Rendering is what this measures: no static tree, no page cache
+        # (``serving`` measures those).
+        DELIVERY_SERVE_STATIC="false",
+        DELIVERY_PAGE_CACHE_SECONDS="0",
     )
     return env
 

@@ -31,6 +31,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from delivery.services import pending_requeue as static_pending_requeue
 from search.services import pending_updates_requeue
 
 logger = logging.getLogger("ops.worker")
@@ -126,7 +127,17 @@ def queue_sweep() -> dict[str, int]:
             seconds=_setting("SEARCH_PENDING_REQUEUE_AFTER", 300)
         )
     )
-    return {"stuck_tasks": stuck, "pending_search_updates": pending}
+    # Static-tree changes committed while their site's task was finishing.
+    static = static_pending_requeue(
+        older_than=datetime.timedelta(
+            seconds=_setting("DELIVERY_PENDING_REQUEUE_AFTER", 60)
+        )
+    )
+    return {
+        "stuck_tasks": stuck,
+        "pending_search_updates": pending,
+        "pending_static_pages": static,
+    }
 
 
 class ResilientWorker(Worker):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "syndication",
     "supervision",
+    "delivery",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ops.middleware.RequestLogMiddleware",
+    # Anonymous pages not published as files: kept whole per host and address,
+    # dropped when the site's content changes (delivery/pagecache.py).
+    "delivery.pagecache.FullPageCacheMiddleware",
     # Content-Security-Policy on every answer, a closed site's notice included:
     # public pages and the admin each get theirs (ops/csp.py).
     "ops.csp.ContentSecurityPolicyMiddleware",
@@ -270,6 +274,44 @@ LINKCHECK_ALLOWED_NETWORKS: list[str] = []
 # Availability probes ask each site's home page at its public address.
 AVAILABILITY_SCHEME = env.str("AVAILABILITY_SCHEME", "https")
 AVAILABILITY_ALLOWED_NETWORKS: list[str] = []
+# Delivery (delivery/): public pages written as files per host under
+# DELIVERY_STATIC_ROOT when content changes (静态化), served by the embedded web
+# server before Django (DELIVERY_SERVE_STATIC) or by nginx (`manage.py
+# nginx_config`). A changed page's own file is written DELIVERY_PAGE_DELAY seconds
+# after the change; the lists that show it (home page, columns, feeds, sitemaps)
+# once for all changes within DELIVERY_LIST_DELAY seconds. The scheme the files'
+# absolute links carry (https behind a TLS proxy).
+DELIVERY_STATIC_ROOT = env.path("DELIVERY_STATIC_ROOT", VAR_DIR / "public")
+DELIVERY_SERVE_STATIC = env.bool("DELIVERY_SERVE_STATIC", True)
+DELIVERY_SCHEME = env.str("DELIVERY_SCHEME", "http")
+DELIVERY_PAGE_DELAY = env.float("DELIVERY_PAGE_DELAY", 1.0, validate=Range(min=0))
+DELIVERY_LIST_DELAY = env.float("DELIVERY_LIST_DELAY", 10.0, validate=Range(min=0))
+# A request carrying one of these cookies (a signed-in person's session) is never
+# answered from the static tree or the page cache.
+# One log line per page answered from the static tree (as for Django's answers).
+DELIVERY_ACCESS_LOG = env.bool("DELIVERY_ACCESS_LOG", True)
+DELIVERY_BYPASS_COOKIES = env.list("DELIVERY_BYPASS_COOKIES", ["sessionid"])
+# The full-page cache of anonymous pages that have no file (deep list pages,
+# filtered lists): how long (seconds; 0 turns it off), the query parameters that
+# are part of the key (any other parameter: not cached), and the s-maxage a CDN or
+# proxy may keep a public page for.
+DELIVERY_PAGE_CACHE_SECONDS = env.int(
+    "DELIVERY_PAGE_CACHE_SECONDS", 300, validate=Range(min=0)
+)
+# How long a process trusts its own copy of a site's cache generation (seconds):
+# another process's change shows within this time.
+DELIVERY_PAGE_CACHE_LOCAL_TTL = env.float(
+    "DELIVERY_PAGE_CACHE_LOCAL_TTL", 1.0, validate=Range(min=0)
+)
+DELIVERY_PAGE_CACHE_PARAMS = env.list("DELIVERY_PAGE_CACHE_PARAMS", ["page"])
+DELIVERY_SHARED_MAX_AGE = env.int("DELIVERY_SHARED_MAX_AGE", 60, validate=Range(min=0))
+# The worker's sweep queues again a site whose static work is overdue this long.
+DELIVERY_PENDING_REQUEUE_AFTER = env.int(
+    "DELIVERY_PENDING_REQUEUE_AFTER", 60, validate=Range(min=1)
+)
+# A function called with the full URLs whose pages changed, to purge a CDN:
+# delivery.purge.purge_nothing (default) or delivery.purge.purge_log.
+DELIVERY_PURGE = env.str("DELIVERY_PURGE", "delivery.purge.purge_nothing")
 
 # Search: PostgreSQL by default; Elasticsearch when ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", "", validate=HTTP_URL)

@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .env import seal
 
@@ -33,3 +37,9 @@ AUTHENTICATION_BACKENDS = [
     ),
 ]
 STAFF_MFA_TRUSTED_BACKENDS = ("accounts.staff.testing.ForceLoginBackend",)
+# The static tree of a test run lives in a temporary folder (tests that look at
+# it give each test its own); the page cache is off unless a test turns it on
+# (tests run in transactions whose on-commit hooks, which drop cached pages,
+# never fire).
+DELIVERY_STATIC_ROOT = Path(tempfile.gettempdir()) / f"govplatform-public-{os.getpid()}"
+DELIVERY_PAGE_CACHE_SECONDS = 0

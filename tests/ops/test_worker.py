@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from delivery.models import PendingPublish
 from ops import worker
 from search.models import PendingIndexUpdate
 from search.services import pending_updates_requeue
@@ -100,7 +101,12 @@ def test_lost_pending_search_updates_are_queued_again():
 def test_the_sweep_does_both(settings):
     settings.SEARCH_PENDING_REQUEUE_AFTER = 60
     DBTaskResult.objects.all().delete()
+    PendingPublish.objects.all().delete()
     _pending("page:201", minutes_ago=5)
     gone = _running("gone", minutes_ago=5)
-    assert worker.queue_sweep() == {"stuck_tasks": 1, "pending_search_updates": 1}
+    assert worker.queue_sweep() == {
+        "stuck_tasks": 1,
+        "pending_search_updates": 1,
+        "pending_static_pages": 0,
+    }
     assert _status(gone) == "READY"

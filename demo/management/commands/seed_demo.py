@@ -16,6 +16,7 @@ from accounts.staff.services import mfa_enrol_for_demo, staff_role_grant
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from cms.models import HomePage
+from delivery.publishing import platform_publish
 from demo.content import seed_home_sections, seed_site_content
 from sites import routing
 from sites.models import GovSite, SiteRole, SiteStatus
@@ -276,6 +277,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{pages} demo pages published."))
         self._seed_staff_security(admin, demo_sites)
         seed_demo_citizen()
+        # Every public page as a file (静态化): `publish_static check` is clean.
+        written = sum(len(r.written) for r in platform_publish().values())
+        self.stdout.write(f"{written} files written to the static tree.")
         self.stdout.write(
             f"Demo accounts (demo only!): {PLATFORM_ADMIN}, and <site code>-admin, "
             f"-editor, -reviewer for every site; password: {DEMO_PASSWORD}"

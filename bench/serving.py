@@ -1,0 +1,384 @@
+"""Serving public pages: the static tree, the page cache and rendering, against a
+web server sending a plain file, under concurrent load; and publish-to-visible.
+
+One site in the portal theme (a furnished home page, an article, a column of
+``BENCH_SERVING_ITEMS`` articles), its static tree written by ``publish_static``.
+gunicorn (2 workers x 4 threads, the production shape) answers:
+
+- the article from the static tree (``delivery.serving``, before Django);
+- the article from the page cache (``?page=1``: an allowed parameter, so no file,
+  one cache read: the database cache by default, Redis with ``REDIS_URL``);
+- the article rendered (``?nocache=<n>``: a parameter no cache keeps).
+
+The baseline is nginx sending the same bytes as a plain file, and nginx in front
+of the platform with the configuration ``nginx_config`` writes (the static tree
+first); without nginx the baseline is gunicorn sending the bytes as a static file
+(WhiteNoise), and the benchmark says so. Load: wrk (2 threads, 16 connections)
+when installed, else a Python load generator (16 threads with keep-alive), which
+is itself the limit above a few thousand requests a second: the figures say
+which. Every ratio is against the baseline measured in the same run.
+
+Then, with the task worker running: the time from an editor's publish to the
+new bytes being served from the static tree, and the time to write the whole
+site's tree (``publish_static``), per item and for 10,000 items.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from .common import ROOT, header, row, setup_django
+from .render import _bulk_articles, _free_port
+
+HOST = "serving.bench.localhost"
+DATABASE = "govplatform_bench_serving"
+ITEMS = int(os.environ.get("BENCH_SERVING_ITEMS", "1000"))
+DURATION = float(os.environ.get("BENCH_SERVING_SECONDS", "8"))
+CONNECTIONS = 16
+
+
+def _environment(var_dir: Path, port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        parts = urlsplit(url)
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{DATABASE}"))
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        VAR_DIR=str(var_dir),
+        STATIC_ROOT=str(var_dir / "static"),
+        PORT=str(port),
+        SITE_PORT=str(port),
+        WEB_CONCURRENCY="2",
+        WEB_THREADS="4",
+        LOG_LEVEL="WARNING",
+        DELIVERY_ACCESS_LOG="false",
+        DEBUG="false",
+    )
+    return env
+
+
+def _build(port: int) -> tuple[object, str]:
+    from django.core.management import call_command
+
+    from sites.services import SiteDetails, site_provision
+    from tests.factories.content import ArticleFactory, column
+    from tests.themes.conftest import furnish
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    site = site_provision(
+        details=SiteDetails(
+            code="2100000001",
+            name="辽宁省人民政府",
+            level="province",
+            division_code="210000",
+            host=HOST,
+            theme="portal",
+        ),
+        port=port,
+    )
+    furnish(site)
+    long_column = column(site, "bmdt")
+    template = ArticleFactory(parent=long_column, title="部门动态", publish=True)
+    long_column.refresh_from_db()
+    if ITEMS > 1:
+        _bulk_articles(long_column, template, ITEMS - 1)
+    body = "".join(
+        f"<p>全省各地各部门认真贯彻落实优化营商环境条例，第{n}项措施稳步推进，"
+        "企业办事更加便利，群众满意度持续提升。</p>"
+        for n in range(1, 25)
+    )
+    article = ArticleFactory(
+        parent=column(site, "zwyw"),
+        title="全省优化营商环境工作会议召开",
+        body=[("paragraph", body)],
+        publish=True,
+    )
+    return site, urlsplit(article.url).path
+
+
+def _wait_for(port: int, path: str = "/healthz", timeout: float = 120) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path, headers={"Host": HOST})
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"nothing answered on port {port} within {timeout:.0f} s")
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Host": HOST})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body
+
+
+def _wrk(port: int, path: str) -> float:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION:.0f}s",
+            "-H",
+            f"Host: {HOST}",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise SystemExit(f"{path}: {non_2xx.group(1)} failed answers\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def _python_load(port: int, path: str) -> float:
+    """Requests a second from CONNECTIONS threads with keep-alive connections."""
+    stop = time.perf_counter() + DURATION
+    counts = [0] * CONNECTIONS
+    errors = []
+
+    def work(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop:
+            conn.request("GET", path, headers={"Host": HOST})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(response.status)
+                return
+            counts[n] += 1
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"{path}: answered {errors[0]}")
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def _nginx_conf(folder: Path, port: int, app_port: int, plain_dir: Path) -> Path:
+    from django.core.management import call_command
+
+    servers = folder / "platform.conf"
+    call_command(
+        "nginx_config",
+        output=str(servers),
+        upstream=f"127.0.0.1:{app_port}",
+        listen=str(port),
+    )
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"""worker_processes 2;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    keepalive_requests 100000;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    types {{ text/html html; application/xml xml; text/plain txt; }}
+    include {servers};
+    server {{
+        listen {port + 1};
+        server_name plain.bench.localhost;
+        root {plain_dir};
+    }}
+}}
+""",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def _publish_to_visible(site, path: str, port: int, env: dict) -> list[float]:
+    """Seconds from an editor's publish to the new title being served from the
+    static tree, with the task worker running (three publishes)."""
+    from wagtail.models import Page
+
+    from delivery import tree
+
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    seconds = []
+    try:
+        page_id = int(re.search(r"_(\d+)\.html$", path).group(1))
+        for n in range(3):
+            page = Page.objects.get(pk=page_id).specific
+            title = f"全省优化营商环境工作会议召开（更新{n + 1}）"
+            page.title = title
+            revision = page.save_revision()
+            started = time.perf_counter()
+            revision.publish()
+            deadline = started + 120
+            while time.perf_counter() < deadline:
+                body = tree.read(site.host, path) or b""
+                if title.encode() in body:
+                    _status, served = _get(port, path)
+                    if title.encode() in served:
+                        break
+                time.sleep(0.02)
+            else:
+                raise SystemExit("the new title was not served within 120 s")
+            seconds.append(time.perf_counter() - started)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait()
+    return seconds
+
+
+def main():
+    var_dir = ROOT / "var" / "bench-serving"
+    shutil.rmtree(var_dir / "public", ignore_errors=True)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    env = _environment(var_dir, port)
+    os.environ.update(
+        {
+            k: env[k]
+            for k in ("VAR_DIR", "STATIC_ROOT", "SITE_PORT", "LOG_LEVEL", "PORT")
+        }
+    )
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    embedded = "DATABASE_URL" not in os.environ
+    setup_django("govplatform" if embedded else DATABASE, fresh=True)
+    from django.db import connections
+
+    from delivery import publishing
+
+    site, article = _build(port)
+    started = time.perf_counter()
+    result = publishing.platform_publish(sites=[site])[site.host]
+    rebuild = time.perf_counter() - started
+    pages = len(result.rendered)
+    connections.close_all()
+
+    plain_dir = Path(tempfile.mkdtemp(prefix="bench-serving-"))
+    article_bytes = (var_dir / "public" / HOST / article.lstrip("/")).read_bytes()
+    (plain_dir / "article.html").write_bytes(article_bytes)
+    static_copy = var_dir / "static" / "bench-serving"
+    static_copy.mkdir(parents=True, exist_ok=True)
+    (static_copy / "article.html").write_bytes(article_bytes)
+
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:config.gunicorn_conf",
+            "config.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    nginx = None
+    load = _wrk if shutil.which("wrk") else _python_load
+    load_name = (
+        "wrk -t2 -c16"
+        if load is _wrk
+        else "a Python load generator (wrk is not installed: apt-get install wrk)"
+    )
+    results: list[tuple[str, float]] = []
+    try:
+        _wait_for(port)
+        nginx_port = _free_port() if shutil.which("nginx") else None
+        if nginx_port is not None:
+            folder = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+            conf = _nginx_conf(folder, nginx_port, port, plain_dir)
+            nginx = subprocess.Popen(
+                ["nginx", "-c", str(conf), "-p", str(folder)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            _wait_for(nginx_port + 1, "/article.html")
+            baseline_label = "nginx: the article as a plain file (baseline)"
+            baseline = load(nginx_port + 1, "/article.html")
+        else:
+            baseline_label = (
+                "gunicorn: the article as a static file (baseline; nginx is "
+                "not installed: apt-get install nginx)"
+            )
+            baseline = load(port, "/static/bench-serving/article.html")
+        assert _get(port, article)[1] == article_bytes
+        results.append(("static tree, embedded (gunicorn)", load(port, article)))
+        if nginx_port is not None:
+            results.append(
+                ("static tree, nginx_config's nginx", load(nginx_port, article))
+            )
+        _get(port, article + "?page=1")
+        results.append(("page cache (gunicorn)", load(port, article + "?page=1")))
+        results.append(
+            ("rendered, uncached (gunicorn)", load(port, article + "?nocache=1"))
+        )
+        visible = _publish_to_visible(site, article, port, env)
+    finally:
+        for process in (nginx, server):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait()
+        shutil.rmtree(plain_dir, ignore_errors=True)
+
+    header(
+        "serving: the same 3 KB Chinese article, gunicorn 2 workers x 4 threads; "
+        f"load: {load_name}, {DURATION:.0f} s each"
+    )
+    row(baseline_label, baseline, "req/s")
+    for label, value in results:
+        row(label, value, "req/s", baseline=baseline)
+    print(f"  article: {len(article_bytes):,} bytes")
+    header("publish-to-visible and rebuild (task worker running, default delays)")
+    for n, seconds in enumerate(visible, 1):
+        row(f"publish #{n} to the new bytes served from the static tree", seconds, "s")
+    row(
+        f"publish_static of the site: {pages:,} addresses ({ITEMS:,} items)",
+        rebuild,
+        "s",
+    )
+    row("  per address", rebuild / max(pages, 1) * 1000, "ms")
+    row(
+        "  extrapolated to a site of 10,000 items",
+        rebuild / max(pages, 1) * (10_000 + pages - ITEMS),
+        "s",
+    )

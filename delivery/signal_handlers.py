@@ -1,0 +1,118 @@
+"""Changes to what the public sees record work for the static tree and the page
+cache, in the transaction of the change (delivery.services.changes_record)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from wagtail.models import Page
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
+
+from sites.signals import public_pages_changed
+
+from . import selectors, services
+from .models import PendingKind
+
+
+def _site_id(page: Page) -> int | None:
+    site = selectors.site_for_page(page)
+    return site.pk if site is not None else None
+
+
+@receiver(page_published)
+def page_published_record(sender, instance, **kwargs):
+    site_id = _site_id(instance)
+    if site_id is None:
+        return
+    services.changes_record(site_id=site_id, page_ids=[instance.pk])
+    for moment in _state_changes(instance):
+        # A consultation opens and closes by the calendar: its page and the
+        # lists that show its state are written again that day.
+        services.changes_record(site_id=site_id, page_ids=[instance.pk], due_at=moment)
+
+
+def _state_changes(page) -> list[datetime.datetime]:
+    starts_on = getattr(page, "starts_on", None)
+    ends_on = getattr(page, "ends_on", None)
+    if not isinstance(starts_on, datetime.date) or not isinstance(
+        ends_on, datetime.date
+    ):
+        return []
+    zone = timezone.get_current_timezone()
+    now = timezone.now()
+    moments = [
+        datetime.datetime.combine(day, datetime.time(0, 0, 5), tzinfo=zone)
+        for day in (starts_on, ends_on + datetime.timedelta(days=1))
+    ]
+    return [moment for moment in moments if moment > now]
+
+
+@receiver(page_unpublished)
+def page_unpublished_record(sender, instance, **kwargs):
+    """Also sent for a live page about to be deleted: its addresses are taken
+    now, while the page is still there."""
+    site_id = _site_id(instance)
+    if site_id is None:
+        return
+    parent = instance.get_parent()
+    services.changes_record(
+        site_id=site_id,
+        paths=selectors.own_addresses(instance),
+        list_page_ids=[parent.pk] if parent is not None else [],
+    )
+
+
+@receiver(post_page_move)
+def page_moved_record(sender, instance, url_path_before, url_path_after, **kwargs):
+    """Every address below a moved page changes: the sites it left and reached
+    are written again whole (files of the old addresses removed)."""
+    site_ids = {
+        selectors.govsite_id_for_path(url_path_before),
+        selectors.govsite_id_for_path(url_path_after),
+    } - {None}
+    for site_id in site_ids:
+        services.changes_record(site_id=site_id, kinds=(PendingKind.SITE,))
+
+
+@receiver(page_slug_changed)
+def page_slug_changed_record(sender, instance, instance_before, **kwargs):
+    # A content page's address does not follow its slug; a column's, and the
+    # addresses of everything below it, do.
+    if not instance.numchild and not isinstance(
+        instance.specific_deferred, selectors._column_model()
+    ):
+        return
+    site_id = _site_id(instance)
+    if site_id is not None:
+        services.changes_record(site_id=site_id, kinds=(PendingKind.SITE,))
+
+
+@receiver(public_pages_changed)
+def public_pages_changed_record(sender, site_id, page_ids=(), **kwargs):
+    services.changes_record(site_id=site_id, page_ids=list(page_ids))
+
+
+@receiver(post_save, sender="govsites.GovSite")
+def site_saved_record(sender, instance, raw=False, **kwargs):
+    """The site's name, footer, status or theme: every page shows them."""
+    if not raw:
+        services.changes_record(site_id=instance.pk, kinds=(PendingKind.SITE,))
+
+
+@receiver(post_save, sender="themes.ThemeSettings")
+def theme_settings_saved_record(sender, instance, raw=False, created=False, **kwargs):
+    # A row created with the defaults on first use (ThemeSettings.for_site, while
+    # a page renders) changes nothing anyone sees.
+    if raw or created:
+        return
+    site_id = selectors.govsite_id_for_wagtail_site(instance.site_id)
+    if site_id is not None:
+        services.changes_record(site_id=site_id, kinds=(PendingKind.SITE,))

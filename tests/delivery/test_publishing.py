@@ -1,0 +1,219 @@
+"""Static publishing: a change writes the page, its lists and the home page, once."""
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+from wagtail.models import Page
+
+from delivery import publishing, selectors, tree
+from delivery.models import PendingPublish
+from sites.signals import public_pages_changed_send
+from tests.factories import ArticleFactory
+from tests.factories.content import column
+
+pytestmark = pytest.mark.django_db
+
+
+def _run():
+    """Work the static tree's tasks until none is left (a task may queue the
+    next one); other packages' tasks stay queued."""
+    total = 0
+    while batch := list(
+        DBTaskResult.objects.ready()
+        .filter(task_path__startswith="delivery.")
+        .order_by("enqueued_at")
+    ):
+        for result in batch:
+            args = result.args_kwargs
+            result.task.func(*args["args"], **args["kwargs"])
+            result.delete()
+            total += 1
+    return total
+
+
+def _address(page):
+    return selectors.page_address(page.specific)
+
+
+def test_publishing_an_article_writes_it_its_column_and_the_home_page(
+    site, static_root, renders
+):
+    publishing.site_publish(site=site)
+    news = column(site, "zwyw")
+    renders.clear()
+
+    article = ArticleFactory(parent=news, title="静态化发布测试稿件", publish=True)
+    assert _run() >= 1
+
+    path = _address(article)
+    body = tree.read(site.host, path)
+    assert body is not None and "静态化发布测试稿件" in body.decode()
+    column_file = tree.read(site.host, selectors.page_address(news))
+    assert "静态化发布测试稿件" in column_file.decode()
+    rendered = [p for _host, p in renders]
+    assert "/" in rendered
+    assert f"{selectors.page_address(news)}rss.xml" in rendered
+    # Its parent columns and the site-wide lists, and nothing unrelated.
+    parent = selectors.page_address(news.get_parent().specific)
+    assert parent in rendered
+    assert "/sitemap.xml" in rendered and "/sitemap.html" in rendered
+    assert "/xxgk/" not in rendered
+    sitemap = tree.read(site.host, "/sitemap.xml").decode()
+    assert path in sitemap
+    assert not PendingPublish.objects.filter(site=site).exists()
+
+
+def test_unpublishing_removes_the_file_and_the_list_entry(site, static_root):
+    news = column(site, "zwyw")
+    article = ArticleFactory(parent=news, title="即将撤下的稿件", publish=True)
+    publishing.site_publish(site=site)
+    path = _address(article)
+    assert tree.read(site.host, path) is not None
+
+    article.refresh_from_db()
+    article.unpublish()
+    _run()
+
+    assert tree.read(site.host, path) is None
+    assert "即将撤下的稿件" not in tree.read(site.host, "/").decode()
+    column_file = tree.read(site.host, selectors.page_address(news)).decode()
+    assert "即将撤下的稿件" not in column_file
+
+
+def test_deleting_a_live_page_removes_its_file(site, static_root):
+    article = ArticleFactory(parent=column(site, "tzgg"), publish=True)
+    publishing.site_publish(site=site)
+    path = _address(article)
+    assert tree.read(site.host, path) is not None
+
+    Page.objects.get(pk=article.pk).delete()
+    _run()
+
+    assert tree.read(site.host, path) is None
+
+
+def test_many_publishes_render_the_lists_once(site, static_root, renders):
+    news = column(site, "zwyw")
+    articles = [ArticleFactory(parent=news, publish=True) for _ in range(12)]
+    _run()
+
+    rendered = [p for _host, p in renders]
+    assert rendered.count("/") == 1
+    assert rendered.count(selectors.page_address(news)) == 1
+    for article in articles:
+        assert rendered.count(_address(article)) == 1
+        assert tree.read(site.host, _address(article)) is not None
+
+
+def test_running_the_work_again_writes_nothing(site, static_root):
+    first = publishing.site_publish(site=site)
+    again = publishing.site_publish(site=site)
+    assert first.written
+    assert again.written == [] and again.removed == []
+
+
+def test_moving_an_article_removes_the_old_address(site, static_root):
+    article = ArticleFactory(parent=column(site, "zwyw"), publish=True)
+    publishing.site_publish(site=site)
+    old = _address(article)
+
+    article.refresh_from_db()
+    article.move(column(site, "tzgg"), pos="last-child")
+    _run()
+
+    new = _address(Page.objects.get(pk=article.pk))
+    assert new != old
+    assert tree.read(site.host, old) is None
+    assert tree.read(site.host, new) is not None
+
+
+def test_a_syndication_signal_rewrites_the_named_pages(site, static_root, renders):
+    news = column(site, "zwyw")
+    public_pages_changed_send(sender=None, site_id=site.pk, page_ids=[news.pk])
+    _run()
+    rendered = [p for _host, p in renders]
+    assert selectors.page_address(news) in rendered
+    assert "/" in rendered
+    assert tree.read(site.host, selectors.page_address(news)) is not None
+
+
+def test_another_sites_change_leaves_this_site_alone(
+    site, other_site, static_root, renders
+):
+    ArticleFactory(parent=column(other_site, "zwyw"), publish=True)
+    _run()
+    assert {host for host, _path in renders} == {other_site.host}
+    assert not tree.addresses(site.host)
+
+
+def test_a_closed_site_keeps_no_files(site, static_root):
+    publishing.site_publish(site=site)
+    assert tree.addresses(site.host)
+    site.status = "closed"
+    publishing.site_publish(site=site)
+    assert not tree.addresses(site.host)
+
+
+def test_check_reports_missing_stale_and_orphaned_files(site, static_root, capsys):
+    news = column(site, "zwyw")
+    article = ArticleFactory(parent=news, publish=True)
+    publishing.site_publish(site=site)
+    assert publishing.tree_check(site=site).ok
+
+    (static_root / site.host / "sitemap.html").unlink()
+    stale = static_root / site.host / _address(article).lstrip("/")
+    stale.write_bytes(b"<html>old</html>")
+    tree.write(site.host, "/news/202001/t20200101_1.html", b"<html>gone</html>")
+
+    report = publishing.tree_check(site=site)
+    assert report.missing == ["/sitemap.html"]
+    assert report.stale == [_address(article)]
+    assert report.orphaned == ["/news/202001/t20200101_1.html"]
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("publish_static", "check", "--site", site.code)
+    assert exit_info.value.code == 1
+    out = capsys.readouterr().out
+    assert f"missing  {site.host}/sitemap.html" in out
+    assert "orphaned" in out and "stale" in out
+
+    call_command("publish_static", "--site", site.code)
+    call_command("publish_static", "check", "--site", site.code)
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_a_private_page_is_never_written(site, static_root):
+    from wagtail.models import PageViewRestriction
+
+    article = ArticleFactory(parent=column(site, "zwyw"), publish=True)
+    PageViewRestriction.objects.create(
+        page=Page.objects.get(pk=article.pk),
+        restriction_type=PageViewRestriction.LOGIN,
+    )
+    publishing.site_publish(site=site)
+    assert tree.read(site.host, _address(article)) is None
+
+
+def test_a_consultation_is_written_again_when_it_opens_and_closes(site, static_root):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import ConsultationFactory
+
+    today = timezone.localdate()
+    consultation = ConsultationFactory(
+        parent=column(site, "yjzj"),
+        starts_on=today + datetime.timedelta(days=2),
+        ends_on=today + datetime.timedelta(days=40),
+        publish=True,
+    )
+    later = PendingPublish.objects.filter(
+        site=site, page_id=consultation.pk, due_at__gt=timezone.now()
+    )
+    days = {timezone.localtime(row.due_at).date() for row in later}
+    assert days == {
+        today + datetime.timedelta(days=2),
+        today + datetime.timedelta(days=41),
+    }
+    assert {row.kind for row in later} == {"page", "lists"}
