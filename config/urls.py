@@ -10,9 +10,9 @@ from cms.api import api
 from core.uploads import views as uploads_views
 from ops import health
 from search import views as search_views
+from supervision import views as supervision_views
 from syndication import library as syndication_library
 from syndication import views as syndication_views
-from supervision import views as supervision_views
 
 # A themed 500 page for the request's site, rendered without running queries.
 handler500 = "themes.views.server_error"

@@ -19,7 +19,8 @@ import grimp
 import pytest
 
 PACKAGES = ["config", "demo", "ops", "interaction", "search", "cms", "themes"]
-PACKAGES += ["accounts", "core", "sites"]
+PACKAGES += ["accounts", "delivery", "subscriptions", "supervision", "syndication"]
+PACKAGES += ["core", "sites"]
 
 
 @pytest.fixture(scope="module")

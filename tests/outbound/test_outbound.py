@@ -97,9 +97,20 @@ def test_loopback_refused_by_default_and_nothing_sent(server):
 
 @pytest.mark.parametrize(
     "address",
-    ["10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-     "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "224.0.0.1"],
-)  # fmt: skip
+    [
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",  # noqa: S104 - an address refused; nothing binds to it
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "224.0.0.1",
+    ],
+)
 def test_internal_addresses_refused(address):
     with pytest.raises(OutboundRefused):
         outbound.check_address(ipaddress.ip_address(address))

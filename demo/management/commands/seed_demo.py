@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
-from accounts.staff.models import StaffRole, StaffRoleAssignment
-from accounts.staff.services import mfa_enrol_for_demo, staff_role_grant
 from accounts import selectors as account_selectors
 from accounts import services as account_services
+from accounts.staff.models import StaffRole, StaffRoleAssignment
+from accounts.staff.services import mfa_enrol_for_demo, staff_role_grant
 from cms.models import HomePage
 from delivery.publishing import platform_publish
 from demo.content import seed_home_sections, seed_site_content
