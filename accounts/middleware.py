@@ -14,10 +14,16 @@ class IdentitySessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        session_id = request.session.get(IDENTITY_SESSION_KEY)
-        if session_id and request.user.is_authenticated:
-            if not selectors.identity_session_is_active(
-                session_id=session_id, user_id=request.user.pk
-            ):
-                logout(request)
+        session = request.session
+        accessed = session.accessed
+        session_id = session.get(IDENTITY_SESSION_KEY)
+        if not session_id:
+            # Looking for the key is no use of the visitor's session: public pages
+            # stay the same bytes for everyone, without ``Vary: Cookie``.
+            session.accessed = accessed
+            return self.get_response(request)
+        if request.user.is_authenticated and not selectors.identity_session_is_active(
+            session_id=session_id, user_id=request.user.pk
+        ):
+            logout(request)
         return self.get_response(request)

@@ -276,3 +276,9 @@ def test_a_malformed_state_is_refused(browser_client, sms, site, state):
     )
     assert response.status_code == 400
     assert not SsoTicket.objects.exists()
+
+
+def test_public_pages_stay_cacheable_for_visitors_without_an_identity_session(site):
+    response = Client(HTTP_HOST=site.host).get("/")
+    assert "Cookie" not in response.headers.get("Vary", "")
+    assert "Set-Cookie" not in response.headers
