@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                             ("exported", "Data exported"),
                             ("api_client", "API client changed"),
                             ("unmasked", "Personal data viewed unmasked"),
-                            ("superuser", "Superuser used from the command line"),
+                            ("superuser", "Superuser account used"),
                             ("audit_purged", "Audit rows purged"),
                         ],
                         db_index=True,
