@@ -3,6 +3,8 @@
 import logging
 import os
 
+from prometheus_client import multiprocess
+
 from core.privacy import install_log_filter
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -49,3 +51,9 @@ def on_reload(server):
 
 def post_fork(server, worker):
     _protect_logs()
+
+
+def child_exit(server, worker):
+    # Metrics of several workers (ops/metrics_view.py): a dead worker's live gauges go.
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import sitemaps, views
 from cms.api import api
 from core.uploads import views as uploads_views
-from ops import health
+from ops import health, metrics_view
 from search import views as search_views
 from supervision import views as supervision_views
 from syndication import library as syndication_library
@@ -20,6 +20,8 @@ handler500 = "themes.views.server_error"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Prometheus metrics, for a token or an allowed network only (ops/metrics_view.py).
+    path("metrics", metrics_view.metrics, name="metrics"),
     # Wagtail admin views replaced to keep each editor inside their own sites.
     path("", include("sites.overrides.admin_urls")),
     # Wagtail's image preview, from the stored rendition instead of a new one.

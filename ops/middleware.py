@@ -4,6 +4,8 @@ import re
 import time
 import uuid
 
+from .metrics import observe
+
 logger = logging.getLogger("cms.requests")
 
 # The id of the request being served, on every log line written while it is
@@ -45,6 +47,8 @@ class RequestLogMiddleware:
             return response
         finally:
             status = response.status_code if response is not None else 500
+            elapsed = time.perf_counter() - started
+            observe(request.method, status, elapsed)
             level = logging.ERROR if status >= 500 else logging.INFO
             logger.log(
                 level,
@@ -54,7 +58,7 @@ class RequestLogMiddleware:
                     "method": request.method,
                     "path": request.path,
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                     "request_id": current,
                 },
             )

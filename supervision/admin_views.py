@@ -26,6 +26,7 @@ from sites.selectors import sites_for_user
 
 from .models import BrokenLink, LinkKind, SiteWarning, WarningKind, WarningLevel
 from .selectors import availability_list, broken_link_list, warning_list
+from .selfcheck import ITEMS, selfcheck_list
 from .tasks import links_check_task, warnings_refresh_task
 
 INDEX_URL = "supervision_warnings"
@@ -343,4 +344,18 @@ def availability_index(request):
             "probes": probes,
             "failing": [probe for probe in probes if not probe.available],
         },
+    )
+
+
+def selfcheck_index(request):
+    """自查: each of the user's sites scored against the inspection indicators,
+    each failing item with a link to fix it."""
+    sites = sites_for_user(request.user)
+    if not sites.exists():
+        raise PermissionDenied
+    checks = selfcheck_list(sites=sites[:500])
+    return TemplateResponse(
+        request,
+        "supervision/admin/selfcheck.html",
+        {"checks": checks, "items": len(ITEMS)},
     )

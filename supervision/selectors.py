@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from sites.tenancy import for_sites
+from sites.tenancy import all_sites, for_sites
 
 from .models import AvailabilityProbe, BrokenLink, SiteWarning, WarningLevel
 
@@ -44,3 +44,13 @@ def availability_list(*, sites, limit: int = 200) -> list[AvailabilityProbe]:
         .select_related("site")
         .order_by("-checked_at", "-pk")[:limit]
     )
+
+
+def warning_counts_by_level() -> dict[str, int]:
+    """Stored warnings of every site by level name (for the metrics endpoint)."""
+    with all_sites():
+        rows = SiteWarning.objects.values("level").annotate(n=Count("pk")).order_by()
+        counts = {level.name.lower(): 0 for level in WarningLevel}
+        for row in rows:
+            counts[WarningLevel(row["level"]).name.lower()] = row["n"]
+        return counts

@@ -46,6 +46,11 @@ def register_supervision_urls():
             name="supervision_links_check",
         ),
         path(
+            "supervision/selfcheck/",
+            admin_views.selfcheck_index,
+            name="supervision_selfcheck",
+        ),
+        path(
             "supervision/availability/",
             admin_views.availability_index,
             name="supervision_availability",
@@ -89,6 +94,12 @@ def register_supervision_menu():
             reverse("supervision_availability"),
             icon_name="pick",
             order=4,
+        ),
+        SiteStaffMenuItem(
+            _("Self-check"),
+            reverse("supervision_selfcheck"),
+            icon_name="tasks",
+            order=5,
         ),
     ]
     return SubmenuMenuItem(

@@ -271,6 +271,11 @@ LINKCHECK_TIMEOUT = env.float("LINKCHECK_TIMEOUT", 10.0, validate=Range(min=1))
 LINKCHECK_PER_HOST = env.int("LINKCHECK_PER_HOST", 2, validate=Range(min=1))
 LINKCHECK_MAX_EXTERNAL = env.int("LINKCHECK_MAX_EXTERNAL", 2000, validate=Range(min=0))
 LINKCHECK_ALLOWED_NETWORKS: list[str] = []
+# Prometheus metrics at /metrics (ops/metrics_view.py): a scraper sends
+# "Authorization: Bearer $METRICS_TOKEN", or scrapes from METRICS_ALLOWED_NETWORKS
+# (CIDR list); with neither the endpoint answers 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", [])
 # Availability probes ask each site's home page at its public address.
 AVAILABILITY_SCHEME = env.str("AVAILABILITY_SCHEME", "https")
 AVAILABILITY_ALLOWED_NETWORKS: list[str] = []

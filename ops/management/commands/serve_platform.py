@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 from django.conf import settings
@@ -33,6 +34,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         env = {**os.environ, "HOST": host, "PORT": str(port)}
+        # Every gunicorn worker's metrics in one place (ops/metrics_view.py),
+        # emptied for this run.
+        env.setdefault(
+            "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="govplatform-metrics-")
+        )
         env.setdefault("DJANGO_SETTINGS_MODULE", os.environ["DJANGO_SETTINGS_MODULE"])
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
