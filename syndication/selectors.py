@@ -138,10 +138,20 @@ def columns_by_code(
 
 
 def _under_any(root_paths: dict[str, int]) -> Q:
-    condition = Q(pk__in=[])
-    for path in root_paths:
-        condition |= Q(path__startswith=path)
-    return condition
+    """Pages under any of these root paths, as one indexed prefix match: the
+    longest whole-step prefix the paths share (for a push, the source's folder)
+    narrows the rows; the exact site of each is matched in Python."""
+    paths = list(root_paths)
+    if not paths:
+        return Q(pk__in=[])
+    # Treebeard paths are strings of fixed-width steps, not file paths: the
+    # shared characters, cut back to a whole step.
+    first, last = min(paths), max(paths)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    common = first[: size - size % Page.steplen]
+    return Q(path__startswith=common)
 
 
 def item_for_page(*, page_id: int, source: GovSite) -> SyndicatedItem | None:

@@ -19,6 +19,13 @@ PLAIN_FOREIGN_KEYS = {
         "cannot include the case's site. API clients are a few rows per platform, "
         "a Citus reference table, to which a distributed table may refer."
     ),
+    "syndication.SyndicationTarget.item": (
+        "a target site's reference to an item of another site (syndication): the "
+        "row belongs to the target, the item to its source, so the join cannot "
+        "include one site_id. Reads go through the item's explicit list of sites "
+        "(sites.tenancy.for_sites); under Citus this is a plain item_id column "
+        "(no foreign key between two distribution keys)."
+    ),
 }
 
 # The primary key is not checked: an id from a sequence is unique by itself, and
