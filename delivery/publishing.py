@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -17,6 +18,9 @@ from . import pagecache, purge, rendering, selectors, tree
 from .models import PendingKind, PendingPublish
 
 logger = logging.getLogger("delivery")
+
+# Seconds between the attempts at an address that answered 5xx.
+RETRY_PAUSES = (0.5, 2.0)
 
 # A feed without items is dated when it is built (Django's feed framework): two
 # renders of the same feed differ only there.
@@ -74,6 +78,11 @@ def address_publish(*, host: str, path: str) -> PublishResult:
     if tree.relative_file(path) is None:
         return result
     rendered = rendering.render(host, path)
+    for pause in RETRY_PAUSES:
+        if rendered.status < 500:
+            break
+        time.sleep(pause)  # a database or cache that blinked
+        rendered = rendering.render(host, path)
     if rendered.status >= 500:
         logger.warning(
             "static page not written: %s%s answered %s", host, path, rendered.status

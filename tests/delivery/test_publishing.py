@@ -233,6 +233,7 @@ def test_an_error_answer_leaves_the_file_and_the_work(site, static_root, monkeyp
         return rendering.Rendered(503, "text/html", b"down", False)
 
     monkeypatch.setattr(rendering, "render", outage)
+    monkeypatch.setattr(publishing, "RETRY_PAUSES", (0, 0))
     article.refresh_from_db()
     article.unpublish()
     _run()
