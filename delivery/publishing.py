@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -17,6 +18,9 @@ from . import pagecache, purge, rendering, selectors, tree
 from .models import PendingKind, PendingPublish
 
 logger = logging.getLogger("delivery")
+
+# Seconds between the attempts at an address that answered 5xx.
+RETRY_PAUSES = (0.5, 2.0)
 
 # A feed without items is dated when it is built (Django's feed framework): two
 # renders of the same feed differ only there.
@@ -40,11 +44,15 @@ class PublishResult:
     rendered: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Answered 5xx (the database or the cache down, a bug): the file is left as
+    # it was and the work is done again later.
+    failed: list[str] = field(default_factory=list)
 
     def merge(self, other: PublishResult) -> None:
         self.rendered += other.rendered
         self.written += other.written
         self.removed += other.removed
+        self.failed += other.failed
 
 
 @dataclass
@@ -53,10 +61,11 @@ class CheckReport:
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.orphaned)
+        return not (self.missing or self.stale or self.orphaned or self.failed)
 
 
 # -- writing the tree -----------------------------------------------------------
@@ -69,6 +78,17 @@ def address_publish(*, host: str, path: str) -> PublishResult:
     if tree.relative_file(path) is None:
         return result
     rendered = rendering.render(host, path)
+    for pause in RETRY_PAUSES:
+        if rendered.status < 500:
+            break
+        time.sleep(pause)  # a database or cache that blinked
+        rendered = rendering.render(host, path)
+    if rendered.status >= 500:
+        logger.warning(
+            "static page not written: %s%s answered %s", host, path, rendered.status
+        )
+        result.failed.append(path)
+        return result
     if rendered.publishable:
         if same_content(path, tree.read(host, path), rendered.body):
             return result
@@ -103,7 +123,8 @@ def site_publish(*, site: GovSite) -> PublishResult:
         return PublishResult(removed=removed)
     expected = selectors.site_addresses(site=site)
     result = addresses_publish(site=site, addresses=expected)
-    result.removed += _orphans_remove(site=site, expected=expected)
+    if not result.failed:
+        result.removed += _orphans_remove(site=site, expected=expected)
     return result
 
 
@@ -134,7 +155,9 @@ def changes_publish(*, site_id: int) -> tuple[PublishResult, datetime.datetime |
                 )
             result = addresses_publish(site=site, addresses=addresses)
         _purge(site=site, result=result)
-    done = [row["id"] for row in rows]
+    # Rows whose pages failed to render stay, and are worked again (the worker's
+    # sweep queues the site again once they are overdue).
+    done = [row["id"] for row in rows] if not result.failed else []
     PendingPublish.objects.filter(pk__in=done).delete()
     # Rows due later, or committed while this ran: the next run's.
     later = (
@@ -194,7 +217,9 @@ def tree_check(*, site: GovSite) -> CheckReport:
     for path in sorted(set(expected) | on_disk):
         rendered = rendering.render(site.host, path) if path in expected else None
         current = tree.read(site.host, path) if path in on_disk else None
-        if rendered is None or not rendered.publishable:
+        if rendered is not None and rendered.status >= 500:
+            report.failed.append(path)
+        elif rendered is None or not rendered.publishable:
             if current is not None:
                 report.orphaned.append(path)
         elif current is None:

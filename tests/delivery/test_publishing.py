@@ -217,3 +217,26 @@ def test_a_consultation_is_written_again_when_it_opens_and_closes(site, static_r
         today + datetime.timedelta(days=41),
     }
     assert {row.kind for row in later} == {"page", "lists"}
+
+
+def test_an_error_answer_leaves_the_file_and_the_work(site, static_root, monkeypatch):
+    from delivery import rendering
+
+    article = ArticleFactory(parent=column(site, "zwyw"), publish=True)
+    publishing.site_publish(site=site)
+    path = _address(article)
+    before = tree.read(site.host, path)
+    PendingPublish.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+
+    def outage(host, address):
+        return rendering.Rendered(503, "text/html", b"down", False)
+
+    monkeypatch.setattr(rendering, "render", outage)
+    monkeypatch.setattr(publishing, "RETRY_PAUSES", (0, 0))
+    article.refresh_from_db()
+    article.unpublish()
+    _run()
+    assert tree.read(site.host, path) == before
+    assert PendingPublish.objects.filter(site=site).exists()
+    assert publishing.tree_check(site=site).failed

@@ -36,11 +36,18 @@ class Command(BaseCommand):
             if site is not None
             else publishing.platform_publish(sites=sites)
         )
+        failed = 0
         for host, result in results.items():
             self.stdout.write(
                 f"{host}: {len(result.rendered)} rendered, "
                 f"{len(result.written)} written, {len(result.removed)} removed"
+                + (f", {len(result.failed)} failed" if result.failed else "")
             )
+            for path in result.failed:
+                self.stdout.write(f"failed  {host}{path}")
+            failed += len(result.failed)
+        if failed:
+            raise CommandError(f"{failed} address(es) answered an error; run again")
 
     def _check(self, sites, *, whole):
         problems = 0
@@ -50,6 +57,7 @@ class Command(BaseCommand):
                 ("missing", report.missing),
                 ("stale", report.stale),
                 ("orphaned", report.orphaned),
+                ("failed", report.failed),
             ):
                 for path in paths:
                     self.stdout.write(f"{label}  {one.host}{path}")
