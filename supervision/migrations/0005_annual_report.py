@@ -7,29 +7,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('govsites', '0006_site_status_preparation'),
-        ('supervision', '0004_availability'),
+        ("govsites", "0006_site_status_preparation"),
+        ("supervision", "0004_availability"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('figures', models.JSONField(default=dict, verbose_name='figures')),
-                ('manual', models.JSONField(blank=True, default=dict, verbose_name='filled in by the site')),
-                ('generated_at', models.DateTimeField(verbose_name='generated')),
-                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='published page')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='govsites.govsite')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("figures", models.JSONField(default=dict, verbose_name="figures")),
+                (
+                    "manual",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="filled in by the site"
+                    ),
+                ),
+                ("generated_at", models.DateTimeField(verbose_name="generated")),
+                (
+                    "page",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="published page",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="govsites.govsite",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual report',
-                'verbose_name_plural': 'annual reports',
-                'constraints': [models.UniqueConstraint(fields=('site', 'year'), name='annualreport_one_per_year')],
+                "verbose_name": "annual report",
+                "verbose_name_plural": "annual reports",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("site", "year"), name="annualreport_one_per_year"
+                    )
+                ],
             },
             bases=(django_multitenant.mixins.TenantModelMixin, models.Model),
         ),
