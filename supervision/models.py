@@ -186,3 +186,34 @@ class AvailabilityProbe(SiteOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.site_id}:{self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class AnnualReport(SiteOwnedModel):
+    """A site's 政府网站年度报表 for one year: the figures the platform computed,
+    the fields it cannot know (filled in by the site's staff), and the page it is
+    published as in the site's 年度报表 column."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    figures = models.JSONField(_("figures"), default=dict)
+    manual = models.JSONField(_("filled in by the site"), default=dict, blank=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("published page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    generated_at = models.DateTimeField(_("generated"))
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "year"], name="annualreport_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}:{self.year}"

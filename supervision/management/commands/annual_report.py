@@ -1,0 +1,33 @@
+"""``python manage.py annual_report --site CODE --year YEAR [--rollup]``: generate
+the site's 政府网站年度报表 for the year, publish it in its 年度报表 column and
+print where; ``--rollup`` also prints the sums over the site and those below it."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sites.models import GovSite
+from supervision.annual_report import annual_report_generate, annual_report_rollup
+
+
+class Command(BaseCommand):
+    help = "Generate and publish a site's annual report (政府网站年度报表)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--site", required=True, help="site code")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--rollup", action="store_true")
+
+    def handle(self, *args, **options):
+        site = GovSite.objects.filter(code=options["site"]).first()
+        if site is None:
+            raise CommandError(f"no site with code {options['site']}")
+        if not 2000 <= options["year"] <= 2100:
+            raise CommandError("the year must be between 2000 and 2100")
+        report = annual_report_generate(site=site, year=options["year"])
+        self.stdout.write(f"published: {report.page.full_url}")
+        if options["rollup"]:
+            rollup = annual_report_rollup(site=site, year=options["year"])
+            self.stdout.write(json.dumps(rollup, ensure_ascii=False))
