@@ -42,10 +42,10 @@ def _measure(fn):
 
 
 def _targets(filler, province, n):
+    from django.db import OperationalError, transaction
+
     from cms.models import ColumnPage
     from sites.models import GovSite
-
-    from django.db import OperationalError, transaction
 
     sites = []
     while len(sites) < n:
