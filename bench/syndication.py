@@ -42,15 +42,23 @@ def _measure(fn):
 
 
 def _targets(filler, province, n):
+    from django.db import OperationalError, transaction
+
     from cms.models import ColumnPage
     from sites.models import GovSite
 
     sites = []
-    for _ in range(n):
-        site = filler.site(province)
-        site.root_page.add_child(
-            instance=ColumnPage(title="通知公告", slug="tzgg", code="tzgg")
-        )
+    while len(sites) < n:
+        try:
+            with transaction.atomic():
+                site = filler.site(province)
+                site.root_page.add_child(
+                    instance=ColumnPage(title="通知公告", slug="tzgg", code="tzgg")
+                )
+        except OperationalError as error:  # a shared server short of locks
+            print(f"  (filler: {str(error).splitlines()[0]}; trying again)")
+            time.sleep(1)
+            continue
         sites.append(site)
     GovSite.objects.filter(pk__in=[s.pk for s in sites]).update(status="active")
     return list(GovSite.objects.filter(pk__in=[s.pk for s in sites]))
