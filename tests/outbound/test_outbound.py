@@ -181,8 +181,9 @@ def test_redirect_to_another_host_refused_when_asked(server):
 def test_redirect_loop_stops(server):
     server.routes["/a"] = _redirect("/b")
     server.routes["/b"] = _redirect("/a")
-    with pytest.raises(OutboundError, match="redirect"):
+    with pytest.raises(OutboundError) as error:
         fetch(server.url("/a"), allow_private=True, max_redirects=4)
+    assert type(error.value) is OutboundError
     assert len(server.seen) == 5
 
 
