@@ -13,6 +13,7 @@ from wagtail.models import Page
 from search.documents import page_key
 from search.services import item_request_update
 from sites.models import GovSite
+from sites.signals import public_pages_changed_send
 from sites.tenancy import for_sites, use_site
 
 from .models import SyndicatedItem, SyndicationTarget, TargetState
@@ -27,6 +28,20 @@ def changed(*, page_id: int | None, site_ids: list[int]) -> None:
     on). Inside the transaction of the change, like search's own requests."""
     if page_id is not None:
         item_request_update(item_keys=[page_key(page_id)])
+    if site_ids and page_id is not None:
+        # Static publishing re-writes each target's column that lists the item.
+        columns: dict[int, set[int]] = {}
+        rows = for_sites(SyndicationTarget, site_ids).filter(
+            item__source_page_id=page_id
+        )
+        for site_id, column_id in rows.values_list("site_id", "column_id"):
+            columns.setdefault(site_id, set()).add(column_id)
+        for site_id in site_ids:
+            public_pages_changed_send(
+                sender=SyndicationTarget,
+                site_id=site_id,
+                page_ids=sorted(columns.get(site_id, ())),
+            )
     if site_ids:
         transaction.on_commit(
             lambda: item_changed_on_sites.send(

@@ -8,9 +8,12 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
+from core.audit.models import AuditAction
+from core.audit.services import audit_record
 from search.signals import item_sites
 
 from . import fanout, in_step, selectors
+from .signals import syndication_event
 
 
 @receiver(page_unpublished)
@@ -37,3 +40,18 @@ def publish_in_step(sender, instance, **kwargs):
     """A department's normative document, its interpretation or its adoption
     report, first published: queued for the portal (同步发布)."""
     in_step.item_publish_in_step(page=instance)
+
+
+@receiver(syndication_event)
+def syndication_audited(sender, action, user, item_id, site_ids, reason="", **kwargs):
+    """Every step (pushed, reported, taken, declined, hidden) in the audit log."""
+    audit_record(
+        action=AuditAction.SYNDICATION,
+        actor=user if user is not None and user.is_authenticated else None,
+        detail={
+            "step": action,
+            "item": item_id,
+            "sites": list(site_ids),
+            "reason": reason,
+        },
+    )

@@ -42,6 +42,7 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_VIEWED = "unmasked", _("Personal data viewed unmasked")
     SUPERUSER_COMMAND = "superuser", _("Superuser account used")
     AUDIT_PURGED = "audit_purged", _("Audit rows purged")
+    SYNDICATION = "syndication", _("Syndication step")
 
 
 class AuditResult(models.TextChoices):

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.audit.models import AuditAction, AuditEvent
 from search.documents import page_document
 from sites.models import SiteStatus
 from sites.services import site_status_change
+from sites.signals import public_pages_changed
 from sites.tenancy import all_sites
 from syndication import services
 from syndication.models import SyndicationTarget, TargetState
@@ -80,12 +82,21 @@ def test_unpublishing_the_source_withdraws_it_everywhere_with_410(
     def on_change(sender, page_id, site_ids, **kwargs):
         received.append((page_id, site_ids))
 
+    pages_changed = []
+
+    def on_pages_changed(sender, site_id, page_ids, **kwargs):
+        pages_changed.append((site_id, page_ids))
+
     item_changed_on_sites.connect(on_change)
+    public_pages_changed.connect(on_pages_changed)
     try:
         plan = push(province_editor, notice, [county], mandatory=True)
         with django_capture_on_commit_callbacks(execute=True):
             run_tasks()
-        assert received == [(notice.pk, [county.pk])]  # static publishing told
+        assert received == [(notice.pk, [county.pk])]
+        # Static publishing told which of the county's columns lists it.
+        column_id = targets(plan.item)[county.pk].column_id
+        assert pages_changed == [(county.pk, [column_id])]
         target = targets(plan.item)[county.pk]
         assert target.state == TargetState.LIVE  # mandatory: live at once
         url = address(target)
@@ -99,6 +110,7 @@ def test_unpublishing_the_source_withdraws_it_everywhere_with_410(
         assert targets(plan.item)[county.pk].state == TargetState.WITHDRAWN
     finally:
         item_changed_on_sites.disconnect(on_change)
+        public_pages_changed.disconnect(on_pages_changed)
 
 
 def test_deleting_the_source_withdraws_it_everywhere(
@@ -259,3 +271,13 @@ def test_platform_wide_search_finds_it_once_and_the_targets_search_finds_it(
     assert on_county.url_on(county.pk).startswith(f"http://{county.host}")
     assert "/s" in on_county.url_on(county.pk)
     assert found(city) == []  # pending on the city: not shown there yet
+
+
+def test_every_step_is_in_the_audit_log(province_editor, notice, county, run_tasks):
+    plan = push(province_editor, notice, [county])
+    run_tasks()
+    events = list(AuditEvent.objects.filter(action=AuditAction.SYNDICATION))
+    assert len(events) == 1
+    assert events[0].actor_id == province_editor.pk
+    assert events[0].detail["item"] == plan.item.pk
+    assert events[0].detail["sites"] == [county.pk]
