@@ -1,6 +1,7 @@
 """Sign-in with a password by account name, mobile number or e-mail address, for
 public accounts only (staff keep Django's backend and their user names)."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from . import selectors
@@ -13,14 +14,9 @@ class PublicAccountBackend(ModelBackend):
         account = selectors.account_for_identifier(username)
         if account is None:
             # The same work for unknown names as for known ones.
-            self.user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         user = account.user
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
-
-    def user_model(self):
-        from django.contrib.auth import get_user_model  # the swappable model, late
-
-        return get_user_model()

@@ -198,6 +198,8 @@ class Notification(models.Model):
     """An in-site notice to a signed-in person (accounts are platform-wide, and
     so is their list of notices). ``dedupe_key`` makes each notice once."""
 
+    tenant_scope_exempt = "a person's notices, read on every host (accounts are shared)"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -315,6 +317,8 @@ class PinKind(models.TextChoices):
 class Pin(models.Model):
     """Something a signed-in person pinned to 「我的主页」: a service (a path on a
     site, such as the letter form), a column or a whole site."""
+
+    tenant_scope_exempt = "a person's pins across sites (accounts are shared)"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

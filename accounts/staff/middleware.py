@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -43,6 +43,14 @@ class StaffSecurityMiddleware:
         return self._open_paths
 
     def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None:
+            accessed = session.accessed
+            if SESSION_KEY not in session:
+                # Nobody signed in: looking is no use of the visitor's session, so
+                # public pages stay the same bytes for everyone (no Vary: Cookie).
+                session.accessed = accessed
+                return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and _is_staff(user):
             response = self._session_limits(request)

@@ -8,6 +8,7 @@ import pytest
 from sites.models import SiteRole
 from sites.tenancy import all_sites
 from syndication.models import SyndicationTarget, TargetState
+from tests.browser.staff import sign_in_staff
 from tests.factories import ArticleFactory, SiteFactory, column
 
 from .conftest import member, run_queued_tasks
@@ -33,11 +34,7 @@ def test_editor_pushes_a_provincial_notice_to_a_citys_counties(browser, live_ser
     editor = member(province, SiteRole.EDITOR)
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", editor.username)
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in_staff(page, live_server, editor, "pw-for-tests-1")
     # The page's header menu links here (tests/syndication/test_admin.py).
     page.goto(f"{live_server.url}/admin/syndication/pages/{notice.pk}/push/")
     page.check("text=沈阳市人民政府的所有区县")
