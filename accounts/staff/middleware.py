@@ -1,5 +1,5 @@
-"""Every request of a signed-in staff member: the session's idle and absolute
-limits, then, under /admin/, the second factor (enrol first if there is none)."""
+"""Every admin request of a signed-in staff member: the session's idle and
+absolute limits, then the second factor (enrol first if there is none)."""
 
 import time
 from urllib.parse import urlencode
@@ -44,13 +44,13 @@ class StaffSecurityMiddleware:
 
     def __call__(self, request):
         session = getattr(request, "session", None)
-        if session is not None:
-            accessed = session.accessed
-            if SESSION_KEY not in session:
-                # Nobody signed in: looking is no use of the visitor's session, so
-                # public pages stay the same bytes for everyone (no Vary: Cookie).
-                session.accessed = accessed
-                return self.get_response(request)
+        if not request.path.startswith(self.admin_prefix):
+            # Outside the admin (public pages, the same bytes for every visitor,
+            # without Vary: Cookie) a staff session is neither read nor renewed:
+            # reading a site is no admin activity.
+            return self.get_response(request)
+        if session is not None and SESSION_KEY not in session:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and _is_staff(user):
             response = self._session_limits(request)

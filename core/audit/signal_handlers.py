@@ -164,8 +164,10 @@ def _page_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save)
-def _settings_saved(sender, instance, raw=False, **kwargs):
-    if raw or not issubclass(sender, BaseSiteSetting | BaseGenericSetting):
+def _settings_saved(sender, instance, raw=False, created=False, **kwargs):
+    # A row created with the defaults on first read (``for_site``, often while a
+    # public page renders) is nobody's change; the settings page's save is.
+    if raw or created or not issubclass(sender, BaseSiteSetting | BaseGenericSetting):
         return
     audit_record(action=AuditAction.SETTINGS_CHANGED, obj=instance)
 

@@ -4,15 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_trigger'),
+        ("audit", "0002_append_only_trigger"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out'), ('locked_out', 'Sign-in locked'), ('unlocked', 'Sign-in lock lifted'), ('mfa_enrolled', 'Second factor enrolled'), ('mfa_verified', 'Second factor verified'), ('mfa_failed', 'Second factor refused'), ('mfa_recovery', 'Recovery code used'), ('mfa_reset', 'Second factor reset'), ('session_ended', 'Session ended'), ('password_changed', 'Password changed'), ('account_created', 'Account created'), ('account_changed', 'Account changed'), ('account_deactivated', 'Account deactivated'), ('account_deleted', 'Account deleted'), ('group_changed', 'Group membership or permissions changed'), ('role_granted', 'Role granted'), ('role_revoked', 'Role revoked'), ('site_provisioned', 'Site provisioned'), ('site_status', 'Site status changed'), ('site_changed', 'Site details changed'), ('page_published', 'Page published'), ('page_unpublished', 'Page unpublished'), ('page_deleted', 'Page deleted'), ('settings_changed', 'Settings changed'), ('exported', 'Data exported'), ('api_client', 'API client changed'), ('unmasked', 'Personal data viewed unmasked'), ('superuser', 'Superuser account used'), ('audit_purged', 'Audit rows purged'), ('syndication', 'Syndication step')], db_index=True, max_length=24, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("sign_out", "Signed out"),
+                    ("locked_out", "Sign-in locked"),
+                    ("unlocked", "Sign-in lock lifted"),
+                    ("mfa_enrolled", "Second factor enrolled"),
+                    ("mfa_verified", "Second factor verified"),
+                    ("mfa_failed", "Second factor refused"),
+                    ("mfa_recovery", "Recovery code used"),
+                    ("mfa_reset", "Second factor reset"),
+                    ("session_ended", "Session ended"),
+                    ("password_changed", "Password changed"),
+                    ("account_created", "Account created"),
+                    ("account_changed", "Account changed"),
+                    ("account_deactivated", "Account deactivated"),
+                    ("account_deleted", "Account deleted"),
+                    ("group_changed", "Group membership or permissions changed"),
+                    ("role_granted", "Role granted"),
+                    ("role_revoked", "Role revoked"),
+                    ("site_provisioned", "Site provisioned"),
+                    ("site_status", "Site status changed"),
+                    ("site_changed", "Site details changed"),
+                    ("page_published", "Page published"),
+                    ("page_unpublished", "Page unpublished"),
+                    ("page_deleted", "Page deleted"),
+                    ("settings_changed", "Settings changed"),
+                    ("exported", "Data exported"),
+                    ("api_client", "API client changed"),
+                    ("unmasked", "Personal data viewed unmasked"),
+                    ("superuser", "Superuser account used"),
+                    ("audit_purged", "Audit rows purged"),
+                    ("syndication", "Syndication step"),
+                ],
+                db_index=True,
+                max_length=24,
+                verbose_name="action",
+            ),
         ),
     ]
