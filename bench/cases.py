@@ -31,7 +31,7 @@ import urllib.parse
 import uuid
 from http.cookies import SimpleCookie
 
-from .common import ROOT, header, row
+from .common import ROOT, header, row, start_gunicorn
 
 HOST = "cases.bench.localhost"
 SITE_CODE = "2100000099"
@@ -273,21 +273,7 @@ def main():
         "c.execute('TRUNCATE interaction_ratecounter')\n",
     )
 
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:config.gunicorn_conf",
-            "config.wsgi",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_gunicorn(env)
     try:
         started = time.perf_counter()
         while True:

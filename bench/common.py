@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -77,3 +78,23 @@ def header(title: str) -> None:
 def row(label: str, value: float, unit: str = "ms", baseline: float | None = None):
     ratio = f"  ratio {value / baseline:6.2f}x" if baseline else ""
     print(f"  {label:<58} {value:10.3f} {unit}{ratio}")
+
+
+def start_gunicorn(env: dict) -> subprocess.Popen:
+    """The platform under gunicorn with its production configuration, in a session
+    of its own (so that stopping it stops its workers), quiet."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:config.gunicorn_conf",
+            "config.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from .common import ROOT, header, row, setup_django
+from .common import ROOT, header, row, setup_django, start_gunicorn
 from .render import _bulk_articles, _free_port
 
 HOST = "serving.bench.localhost"
@@ -297,21 +297,7 @@ def main():
     static_copy.mkdir(parents=True, exist_ok=True)
     (static_copy / "article.html").write_bytes(article_bytes)
 
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:config.gunicorn_conf",
-            "config.wsgi",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_gunicorn(env)
     nginx = None
     load = _wrk if shutil.which("wrk") else _python_load
     load_name = (

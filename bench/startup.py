@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from .common import ROOT, header, row
+from .common import ROOT, header, row, start_gunicorn
 
 HOST = "bench.localhost"
 REQUESTS = 300
@@ -101,21 +101,7 @@ def main():
     _manage(env, "embedded_db", "stop")
 
     started = time.perf_counter()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:config.gunicorn_conf",
-            "config.wsgi",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_gunicorn(env)
     try:
         while True:
             try:
