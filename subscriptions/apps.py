@@ -10,4 +10,4 @@ class SubscriptionsConfig(AppConfig):
 
     def ready(self) -> None:
         # receivers connect once the app registry is ready
-        from . import signal_handlers  # noqa: F401
+        from . import signal_handlers  # noqa: F401  (connects the receivers)
