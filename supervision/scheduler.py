@@ -2,12 +2,13 @@
 
 ``JOBS`` lists them: Wagtail's scheduled publishing every minute, anonymising
 cases and cleaning media daily, supervision's warnings (refreshed hourly, mailed
-daily). ``scheduler_tick`` enqueues each job that is due as a task on the durable
-queue (the worker runs it) and records the run in the job's ``ScheduledJob`` row,
-in the same transaction and under a row lock taken with SKIP LOCKED: two
-schedulers, or one restarted mid-tick, never enqueue the same run twice, and a
-scheduler that was down for a day runs each missed job once, not once per missed
-slot. ``manage.py run_scheduler`` calls it in a loop.
+daily), link checks and availability probes, and subscriptions' daily and weekly
+digests and consultation events. ``scheduler_tick`` enqueues each job that is due
+as a task on the durable queue (the worker runs it) and records the run in the
+job's ``ScheduledJob`` row, in the same transaction and under a row lock taken
+with SKIP LOCKED: two schedulers, or one restarted mid-tick, never enqueue the
+same run twice, and a scheduler that was down for a day runs each missed job once,
+not once per missed slot. ``manage.py run_scheduler`` calls it in a loop.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def command_task(name: str) -> None:
-    """Run one of the scheduled management commands (``COMMANDS`` only)."""
+def command_task(name: str, args: list[str] | None = None) -> None:
+    """Run one of the scheduled management commands (``COMMANDS`` only). Commands
+    are named, not imported: packages beside this one (subscriptions) keep theirs."""
     if name not in COMMANDS:
         raise ValueError(f"not a scheduled command: {name}")
-    call_command(name)
+    call_command(name, *(args or ()))
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,20 @@ class Job:
         return due
 
 
-def _command(name: str) -> Callable[[], object]:
-    return lambda: command_task.enqueue(name)
+def _command(name: str, *args: str) -> Callable[[], object]:
+    return lambda: command_task.enqueue(name, list(args))
 
 
-COMMANDS = frozenset({"publish_scheduled", "anonymise_cases", "clean_media"})
+COMMANDS = frozenset(
+    {
+        "publish_scheduled",
+        "anonymise_cases",
+        "clean_media",
+        # subscriptions/: digests, and consultations' opened/closed webhook events.
+        "send_digests",
+        "consultation_events",
+    }
+)
 
 JOBS: tuple[Job, ...] = (
     Job(
@@ -83,6 +94,21 @@ JOBS: tuple[Job, ...] = (
         daily_at=datetime.time(3, 0),
     ),
     Job("clean_media", _command("clean_media"), daily_at=datetime.time(3, 30)),
+    Job(
+        "subscriptions_digests_daily",
+        _command("send_digests", "daily"),
+        daily_at=datetime.time(7, 30),
+    ),
+    Job(
+        "subscriptions_digests_weekly",
+        _command("send_digests", "weekly"),
+        every=datetime.timedelta(days=7),
+    ),
+    Job(
+        "consultation_events",
+        _command("consultation_events"),
+        daily_at=datetime.time(0, 10),
+    ),
     Job(
         "supervision_warnings_refresh",
         lambda: warnings_refresh_task.enqueue(),

@@ -2,10 +2,12 @@
 
 import datetime
 import io
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -27,7 +29,8 @@ def test_first_tick_enqueues_every_job_once_and_records_it():
     row = ScheduledJob.objects.get(name="publish_scheduled")
     assert (row.runs, row.last_run_at) == (1, now)
     assert row.next_run_at == now + datetime.timedelta(minutes=1)
-    assert _queued("command_task") == 3  # publish, anonymise, clean media
+    # publish, anonymise, clean media, daily and weekly digests, consultation events
+    assert _queued("command_task") == 6
     assert _queued("warnings_refresh_task") == 1
 
 
@@ -36,8 +39,9 @@ def test_a_job_runs_again_when_due_and_once_after_a_long_stop():
     scheduler_tick(now=now)
     later = now + datetime.timedelta(minutes=1)
     assert "publish_scheduled" in scheduler_tick(now=later)
-    # Down for two days: each job runs once, not once per missed slot.
-    much_later = now + datetime.timedelta(days=2)
+    # Down for eight days (the weekly digest is due too): each job runs once, not
+    # once per missed slot.
+    much_later = now + datetime.timedelta(days=8)
     ran = scheduler_tick(now=much_later)
     assert sorted(ran) == sorted(job.name for job in JOBS)
     assert ScheduledJob.objects.get(name="anonymise_cases").runs == 2
@@ -58,6 +62,12 @@ def test_command_task_runs_only_scheduled_commands():
         command_task.func("flush")
 
 
+def test_command_task_runs_a_scheduled_command_with_its_arguments(capsys):
+    """Subscriptions' digests run from the scheduler, not from cron."""
+    command_task.func("send_digests", ["weekly"])
+    assert "weekly digests queued for 0 recipients" in capsys.readouterr().out
+
+
 def test_run_scheduler_once_prints_what_it_enqueued():
     out = io.StringIO()
     call_command("run_scheduler", "--once", stdout=out)
@@ -69,13 +79,9 @@ def test_run_scheduler_once_prints_what_it_enqueued():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_schedulers_at_once_enqueue_each_run_once():
-    import threading
-
-    from django.db import connection
-
     now = timezone.now()
-    scheduler_tick(now=now)  # rows exist; every job is next due at later
-    later = now + datetime.timedelta(days=2)
+    scheduler_tick(now=now)  # rows exist; every job (the weekly one too) is due later
+    later = now + datetime.timedelta(days=8)
     start = threading.Barrier(4)
     results = []
 
