@@ -3,7 +3,10 @@ authorization-code flow), when ``UPSTREAM_OIDC_*`` configure it. Every request t
 the provider goes through core.outbound (internal addresses refused unless
 ``UPSTREAM_OIDC_ALLOWED_NETWORKS`` names them). The person's claims are read from
 the provider's userinfo endpoint over the back channel with the access token the
-token endpoint gave this platform, so no ID token signature is relied on.
+token endpoint gave this platform. The ID token that came with it, straight from
+the token endpoint over TLS, is checked as OpenID Connect Core 3.1.3.7 allows for
+that channel: issuer, audience, expiry and this sign-in's nonce, without relying on
+its signature; the userinfo ``sub`` must be the ID token's.
 
 Accounts are linked by verified mobile number: a provider subject already linked
 signs in to its account; otherwise a verified ``phone_number`` finds the account
@@ -13,11 +16,14 @@ registered (with the person's consent)."""
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from core import outbound
@@ -80,9 +86,47 @@ def authorization_url(*, redirect_uri: str, state: str, nonce: str) -> str:
     return f"{endpoint}?{query}"
 
 
-def claims_for_code(*, code: str, redirect_uri: str) -> dict:
-    """The person's claims: the code exchanged at the token endpoint, then the
-    userinfo endpoint asked with the access token."""
+def _refused() -> UpstreamError:
+    return UpstreamError(_("The province's identity platform refused the sign-in."))
+
+
+def _id_token_claims(id_token: str) -> dict:
+    """The ID token's payload (a JWT's middle part), read without its signature."""
+    try:
+        payload = id_token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+    except (IndexError, ValueError, UnicodeEncodeError, binascii.Error):
+        raise _refused() from None
+    if not isinstance(claims, dict):
+        raise _refused()
+    return claims
+
+
+def check_id_token(*, id_token: str, issuer: str, nonce: str) -> dict:
+    """The ID token's claims when they were issued by ``issuer`` for this platform,
+    are not expired, and carry this sign-in's nonce (a replayed or foreign token is
+    refused)."""
+    claims = _id_token_claims(id_token)
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    expires = claims.get("exp")
+    if (
+        not nonce
+        or str(claims.get("iss") or "").rstrip("/") != issuer.rstrip("/")
+        or settings.ACCOUNTS_UPSTREAM_OIDC["client_id"] not in audiences
+        or not isinstance(expires, int | float)
+        or expires < time.time()
+        or not constant_time_compare(str(claims.get("nonce") or ""), nonce)
+        or not claims.get("sub")
+    ):
+        raise _refused()
+    return claims
+
+
+def claims_for_code(*, code: str, redirect_uri: str, nonce: str) -> dict:
+    """The person's claims: the code exchanged at the token endpoint (its ID token
+    checked), then the userinfo endpoint asked with the access token."""
     config = settings.ACCOUNTS_UPSTREAM_OIDC
     endpoints = discovery()
     basic = base64.b64encode(
@@ -104,12 +148,20 @@ def claims_for_code(*, code: str, redirect_uri: str) -> dict:
         },
     )
     access_token = token.get("access_token")
-    if not access_token:
-        raise UpstreamError(_("The province's identity platform refused the sign-in."))
-    return _fetch_json(
+    if not access_token or not isinstance(token.get("id_token"), str):
+        raise _refused()
+    identity = check_id_token(
+        id_token=token["id_token"],
+        issuer=endpoints.get("issuer") or config["issuer"],
+        nonce=nonce,
+    )
+    claims = _fetch_json(
         endpoints["userinfo_endpoint"],
         headers={"Authorization": f"Bearer {access_token}"},
     )
+    if str(claims.get("sub") or "") != str(identity["sub"]):
+        raise _refused()
+    return claims
 
 
 def upstream_sign_in(*, claims: dict, consent: bool):

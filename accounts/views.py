@@ -348,6 +348,7 @@ def upstream_start(request):
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     request.session[UPSTREAM_KEY] = {
         "state": state,
+        "nonce": nonce,
         "consent": request.POST.get("consent") == "on",
     }
     try:
@@ -385,6 +386,7 @@ def upstream_callback(request):
         claims = upstream.claims_for_code(
             code=request.GET.get("code", ""),
             redirect_uri=_identity_url(request, UPSTREAM_CALLBACK),
+            nonce=expected.get("nonce", ""),
         )
         user, _created = upstream.upstream_sign_in(
             claims=claims, consent=expected["consent"]

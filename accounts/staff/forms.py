@@ -25,6 +25,14 @@ class StaffLoginForm(LoginForm):
         services.signin_superuser_check(request=self.request, user=self.get_user())
         return cleaned
 
+    def confirm_login_allowed(self, user):
+        """Only accounts that may use the admin sign in here: a public account's
+        right password is answered like a wrong one (and counts as a failure), so it
+        never holds a session on the admin's form nor learns that it exists."""
+        super().confirm_login_allowed(user)
+        if not user.has_perm("wagtailadmin.access_admin"):
+            raise self.get_invalid_login_error()
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(

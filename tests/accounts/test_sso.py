@@ -215,7 +215,13 @@ def test_public_account_never_reaches_the_admin(browser_client, sms):
     user.set_password("Qz!8vLm#2026")
     user.save()
     admin = Client(HTTP_HOST=IDENTITY)
-    admin.post("/admin/login/", {"username": user.username, "password": "Qz!8vLm#2026"})
+    refused = admin.post(
+        "/admin/login/", {"username": user.username, "password": "Qz!8vLm#2026"}
+    )
+    # Answered like a wrong password: the form again, no session.
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["__all__"]
+    assert "_auth_user_id" not in admin.session
     response = admin.get("/admin/")
     assert response.status_code == 302
     assert not user.is_staff and not user.has_perm("wagtailadmin.access_admin")

@@ -5,6 +5,7 @@ verified mobile number, and refused without one."""
 import base64
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,9 +21,19 @@ pytestmark = pytest.mark.django_db
 CLIENT_ID, SECRET = "govplatform", "s3cret"
 
 
+def _jwt(claims: dict) -> str:
+    def part(data: dict) -> str:
+        raw = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
+        return raw.rstrip("=")
+
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
 class FakeProvider(BaseHTTPRequestHandler):
     claims: dict = {}
     codes: set = set()
+    nonce: str = ""
+    id_token_overrides: dict = {}
 
     def log_message(self, *args):  # quiet
         pass
@@ -64,7 +75,22 @@ class FakeProvider(BaseHTTPRequestHandler):
         ):
             return self._json(400, {"error": "invalid_grant"})
         type(self).codes.discard(form["code"][0])
-        return self._json(200, {"access_token": "token-1", "token_type": "Bearer"})
+        id_token = {
+            "iss": f"http://127.0.0.1:{self.server.server_port}",
+            "aud": CLIENT_ID,
+            "exp": int(time.time()) + 300,
+            "nonce": type(self).nonce,
+            "sub": type(self).claims.get("sub"),
+            **type(self).id_token_overrides,
+        }
+        return self._json(
+            200,
+            {
+                "access_token": "token-1",
+                "token_type": "Bearer",
+                "id_token": _jwt(id_token),
+            },
+        )
 
 
 @pytest.fixture
@@ -79,6 +105,7 @@ def provider(settings):
         "allowed_networks": ["127.0.0.0/8"],
     }
     FakeProvider.codes = {"code-1"}
+    FakeProvider.id_token_overrides = {}
     yield FakeProvider
     server.shutdown()
     server.server_close()
@@ -90,6 +117,7 @@ def _round_trip(client, consent=True):
     location = urlsplit(start["Location"])
     assert location.path == "/authorize"
     state = parse_qs(location.query)["state"][0]
+    FakeProvider.nonce = parse_qs(location.query)["nonce"][0]
     return client.get(f"/accounts/upstream/callback/?code=code-1&state={state}")
 
 
@@ -186,3 +214,35 @@ def test_a_number_linked_to_another_subject_is_refused():
         )  # fmt: skip
     account.refresh_from_db()
     assert account.upstream_subject == "prov-1"
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"nonce": "replayed-from-another-sign-in"},
+        {"aud": "another-client"},
+        {"iss": "http://evil.example"},
+        {"exp": 1},
+        {"sub": "someone-else"},
+    ],
+    ids=["nonce", "audience", "issuer", "expired", "subject"],
+)
+def test_a_foreign_or_replayed_id_token_is_refused(provider, override):
+    account = make_account(phone="13900139000")
+    provider.claims = {
+        "sub": "prov-42",
+        "phone_number": "13900139000",
+        "phone_number_verified": True,
+    }
+    provider.id_token_overrides = override
+    response = _round_trip(Client(HTTP_HOST="localhost"))
+    assert response.status_code == 400
+    assert "拒绝" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+    account.refresh_from_db()
+    assert account.upstream_subject == ""
+
+
+def test_an_unreadable_id_token_is_refused():
+    with pytest.raises(upstream.UpstreamError):
+        upstream.check_id_token(id_token="not-a-jwt", issuer="x", nonce="n")
