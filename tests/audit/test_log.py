@@ -121,6 +121,11 @@ def test_verify_finds_a_row_a_database_superuser_changed_or_removed():
 
 def test_sign_in_success_and_failure_are_recorded_with_the_address():
     user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+    )
     client = Client(HTTP_HOST="localhost", REMOTE_ADDR="198.51.100.7")
     client.post(
         "/admin/login/", {"username": user.username, "password": "wrong-password"}
