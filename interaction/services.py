@@ -30,6 +30,7 @@ from core.uploads.sniffing import content_type_of
 from core.workdays.services import add_working_days
 from sites.models import GovSite
 from sites.selectors import rows_of_person
+from sites.signals import public_pages_changed_send
 from sites.tenancy import use_site
 
 from . import crypto
@@ -863,6 +864,11 @@ def comment_reply(*, site: GovSite, comment: Comment, text: str, user) -> Commen
         locked.replied_at = timezone.now()
         locked.replied_by = user if user is not None and user.is_authenticated else None
         locked.save(update_fields=["reply", "replied_at", "replied_by"])
+        if locked.consultation.show_comment_texts:
+            # The consultation's page shows the reply: written again (static tree).
+            public_pages_changed_send(
+                sender=Comment, site_id=site.pk, page_ids=[locked.consultation_id]
+            )
         comment_replied.send(sender=Comment, comment=locked)
     return locked
 

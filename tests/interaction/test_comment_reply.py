@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from delivery.models import PendingPublish
 from interaction import services
 from interaction.models import COMMENT_MAX, Comment
 from sites.models import SiteRole
@@ -51,6 +52,7 @@ def test_a_reply_is_shown_publicly_and_its_author_is_told_once(
     comment = _comment(county, open_consultation, user=citizen)
     open_consultation.show_comment_texts = True
     open_consultation.save_revision().publish()
+    PendingPublish.objects.all().delete()  # what publishing it recorded
     staff = admin_client_for(county_handler)
     page = staff.get(_url(comment)).content.decode()
     assert 'id="reply-form"' in page and "官方答复" in page
@@ -78,6 +80,10 @@ def test_a_reply_is_shown_publicly_and_its_author_is_told_once(
     mine = person.get("/accounts/me/comments/").content.decode()
     assert "官方答复" in mine and REPLY + "详见公告。" in mine
 
+    # The consultation's page shows the reply: its static file is written again.
+    assert PendingPublish.objects.filter(
+        site=county, page_id=open_consultation.pk
+    ).exists()
     public = person.get(open_consultation.url).content.decode()
     assert "官方答复" in public and REPLY + "详见公告。" in public
 
@@ -86,11 +92,14 @@ def test_a_reply_to_an_anonymous_comment_notifies_nobody(
     county, county_handler, open_consultation
 ):
     comment = _comment(county, open_consultation)
+    PendingPublish.objects.all().delete()  # what publishing it recorded
     services.comment_reply(
         site=county, comment=comment, text=REPLY, user=county_handler
     )
     assert _stored(county, comment).reply == REPLY
     assert not Notification.objects.exists()
+    # Its consultation shows no texts: no page to write again.
+    assert not PendingPublish.objects.filter(page_id=open_consultation.pk).exists()
 
 
 def test_bad_replies_are_refused_and_nothing_is_written(
