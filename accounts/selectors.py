@@ -110,6 +110,7 @@ def comments_export(*, user) -> list[dict]:
             "contact": comment.contact,
             "text": comment.text,
             "submitted_at": comment.submitted_at.isoformat(),
+            "reply": comment.reply,
         }
         for comment in comments_of(user=user)
     ]

@@ -258,6 +258,18 @@ class AdoptionForm(forms.Form):
         return data
 
 
+class CommentReplyForm(forms.Form):
+    reply = PlainTextField(
+        label=_("Official reply"),
+        max_length=m.COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Shown under the comment on the consultation page; the author, if "
+            "signed in when commenting, is notified."
+        ),
+    )
+
+
 class ApiClientForm(forms.Form):
     name = PlainTextField(label=_("Name"), max_length=100)
 

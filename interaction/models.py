@@ -258,6 +258,18 @@ class Comment(SiteOwnedModel):
         _("adoption"), max_length=12, choices=Adoption.choices, blank=True
     )
     adoption_reason = models.TextField(_("reason"), blank=True)
+    # The site's official reply (答复), shown under the comment on the public
+    # page and in the author's 「我的留言」.
+    reply = models.TextField(_("reply"), max_length=COMMENT_MAX, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("replied by"),
+    )
 
     class Meta:
         verbose_name = _("comment")

@@ -30,10 +30,12 @@ from core.uploads.sniffing import content_type_of
 from core.workdays.services import add_working_days
 from sites.models import GovSite
 from sites.selectors import rows_of_person
+from sites.signals import public_pages_changed_send
 from sites.tenancy import use_site
 
 from . import crypto
 from .models import (
+    COMMENT_MAX,
     ApiClient,
     Case,
     CaseAttachment,
@@ -51,7 +53,7 @@ from .selectors import (
     interaction_settings_get,
     transfer_targets,
 )
-from .signals import case_status_changed
+from .signals import case_status_changed, comment_replied
 from .tasks import notify_submitter
 
 logger = logging.getLogger(__name__)
@@ -831,6 +833,44 @@ def comment_adopt(
         )
     comment.adoption, comment.adoption_reason = adoption, reason
     return comment
+
+
+def comment_reply(*, site: GovSite, comment: Comment, text: str, user) -> Comment:
+    """The site's official reply to a public comment: saved on the comment (shown
+    under it on the public page and in its author's 「我的留言」), and
+    ``comment_replied`` sent in the same transaction (the signed-in author gets an
+    in-site notice). The same text again changes nothing; a hidden comment (spam)
+    gets no reply."""
+    if comment.site_id != site.pk:
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write the reply."))
+    if len(text) > COMMENT_MAX:
+        raise ValidationError(
+            _("A reply has at most %(max)s characters.") % {"max": COMMENT_MAX}
+        )
+    with transaction.atomic(), use_site(site):
+        locked = (
+            Comment.objects.select_for_update()
+            .select_related("consultation")
+            .get(pk=comment.pk)
+        )
+        if locked.hidden:
+            raise ValidationError(_("Show the comment again before replying to it."))
+        if locked.reply == text:
+            return locked
+        locked.reply = text
+        locked.replied_at = timezone.now()
+        locked.replied_by = user if user is not None and user.is_authenticated else None
+        locked.save(update_fields=["reply", "replied_at", "replied_by"])
+        if locked.consultation.show_comment_texts:
+            # The consultation's page shows the reply: written again (static tree).
+            public_pages_changed_send(
+                sender=Comment, site_id=site.pk, page_ids=[locked.consultation_id]
+            )
+        comment_replied.send(sender=Comment, comment=locked)
+    return locked
 
 
 # API clients and settings

@@ -10,7 +10,7 @@ from django.utils.translation import override
 from wagtail.signals import page_published, page_unpublished
 
 from cms.models import ConsultationPage
-from interaction.signals import case_status_changed
+from interaction.signals import case_status_changed, comment_replied
 from search.documents import CONTENT_MODELS
 from sites.routing import govsite_for_page
 
@@ -76,4 +76,24 @@ def case_changed(sender, case, **kwargs):
         url="/interaction/cases/mine/",
         dedupe_key=f"case:{case.pk}:{case.status}:{case.reopened_count}",
         site_id=case.intake_site_id,
+    )
+
+
+@receiver(comment_replied)
+def comment_reply_notice(sender, comment, **kwargs):
+    """The author of a comment, if signed in when sending it, gets one notice of
+    the official reply (a later correction of the reply sends no second one)."""
+    if comment.user_id is None:
+        return
+    with override("zh-hans"):
+        title = _("Your comment on %(title)s has a reply") % {
+            "title": comment.consultation.title
+        }
+    notification_create(
+        user_id=comment.user_id,
+        kind=NotificationKind.COMMENT,
+        title=title,
+        url="/accounts/me/comments/",
+        dedupe_key=f"comment:{comment.pk}:reply",
+        site_id=comment.site_id,
     )

@@ -5,6 +5,7 @@ tagged as adopted or not, or hidden as spam."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
 
 from interaction import services
-from interaction.forms import AdoptionForm
+from interaction.forms import AdoptionForm, CommentReplyForm
 from interaction.masking import mask_name, mask_text_with
 from interaction.models import Comment
 from sites.selectors import sites_for_user
@@ -158,8 +159,27 @@ def comment_edit(request, pk):
         request.POST if request.POST.get("action") == "adopt" else None,
         initial={"adoption": comment.adoption, "reason": comment.adoption_reason},
     )
+    reply_form = CommentReplyForm(
+        request.POST if request.POST.get("action") == "reply" else None,
+        initial={"reply": comment.reply},
+    )
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "reply" and reply_form.is_valid():
+            try:
+                services.comment_reply(
+                    site=comment.site,
+                    comment=comment,
+                    text=reply_form.cleaned_data["reply"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                reply_form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Reply saved; it shows under the comment on the site.")
+                )
+                return redirect(EDIT_URL, pk=comment.pk)
         if action in ("hide", "show"):
             services.comment_hide(
                 site=comment.site, comment=comment, hidden=action == "hide"
@@ -200,5 +220,6 @@ def comment_edit(request, pk):
             "header_icon": "comment",
             "comment": comment,
             "form": form,
+            "reply_form": reply_form,
         },
     )

@@ -1,7 +1,7 @@
 """``{% consultation_comments page %}``: what a consultation page shows of its
 comments: the count, the adoption summary once tagged, and the texts where the
-consultation says so (names masked, contacts never). The themed consultation page
-places it and links to the comment form itself."""
+consultation says so (names masked, contacts never) with the site's replies. The
+themed consultation page places it and links to the comment form itself."""
 
 from django import template
 
@@ -22,6 +22,8 @@ def consultation_comments(page):
                 "text": mask_text(comment.text),
                 "submitted_at": comment.submitted_at,
                 "adoption": comment.get_adoption_display(),
+                "reply": comment.reply,
+                "replied_at": comment.replied_at,
             }
             for comment in comment_public_texts(consultation=page)
         ]

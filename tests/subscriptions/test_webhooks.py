@@ -5,9 +5,7 @@ answers, and refused for internal addresses unless a platform admin allowed it."
 import hashlib
 import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
@@ -22,56 +20,16 @@ from subscriptions.models import Webhook, WebhookDelivery, WebhookDeliveryStatus
 from tests.conftest import _member, admin_client_for
 from tests.factories import ArticleFactory, column
 from tests.subscriptions.conftest import run
+from tests.subscriptions.receiver import Receiver
 
 pytestmark = pytest.mark.django_db
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length", 0))
-        body = self.rfile.read(length)
-        self.server.seen.append((self.path, dict(self.headers), body))
-        self.server.route(self)
-
-
-class Receiver:
-    def __init__(self):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.seen = []
-        self.httpd.route = self.answer(200, b"ok")
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @staticmethod
-    def answer(status, body=b"", headers=()):
-        def route(handler):
-            handler.send_response(status)
-            for name, value in headers:
-                handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(body)))
-            handler.end_headers()
-            handler.wfile.write(body)
-
-        return route
-
-    @property
-    def seen(self):
-        return self.httpd.seen
-
-    def url(self, path="/hook"):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}{path}"
 
 
 @pytest.fixture
 def receiver():
     running = Receiver()
     yield running
-    running.httpd.shutdown()
-    running.httpd.server_close()
+    running.close()
 
 
 def _hook(site, url, allow_private=True, events=("item.published",)):
