@@ -10,6 +10,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError, OperationalError, connection
 from django.utils import timezone
 
 from sites.models import GovSite, SiteStatus
@@ -37,6 +38,29 @@ def same_content(path: str, current: bytes | None, new: bytes) -> bool:
     return path.endswith(".xml") and _BUILD_DATE.sub(b"", current) == _BUILD_DATE.sub(
         b"", new
     )
+
+
+class DatabaseUnreachable(OperationalError):
+    """An address answered 5xx and the database cannot be reached: the task
+    ends at once instead of rendering every other address through the outage.
+    The worker waits for the database, with back-off, and runs it again
+    (ops.worker); its rows stay until then."""
+
+
+def _database_reachable() -> bool:
+    """Whether this thread's database connection answers. A broken one (the
+    server restarted under it) is dropped and opened again, outside a
+    transaction: nothing else resets it between the renders of one task."""
+    if connection.is_usable():
+        return True
+    if connection.in_atomic_block:
+        return False
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except DatabaseError:
+        return False
+    return True
 
 
 @dataclass
@@ -81,9 +105,13 @@ def address_publish(*, host: str, path: str) -> PublishResult:
     for pause in RETRY_PAUSES:
         if rendered.status < 500:
             break
+        if not _database_reachable():
+            raise DatabaseUnreachable(f"{host}{path} answered {rendered.status}")
         time.sleep(pause)  # a database or cache that blinked
         rendered = rendering.render(host, path)
     if rendered.status >= 500:
+        if not _database_reachable():
+            raise DatabaseUnreachable(f"{host}{path} answered {rendered.status}")
         logger.warning(
             "static page not written: %s%s answered %s", host, path, rendered.status
         )
@@ -101,8 +129,14 @@ def address_publish(*, host: str, path: str) -> PublishResult:
 
 def addresses_publish(*, site: GovSite, addresses) -> PublishResult:
     result = PublishResult()
-    for path in sorted(set(addresses)):
-        result.merge(address_publish(host=site.host, path=path))
+    try:
+        for path in sorted(set(addresses)):
+            result.merge(address_publish(host=site.host, path=path))
+    except DatabaseUnreachable:
+        # Files written before the outage are unchanged when the task runs
+        # again (not written, so not purged then): purge them now.
+        _purge(site=site, result=result)
+        raise
     return result
 
 
@@ -155,14 +189,16 @@ def changes_publish(*, site_id: int) -> tuple[PublishResult, datetime.datetime |
                 )
             result = addresses_publish(site=site, addresses=addresses)
         _purge(site=site, result=result)
-    # Rows whose pages failed to render stay, and are worked again (the worker's
-    # sweep queues the site again once they are overdue).
-    done = [row["id"] for row in rows] if not result.failed else []
-    PendingPublish.objects.filter(pk__in=done).delete()
+    # Rows whose pages failed to render stay, and are worked again once the
+    # worker's sweep queues the site again (they are overdue by then), not at
+    # once: a page that answers 5xx must not keep the worker in a loop.
+    worked = [row["id"] for row in rows]
+    if not result.failed:
+        PendingPublish.objects.filter(pk__in=worked).delete()
     # Rows due later, or committed while this ran: the next run's.
     later = (
         PendingPublish.objects.filter(site_id=site_id)
-        .exclude(pk__in=done)
+        .exclude(pk__in=worked)
         .order_by("due_at")
         .values_list("due_at", flat=True)
         .first()

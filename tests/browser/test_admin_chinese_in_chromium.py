@@ -36,21 +36,36 @@ def test_autosave_indicator_reads_chinese(browser, live_server):
         # The editor notices changes only once it has taken the form's first state.
         # Polled from here: wait_for_function's string predicate needs eval,
         # which the admin's Content-Security-Policy refuses.
-        for _ in range(150):
+        for _ in range(600):
             if page.evaluate("window.watchingEdits === true"):
                 break
             page.wait_for_timeout(100)
         else:
             raise AssertionError("the editor never started watching for edits")
-        page.click("#id_title")
-        page.keyboard.press("End")
-        page.keyboard.type("（更新）")
+        edit_url = f"{live_server.url}/admin/pages/{article.pk}/edit/"
+
+        def autosave(response):
+            return response.request.method == "POST" and response.url == edit_url
+
+        # The edit starts the autosave; its request is awaited, not a fixed
+        # time: on a busy machine the editor's checks and the save take long.
+        with page.expect_response(autosave, timeout=90_000) as saving:
+            page.click("#id_title")
+            page.keyboard.press("End")
+            page.keyboard.type("（更新）")
+        response = saving.value
+        assert response.status == 200, response.text()[:2000]
+        saved = response.json()
+        assert saved["success"] is True, saved
+        # The indicator changes as the response is handled (the next frame).
         indicator = page.locator("#w-autosave-indicator")
         page.wait_for_selector(
             "#w-autosave-indicator[data-w-autosave-state-value=saved]",
             state="attached",
             timeout=15000,
         )
+        article.refresh_from_db()
+        assert article.latest_revision.content["title"] == "停水通知（更新）"
 
         assert (
             indicator.get_attribute("data-w-tooltip-content-value")

@@ -240,3 +240,73 @@ def test_an_error_answer_leaves_the_file_and_the_work(site, static_root, monkeyp
     assert tree.read(site.host, path) == before
     assert PendingPublish.objects.filter(site=site).exists()
     assert publishing.tree_check(site=site).failed
+
+
+def test_a_page_that_keeps_failing_is_not_worked_again_at_once(
+    site, static_root, monkeypatch
+):
+    """A 5xx answer (with the database up) leaves the rows for the worker's sweep:
+    the task does not queue itself again at once, in a loop."""
+    import datetime
+
+    from delivery import rendering, services, tasks
+
+    article = ArticleFactory(parent=column(site, "zwyw"), publish=True)
+    DBTaskResult.objects.all().delete()  # the worker has taken the site's task
+
+    def broken(host, address):
+        return rendering.Rendered(500, "text/html", b"bug", False)
+
+    monkeypatch.setattr(rendering, "render", broken)
+    monkeypatch.setattr(publishing, "RETRY_PAUSES", (0, 0))
+    tasks.publish_changes_task.func(site.pk)
+
+    assert PendingPublish.objects.filter(site=site, page_id=article.pk).exists()
+    assert tasks.queued_site_ids() == set()
+    # The sweep queues the site again once its rows are overdue.
+    assert services.pending_requeue(older_than=datetime.timedelta(0)) == 1
+    assert tasks.queued_site_ids() == {site.pk}
+
+
+def _break_connection():
+    """End this test's database session from another connection, for real: the
+    server closes it, as when PostgreSQL restarts."""
+    import time
+
+    import psycopg
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    params = connection.settings_dict
+    with psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
+        host=params["HOST"] or None,
+        port=params["PORT"] or None,
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):
+            gone = not other.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]
+            ).fetchone()
+            if gone:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the session was not ended")
+
+
+def test_the_database_gone_ends_the_work_at_the_first_address(
+    site, static_root, renders
+):
+    """Rendering goes on through a lost connection would answer 503 for every
+    other address, with pauses: the work stops at once and stays to be done."""
+    addresses = ["/", "/sitemap.html", "/sitemap.xml"]
+    _break_connection()
+    with pytest.raises(publishing.DatabaseUnreachable):
+        publishing.addresses_publish(site=site, addresses=addresses)
+    assert len(renders) == 1
+    assert not tree.addresses(site.host)

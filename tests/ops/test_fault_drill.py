@@ -32,11 +32,14 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.smoke, pytest.mark.xdist_group("smoke")]
 
 SITE_HOST = "drill.localhost"
+PUBLISH_TASK = "delivery.tasks.publish_changes_task"
 
 SEED = """
 import datetime
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from delivery.models import PendingKind
+from delivery.services import changes_record
 from search.models import PendingIndexUpdate
 from search.tasks import update_items_task
 from sites.models import GovSite
@@ -55,6 +58,10 @@ later = update_items_task.using(
 # A search update whose task was lost (queued again once SEARCH_PENDING_REQUEUE_AFTER
 # has passed).
 PendingIndexUpdate.objects.create(item_key="page:999999")
+# The site's static tree written again whole, due at once: the worker is rendering
+# its pages when PostgreSQL stops.
+site = GovSite.objects.get(code="2100000009")
+changes_record(site_id=site.pk, kinds=(PendingKind.SITE,), due_at=timezone.now())
 print("IDS", stuck.id, later.id)
 """
 
@@ -200,6 +207,17 @@ def _drill(database, tmp_path):
         _wait_for(lambda: _get(port, "/", SITE_HOST)[0] == 200, 60, "site answers")
         worker = _worker_process(platform.pid)
         seeded = manage("shell", "-c", SEED).splitlines()
+
+        def publishing():
+            with database.connect("govdrill") as conn:
+                return conn.execute(
+                    "SELECT 1 FROM django_tasks_database_dbtaskresult"
+                    " WHERE task_path = %s AND status = 'RUNNING'",
+                    [PUBLISH_TASK],
+                ).fetchone()
+
+        # PostgreSQL stops while the worker writes the site's static tree.
+        _wait_for(publishing, 30, "the worker writes the static tree")
         database.stop()
         stuck_id, later_id = next(x for x in seeded if x.startswith("IDS")).split()[1:]
         status, _, body = _get(port, "/healthz")
@@ -241,8 +259,29 @@ def _drill(database, tmp_path):
                 pending = conn.execute(
                     "SELECT count(*) FROM govsearch_pendingindexupdate"
                 ).fetchone()[0]
-            state.update(tasks=statuses, pending=pending)
-            return set(statuses.values()) == {"SUCCESSFUL"} and pending == 0
+                static = conn.execute(
+                    "SELECT count(*) FROM delivery_pendingpublish"
+                ).fetchone()[0]
+                publish_tasks = dict(
+                    conn.execute(
+                        "SELECT status, count(*)"
+                        " FROM django_tasks_database_dbtaskresult"
+                        " WHERE task_path = %s GROUP BY status",
+                        [PUBLISH_TASK],
+                    ).fetchall()
+                )
+            state.update(
+                tasks=statuses,
+                pending=pending,
+                static=static,
+                publish_tasks=publish_tasks,
+            )
+            return (
+                set(statuses.values()) == {"SUCCESSFUL"}
+                and pending == 0
+                and static == 0
+                and not publish_tasks.keys() & {"READY", "RUNNING"}
+            )
 
         try:
             _wait_for(drained, 60, "the queue drained")
