@@ -4,6 +4,8 @@ import re
 import time
 import uuid
 
+from supervision import requestlog
+
 from .metrics import observe
 
 logger = logging.getLogger("cms.requests")
@@ -29,7 +31,8 @@ class RequestIdFilter(logging.Filter):
 
 class RequestLogMiddleware:
     """One structured log line per request: level, host, path, status, duration,
-    and the request's id."""
+    and the request's id; the metrics, and a site's slow or failed answers
+    (``supervision/requestlog.py``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,6 +52,15 @@ class RequestLogMiddleware:
             status = response.status_code if response is not None else 500
             elapsed = time.perf_counter() - started
             observe(request.method, status, elapsed)
+            # Slow and failed answers of a site are counted for its availability
+            # page (batched; the rest cost a comparison).
+            site = getattr(request, "govsite", None)
+            requestlog.note(
+                site_id=site.pk if site is not None else None,
+                path=request.path,
+                status=status,
+                duration_ms=elapsed * 1000,
+            )
             level = logging.ERROR if status >= 500 else logging.INFO
             logger.log(
                 level,

@@ -109,3 +109,14 @@ def query_stats(*, sites, days: int = 30, limit: int = 20) -> dict[str, list[dic
     top = list(base.order_by("-total", "query")[:limit])
     zero = list(base.filter(empty__gt=0).order_by("-empty", "query")[:limit])
     return {"top": top, "zero": zero}
+
+
+def query_totals(*, sites, days: int = 30) -> dict[str, int]:
+    """Searches and searches that found nothing over ``sites``, recent days."""
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    totals = (
+        for_sites(SearchQueryLog, sites)
+        .filter(day__gte=since)
+        .aggregate(searches=Sum("searches"), zero_results=Sum("zero_results"))
+    )
+    return {key: value or 0 for key, value in totals.items()}

@@ -5,7 +5,6 @@ figures, for the sites the user may see; exportable to Excel."""
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -14,12 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from search.selectors import query_stats, query_totals
 from sites.params import id_param
 from sites.selectors import sites_for_user
 
 from . import statistics
+from .exports import workbook_response
 
 RANGES = (7, 30, 90, 365)
+PUBLISHING_ROWS = 50  # columns on the page; the export has every one
 
 
 def _scope(request):
@@ -35,6 +37,18 @@ def _scope(request):
     end = timezone.localdate()
     start = end - datetime.timedelta(days=days - 1)
     return sites, start, end, days
+
+
+def _year(request) -> int:
+    """The year of the publishing figures: this year unless another of the
+    last few is asked for."""
+    this_year = timezone.localdate().year
+    year = id_param(request.GET.get("year"))
+    return year if year in _years(this_year) else this_year
+
+
+def _years(this_year: int) -> list[int]:
+    return list(range(this_year, this_year - 6, -1))
 
 
 def statistics_index(request):
@@ -55,12 +69,23 @@ def statistics_index(request):
         "pages": statistics.top_pages(sites=sites, start=start, end=end),
         "columns": statistics.views_by_column(sites=sites, start=start, end=end)[:30],
     }
+    year = _year(request)
+    publishing = statistics.publishing_by_column(sites=sites, year=year)
+    search = {
+        **query_stats(sites=sites, days=days),
+        **query_totals(sites=sites, days=days),
+    }
     if request.GET.get("export") == "xlsx":
-        return _export(by_day, tables)
+        return _export(by_day, tables, publishing, year, search)
     chart = {
         "labels": [day.isoformat() for day, _count in by_day],
         "views": [count for _day, count in by_day],
         "label": _("Page views"),
+        "publishing": {
+            "labels": [_("Month %(month)d") % {"month": n} for n in range(1, 13)],
+            "items": publishing["months"],
+            "label": _("Items published"),
+        },
     }
     return TemplateResponse(
         request,
@@ -75,11 +100,20 @@ def statistics_index(request):
             "ranges": RANGES,
             "start": start,
             "end": end,
+            "year": year,
+            "years": _years(timezone.localdate().year),
+            "publishing": {
+                "rows": publishing["rows"][:PUBLISHING_ROWS],
+                "more": max(0, len(publishing["rows"]) - PUBLISHING_ROWS),
+                "months": publishing["months"],
+                "total": sum(publishing["months"]),
+            },
+            "search": search,
         },
     )
 
 
-def _export(by_day, tables) -> HttpResponse:
+def _export(by_day, tables, publishing, year, search) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Page views per day")
@@ -120,11 +154,21 @@ def _export(by_day, tables) -> HttpResponse:
     sheet.append([_("Column"), _("Page views")])
     for row in tables["columns"]:
         sheet.append([row["column"], row["views"]])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="statistics.xlsx"'
-    return response
+    sheet = book.create_sheet(_("Publishing %(year)d") % {"year": year})
+    months = [_("Month %(month)d") % {"month": n} for n in range(1, 13)]
+    sheet.append([_("Site"), _("Column"), *months, _("Total")])
+    for row in publishing["rows"]:
+        sheet.append([row["site"], row["column"], *row["months"], row["total"]])
+    sheet.append([_("Total"), "", *publishing["months"], sum(publishing["months"])])
+    sheet = book.create_sheet(_("Search"))
+    sheet.append([_("Searches"), search["searches"]])
+    sheet.append([_("Searches that found nothing"), search["zero_results"]])
+    sheet.append([])
+    sheet.append([_("Site"), _("Top searches"), _("Searches")])
+    for row in search["top"]:
+        sheet.append([row["site__name"], row["query"], row["total"]])
+    sheet.append([])
+    sheet.append([_("Site"), _("Searches that found nothing"), _("Searches")])
+    for row in search["zero"]:
+        sheet.append([row["site__name"], row["query"], row["empty"]])
+    return workbook_response(book, "statistics.xlsx")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import django_filters
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -25,7 +26,15 @@ from sites.params import id_param
 from sites.selectors import sites_for_user
 
 from .models import BrokenLink, LinkKind, SiteWarning, WarningKind, WarningLevel
-from .selectors import availability_list, broken_link_list, warning_list
+from .requestlog import LIMIT_MS
+from .selectors import (
+    availability_list,
+    broken_link_list,
+    failing_pages,
+    request_issue_totals,
+    slowest_pages,
+    warning_list,
+)
 from .selfcheck import ITEMS, selfcheck_list
 from .tasks import links_check_task, warnings_refresh_task
 
@@ -331,8 +340,12 @@ def links_check(request):
     return redirect(reverse(LINKS_URL))
 
 
+ISSUE_DAYS = 30
+
+
 def availability_index(request):
-    """可用性监测: the latest probes of the user's sites' home pages."""
+    """可用性监测: the latest probes of the user's sites' home pages, and their
+    slowest and failing addresses from the request log."""
     sites = sites_for_user(request.user)
     if not sites.exists():
         raise PermissionDenied
@@ -343,6 +356,12 @@ def availability_index(request):
         {
             "probes": probes,
             "failing": [probe for probe in probes if not probe.available],
+            "days": ISSUE_DAYS,
+            "slow_ms": settings.REQUESTLOG_SLOW_MS,
+            "limit_ms": LIMIT_MS,
+            "slowest": slowest_pages(sites=sites, days=ISSUE_DAYS),
+            "errors": failing_pages(sites=sites, days=ISSUE_DAYS),
+            "issue_totals": request_issue_totals(sites=sites, days=ISSUE_DAYS),
         },
     )
 

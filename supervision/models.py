@@ -217,3 +217,39 @@ class AnnualReport(SiteOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.site_id}:{self.year}"
+
+
+class RequestIssueDay(SiteOwnedModel):
+    """Slow or failed answers to one address of a site on one day, gathered from
+    the request log (``supervision/requestlog.py``): only requests slower than
+    ``REQUESTLOG_SLOW_MS`` or answered with a 5xx are counted, so the table stays
+    small and the requests that went well cost no write."""
+
+    day = models.DateField(_("day"))
+    path = models.CharField(_("address"), max_length=500)
+    answers = models.PositiveIntegerField(_("answers counted"), default=0)
+    slow = models.PositiveIntegerField(_("slow answers"), default=0)
+    over_limit = models.PositiveIntegerField(
+        _("answers slower than 15 seconds"), default=0
+    )
+    failed = models.PositiveIntegerField(_("failed answers (5xx)"), default=0)
+    max_ms = models.PositiveIntegerField(_("slowest (ms)"), default=0)
+    total_ms = models.PositiveBigIntegerField(default=0)
+    last_status = models.PositiveSmallIntegerField(_("last HTTP status"), default=0)
+
+    class Meta:
+        verbose_name = _("slow or failed address")
+        verbose_name_plural = _("slow or failed addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "path"], name="requestissueday_unique_path_day"
+            )
+        ]
+        indexes = [models.Index(fields=["site", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}:{self.day}:{self.path}"
+
+    @property
+    def average_ms(self) -> int:
+        return round(self.total_ms / self.answers) if self.answers else 0

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from sites.tenancy import all_sites, for_sites
 
-from .models import AvailabilityProbe, BrokenLink, SiteWarning, WarningLevel
+from .models import (
+    AvailabilityProbe,
+    BrokenLink,
+    RequestIssueDay,
+    SiteWarning,
+    WarningLevel,
+)
 
 
 def warning_list(*, sites) -> QuerySet[SiteWarning]:
@@ -44,6 +53,66 @@ def availability_list(*, sites, limit: int = 200) -> list[AvailabilityProbe]:
         .select_related("site")
         .order_by("-checked_at", "-pk")[:limit]
     )
+
+
+def _issues_by_path(*, sites, days: int):
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    return (
+        for_sites(RequestIssueDay, sites)
+        .filter(day__gte=since)
+        .values("site_id", "path", site_name=F("site__name"))
+        .annotate(
+            answers_sum=Sum("answers"),
+            slow_sum=Sum("slow"),
+            over_limit_sum=Sum("over_limit"),
+            failed_sum=Sum("failed"),
+            slowest_ms=Max("max_ms"),
+            time_ms=Sum("total_ms"),
+            status=Max("last_status"),
+            last_day=Max("day"),
+        )
+    )
+
+
+def _with_average(rows) -> list[dict]:
+    rows = list(rows)
+    for row in rows:
+        row["average_ms"] = round(row["time_ms"] / row["answers_sum"])
+    return rows
+
+
+def slowest_pages(*, sites, days: int = 30, limit: int = 50) -> list[dict]:
+    """The addresses of ``sites`` whose answers were slowest in the last ``days``
+    days (from the request log): the slowest answer, the average of the slow ones,
+    how many took longer than 15 seconds."""
+    rows = (
+        _issues_by_path(sites=sites, days=days)
+        .filter(slow_sum__gt=0)
+        .order_by("-slowest_ms", "site_id", "path")[:limit]
+    )
+    return _with_average(rows)
+
+
+def failing_pages(*, sites, days: int = 30, limit: int = 50) -> list[dict]:
+    """The addresses of ``sites`` answered with a server error (5xx) in the last
+    ``days`` days, most failures first."""
+    rows = (
+        _issues_by_path(sites=sites, days=days)
+        .filter(failed_sum__gt=0)
+        .order_by("-failed_sum", "site_id", "path")[:limit]
+    )
+    return _with_average(rows)
+
+
+def request_issue_totals(*, sites, days: int = 30) -> dict[str, int]:
+    """Slow answers, answers past 15 seconds and failed answers of ``sites``."""
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    totals = (
+        for_sites(RequestIssueDay, sites)
+        .filter(day__gte=since)
+        .aggregate(slow=Sum("slow"), over_limit=Sum("over_limit"), failed=Sum("failed"))
+    )
+    return {key: value or 0 for key, value in totals.items()}
 
 
 def warning_counts_by_level() -> dict[str, int]:

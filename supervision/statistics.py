@@ -167,6 +167,7 @@ def items_by_column_month(*, homes: list[Page], year: int) -> list[dict]:
     return [
         {
             "column": titles.get(row["parent_path"], ""),
+            "path": row["parent_path"],
             "month": row["month"].date()
             if hasattr(row["month"], "date")
             else row["month"],
@@ -174,6 +175,51 @@ def items_by_column_month(*, homes: list[Page], year: int) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def publishing_by_column(*, sites, year: int) -> dict:
+    """Items first published in ``year`` per column and month under ``sites``'
+    home pages, pivoted for a table (a row per column: its site, title, twelve
+    months, total; busiest first) and a chart (the total per month)."""
+    sites = list(sites)
+    homes = list(
+        Page.objects.filter(
+            pk__in=[site.wagtail_site.root_page_id for site in sites]
+        ).only("path")
+    )
+    by_root = {site.wagtail_site.root_page_id: site for site in sites}
+    site_of_home = {home.path: by_root[home.pk] for home in homes}
+    steplen = Page.steplen
+    columns: dict[str, dict] = {}
+    months = [0] * 12
+    for row in items_by_column_month(homes=homes, year=year):
+        path = row["path"]
+        column = columns.get(path)
+        if column is None:
+            site = next(
+                (
+                    site_of_home[path[:end]]
+                    for end in range(len(path), 0, -steplen)
+                    if path[:end] in site_of_home
+                ),
+                None,
+            )
+            column = columns[path] = {
+                "site": site.name if site else "",
+                "column": row["column"],
+                "months": [0] * 12,
+                "total": 0,
+            }
+        index = row["month"].month - 1
+        column["months"][index] += row["items"]
+        column["total"] += row["items"]
+        months[index] += row["items"]
+    return {
+        "rows": sorted(
+            columns.values(), key=lambda c: (-c["total"], c["site"], c["column"])
+        ),
+        "months": months,
+    }
 
 
 def interaction_figures(*, sites, start, end) -> dict[int, dict]:

@@ -5,7 +5,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from sites.selectors import sites_for_user
 
-from . import admin_statistics, admin_views
+from . import admin_reports, admin_statistics, admin_views
 from .admin_panels import WarningsPanel
 from .selectors import warning_counts, warning_list
 
@@ -56,6 +56,31 @@ def register_supervision_urls():
             name="supervision_availability",
         ),
         path(
+            "supervision/annual-reports/",
+            admin_reports.annual_report_index,
+            name="supervision_annual_reports",
+        ),
+        path(
+            "supervision/annual-reports/rollup/",
+            admin_reports.annual_report_rollup,
+            name="supervision_annual_report_rollup",
+        ),
+        path(
+            "supervision/annual-reports/<int:site_id>/<int:year>/",
+            admin_reports.annual_report_detail,
+            name="supervision_annual_report",
+        ),
+        path(
+            "supervision/annual-reports/<int:site_id>/<int:year>/generate/",
+            admin_reports.annual_report_generate_view,
+            name="supervision_annual_report_generate",
+        ),
+        path(
+            "supervision/annual-reports/<int:site_id>/<int:year>/export/",
+            admin_reports.annual_report_export,
+            name="supervision_annual_report_export",
+        ),
+        path(
             "supervision/statistics/",
             admin_statistics.statistics_index,
             name="supervision_statistics",
@@ -100,6 +125,12 @@ def register_supervision_menu():
             reverse("supervision_selfcheck"),
             icon_name="tasks",
             order=5,
+        ),
+        SiteStaffMenuItem(
+            _("Annual reports"),
+            reverse("supervision_annual_reports"),
+            icon_name="doc-full",
+            order=6,
         ),
     ]
     return SubmenuMenuItem(

@@ -279,6 +279,14 @@ METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", [])
 # Availability probes ask each site's home page at its public address.
 AVAILABILITY_SCHEME = env.str("AVAILABILITY_SCHEME", "https")
 AVAILABILITY_ALLOWED_NETWORKS: list[str] = []
+# Slow and failed pages from the request log (supervision/requestlog.py): answers
+# slower than REQUESTLOG_SLOW_MS milliseconds or with a 5xx status are counted per
+# site, day and address; each process writes its counts at most every
+# REQUESTLOG_FLUSH_SECONDS (and when it exits).
+REQUESTLOG_SLOW_MS = env.int("REQUESTLOG_SLOW_MS", 3000, validate=Range(min=1))
+REQUESTLOG_FLUSH_SECONDS = env.float(
+    "REQUESTLOG_FLUSH_SECONDS", 30.0, validate=Range(min=0)
+)
 # Delivery (delivery/): public pages written as files per host under
 # DELIVERY_STATIC_ROOT when content changes (静态化), served by the embedded web
 # server before Django (DELIVERY_SERVE_STATIC) or by nginx (`manage.py

@@ -1,6 +1,6 @@
 """Page views counted from real requests in Chromium: the beacon of the public
 pages reaches /stats/hit, and the admin's chart (chart.js from our own static
-files) shows the views."""
+files) shows the views, and the items published per month beside them."""
 
 import pytest
 
@@ -41,4 +41,8 @@ def test_views_in_the_browser_show_in_the_admin_chart(browser, live_server):
     data = page.evaluate("window.pageViewsChart.data.datasets[0].data")
     assert data[-1] == 3
     assert sum(data) == 3
+    # The publishing chart beside it: the article, in this month.
+    published = page.evaluate("window.publishingChart.data.datasets[0].data")
+    assert len(published) == 12 and sum(published) == 1
+    assert page.locator("#publishing-table").inner_text().count("统计测试县") == 1
     context.close()

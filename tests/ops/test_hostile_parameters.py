@@ -80,6 +80,20 @@ COMMENT_LISTING_PARAMS = ["consultation", "hidden", "adoption", *LISTING_PARAMS]
 # Admin pages and reports, as a platform admin and as a site's editor.
 ADMIN = [
     ("/admin/search/statistics/", ["site"], {}),
+    ("/admin/supervision/statistics/", ["site", "days", "year"], {}),
+    ("/admin/supervision/statistics/", ["site", "year"], {"export": "xlsx"}),
+    ("/admin/supervision/annual-reports/", ["year", "p"], {}),
+    ("/admin/supervision/annual-reports/rollup/", ["site", "year"], {}),
+    (
+        "/admin/supervision/annual-reports/rollup/",
+        ["site", "year"],
+        {"export": "xlsx"},
+    ),
+    (
+        "/admin/supervision/warnings/",
+        ["level", "kind", "site_level", "ordering", "p"],
+        {},
+    ),
     ("/admin/interaction/cases/", CASE_LISTING_PARAMS, {}),
     ("/admin/interaction/cases/results/", CASE_LISTING_PARAMS, {}),
     ("/admin/interaction/cases/", ["site", "status", "p"], {"export": "csv"}),

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from supervision import services
 from tests.conftest import admin_client_for
@@ -24,6 +25,8 @@ URLS = {
     "/admin/supervision/statistics/": "统计分析",
     "/admin/supervision/availability/": "可用性监测",
     "/admin/supervision/selfcheck/": "自查",
+    "/admin/supervision/annual-reports/": "年度报表",
+    "/admin/supervision/annual-reports/rollup/": "按层级汇总",
 }
 
 
@@ -44,3 +47,28 @@ def test_pages_show_no_english_of_ours(url, title, county, platform_admin):
     shown = [source for source in _sources() if f">{source}<" in main]
     assert shown == []
     assert title in main
+
+
+def test_the_annual_report_page_shows_no_english_of_ours(county, platform_admin):
+    year = timezone.localdate().year
+    client = admin_client_for(platform_admin)
+    for url in (
+        f"/admin/supervision/annual-reports/{county.pk}/{year}/",
+        f"/admin/supervision/annual-reports/rollup/?site={county.pk}&year={year}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        main = response.content.decode()
+        main = main[main.find("<main") :]
+        assert [source for source in _sources() if f">{source}<" in main] == []
+        assert "年度报表" in main
+    body = client.get(
+        f"/admin/supervision/annual-reports/{county.pk}/{year}/"
+    ).content.decode()
+    for words in (
+        "网站填报内容",
+        "保存并发布",
+        "政府信息公开工作年度报告数据",
+        "是否开展应急演练",
+    ):
+        assert words in body

@@ -172,3 +172,59 @@ def test_vendored_chart_js_is_the_pinned_version():
         ROOT / "supervision/static/supervision/vendor/chart.umd.min.js"
     ).read_text()
     assert f"Chart.js v{pinned}" in vendored[:200]
+
+
+def test_publishing_per_column_and_month_table_chart_and_export(
+    county, city, other_site
+):
+    ArticleFactory(parent=column(county, "gzdt"), publish=True)
+    ArticleFactory(parent=column(county, "gzdt"), publish=True)
+    ArticleFactory(parent=column(other_site, "zwyw"), publish=True, title="别处的")
+    today = timezone.localdate()
+    city_admin = _member(city, SiteRole.ADMIN)
+    client = admin_client_for(city_admin)
+    response = client.get("/admin/supervision/statistics/")
+    rows = response.context["publishing"]["rows"]
+    mine = [row for row in rows if row["site"] == county.name]
+    assert [(row["column"], row["total"]) for row in mine] == [("政务动态", 2)]
+    assert mine[0]["months"][today.month - 1] == 2
+    assert other_site.name not in {row["site"] for row in rows}
+    chart = json.loads(
+        re.search(
+            r'<script id="page-views-data" type="application/json">(.*?)</script>',
+            response.content.decode(),
+        )[1]
+    )
+    assert chart["publishing"]["items"][today.month - 1] == sum(
+        row["months"][today.month - 1] for row in rows
+    )
+    assert len(chart["publishing"]["labels"]) == 12
+    assert 'id="publishing-chart"' in response.content.decode()
+
+    exported = client.get(
+        "/admin/supervision/statistics/", {"site": county.pk, "export": "xlsx"}
+    )
+    book = load_workbook(io.BytesIO(exported.content))
+    publishing = list(book.worksheets[4].iter_rows(values_only=True))
+    assert (county.name, "政务动态") in {row[:2] for row in publishing}
+    assert publishing[-1][-1] == 2
+
+
+def test_search_figures_from_the_search_package(county, city, other_site):
+    from search.services import query_record
+
+    query_record(site=county, query="医保", found=3)
+    query_record(site=county, query="医保", found=2)
+    query_record(site=county, query="不存在的词", found=0)
+    query_record(site=other_site, query="别处的搜索", found=1)
+    client = admin_client_for(_member(city, SiteRole.ADMIN))
+    response = client.get("/admin/supervision/statistics/")
+    search = response.context["search"]
+    assert (search["searches"], search["zero_results"]) == (3, 1)
+    body = response.content.decode()
+    assert "医保" in body and "不存在的词" in body and "别处的搜索" not in body
+    exported = client.get("/admin/supervision/statistics/", {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(exported.content)).worksheets[5]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][1] == 3 and rows[1][1] == 1
+    assert (county.name, "医保", 2) in rows

@@ -19,4 +19,18 @@
       scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
     },
   });
+  var publishing = document.getElementById("publishing-chart");
+  if (publishing && chart.publishing) {
+    window.publishingChart = new Chart(publishing, {
+      type: "bar",
+      data: {
+        labels: chart.publishing.labels,
+        datasets: [{ label: chart.publishing.label, data: chart.publishing.items }],
+      },
+      options: {
+        animation: false,
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    });
+  }
 })();
