@@ -270,12 +270,12 @@ def _segmented_texts(limit: int) -> tuple[list[str], int]:
         cursor.execute(
             "SELECT sum(char_length(title) + char_length(body) + "
             "char_length(attachments) + char_length(document_number) + "
-            "char_length(issuing_organ)) FROM search_searchdocument"
+            "char_length(issuing_organ)) FROM govsearch_searchdocument"
         )
         total = cursor.fetchone()[0] or 0
         cursor.execute(
             "SELECT title, body, attachments, document_number, issuing_organ "
-            "FROM search_searchdocument ORDER BY id LIMIT %s",
+            "FROM govsearch_searchdocument ORDER BY id LIMIT %s",
             [limit],
         )
         texts = [text for fields in cursor.fetchall() for text in fields if text]
@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  {out.getvalue().strip()}")
     texts, chars = _segmented_texts(SAMPLE)
     indexed = connection.cursor()
-    indexed.execute("SELECT count(*) FROM search_searchdocument")
+    indexed.execute("SELECT count(*) FROM govsearch_searchdocument")
     documents = indexed.fetchone()[0]
     print(
         f"  indexed text: {chars:,} characters, "

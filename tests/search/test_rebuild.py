@@ -29,7 +29,7 @@ COMPARED = (
 def _index_rows() -> dict[str, tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {COMPARED} FROM search_searchdocument ORDER BY item_key"  # noqa: S608
+            f"SELECT {COMPARED} FROM govsearch_searchdocument ORDER BY item_key"  # noqa: S608
         )
         return {row[0]: row for row in cursor.fetchall()}
 
@@ -38,7 +38,14 @@ def _corpus(site, other_site) -> list:
     """Pages of every indexed type, on two sites, with the texts that take the
     literal's other paths (quotes, backslashes, capitals, document numbers),
     and pages that must not be indexed."""
+    policy = PolicyDocumentFactory(
+        parent=column(site, "zcwj"),
+        title="省政府办公厅关于优化营商环境的意见",
+        body=body("根据辽政办发〔2019〕12号和辽政发[2020]3号文件精神。"),
+        publish=True,
+    )
     pages = [
+        policy,
         ArticleFactory(
             parent=column(site, "zwyw"),
             title="关于推进“一网通办”APP上线的通知",
@@ -51,14 +58,11 @@ def _corpus(site, other_site) -> list:
             body=body("引号'和反斜杠\\都在正文里。Tab\t与换行。"),
             publish=True,
         ),
-        PolicyDocumentFactory(
-            parent=column(site, "zcwj"),
-            title="省政府办公厅关于优化营商环境的意见",
-            body=body("根据辽政办发〔2019〕12号和辽政发[2020]3号文件精神。"),
-            publish=True,
-        ),
         InterpretationFactory(
-            parent=column(other_site, "zcjd"), title="图解：医保报销新政", publish=True
+            parent=column(site, "zcjd"),
+            title="图解：医保报销新政",
+            document=policy,
+            publish=True,
         ),
         ConsultationFactory(
             parent=column(other_site, "yjzj"), title="征求意见稿", publish=True
@@ -79,7 +83,7 @@ def test_a_rebuild_writes_what_incremental_indexing_wrote(site, other_site, inde
     index()
     incremental = _index_rows()
     assert len(incremental) == len(pages)
-    assert "page:%d" % pages[0].pk in incremental
+    assert f"page:{pages[0].pk}" in incremental
     SearchDocument.objects.all().delete()
     call_command("search_index", "rebuild", stdout=StringIO())
     assert _index_rows() == incremental
@@ -100,7 +104,12 @@ def test_worker_processes_rebuild_the_same_index(site, other_site, index, monkey
     assert "(2 worker(s))" in out.getvalue()
     assert _index_rows() == incremental
     call_command(
-        "search_index", "rebuild", "--site", other_site.code, "--workers", "2",
+        "search_index",
+        "rebuild",
+        "--site",
+        other_site.code,
+        "--workers",
+        "2",
         stdout=StringIO(),
     )
     assert _index_rows() == incremental
