@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.expressions import RawSQL
 from wagtail.models import Page, PageViewRestriction
 
 from cms.models import (
@@ -70,10 +71,14 @@ class IndexDocument:
     def version(self) -> str:
         """A fingerprint of everything the document holds: a stored document with
         another fingerprint is stale."""
-        data = dataclasses.asdict(self)
+        # Shallow (``dataclasses.asdict`` deep-copies): the same JSON.
+        data = {field.name: getattr(self, field.name) for field in _FIELDS}
         data["published_at"] = self.published_at.isoformat()
         raw = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+_FIELDS = dataclasses.fields(IndexDocument)
 
 
 def _body_text(page) -> str:
@@ -148,7 +153,12 @@ def documents_for_pages(page_ids: Iterable[int]) -> dict[int, IndexDocument | No
     for model in CONTENT_MODELS:
         content_type = ContentType.objects.get_for_model(model)
         pages.extend(
-            model.objects.filter(pk__in=ids, content_type=content_type, live=True)
+            # One array parameter, not a thousand placeholders to parse.
+            model.objects.filter(
+                pk__in=RawSQL("SELECT unnest(%s::integer[])", (ids,)),
+                content_type=content_type,
+                live=True,
+            )
         )
     if not pages:
         return found
