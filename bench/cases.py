@@ -11,6 +11,14 @@ cases for a fixed time:
 
 Baseline in the same run, same server: a plain Django form that validates two
 fields and saves one row (GET + POST for the form, POST only for the API).
+
+Then abuse: the POST latency of legitimate letters (``BENCH_CASES_LEGIT``
+people, 4, filing one letter after another, each from an address of their own)
+on a quiet server, and again while one address floods the form
+(``BENCH_CASES_FLOODERS`` connections, 8, replaying one filled-in form as fast
+as the server answers; the real limit of INTERACTION_SUBMIT_RATE, 20/h, refuses
+them). The client's address comes from X-Real-IP, as behind nginx.
+
 Afterwards every accepted tracking number is counted in the database: each must
 be there exactly once, and there must be no other case rows.
 """
@@ -29,6 +37,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from collections import Counter
 from http.cookies import SimpleCookie
 
 from .common import ROOT, header, row, start_gunicorn
@@ -37,6 +46,9 @@ HOST = "cases.bench.localhost"
 SITE_CODE = "2100000099"
 CLIENTS = int(os.environ.get("BENCH_CASES_CLIENTS", "16"))
 SECONDS = float(os.environ.get("BENCH_CASES_SECONDS", "15"))
+LEGIT = int(os.environ.get("BENCH_CASES_LEGIT", "4"))
+FLOODERS = int(os.environ.get("BENCH_CASES_FLOODERS", "8"))
+FLOOD_IP = "203.0.113.66"
 
 
 def _env(var_dir, port):
@@ -50,8 +62,11 @@ def _env(var_dir, port):
         WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),
         WEB_THREADS=os.environ.get("WEB_THREADS", "4"),
         LOG_LEVEL="WARNING",
-        # Every client shares one IP here: the per-IP limits would stop the run.
-        INTERACTION_SUBMIT_RATE="1000000/m",
+        # The client's address from X-Real-IP (as nginx_config's proxy sets it):
+        # each letter comes from an address of its own, the flood from one, and
+        # the form keeps its real limit. Every API request carries one key.
+        RATELIMIT_IP_META_KEY="HTTP_X_REAL_IP",
+        INTERACTION_SUBMIT_RATE=os.environ.get("INTERACTION_SUBMIT_RATE", "20/h"),
         INTERACTION_API_RATE="1000000/m",
     )
     return env
@@ -71,13 +86,18 @@ def _manage(env, *args):
 class Browser:
     """One HTTP client with its own connection and cookie jar."""
 
-    def __init__(self, port):
+    def __init__(self, port, ip="127.0.0.1"):
         self.port = port
+        self.ip = ip
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def request(self, method, path, body=None, headers=None):
-        headers = {"Host": f"{HOST}:{self.port}", **(headers or {})}
+        headers = {
+            "Host": f"{HOST}:{self.port}",
+            "X-Real-IP": self.ip,
+            **(headers or {}),
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         try:
@@ -105,7 +125,9 @@ _NUMBER = re.compile(r'id="tracking-number">([^<]+)<')
 FORM_PATH = "/interaction/cases/new/?channel=mailbox"
 
 
-def _form_submission(browser, n):
+def _form_submission(browser, n, post_ms=None):
+    # One person, one address (10.x.y.z from the letter's number).
+    browser.ip = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
     status, _h, html = browser.request("GET", FORM_PATH)
     assert status == 200, status
     question = _QUESTION.search(html)
@@ -121,12 +143,15 @@ def _form_submission(browser, n):
         "phone": "13812345678",
     }
     body = urllib.parse.urlencode(fields)
+    started = time.perf_counter()
     status, headers, _html = browser.request(
         "POST",
         FORM_PATH,
         body,
         {"Content-Type": "application/x-www-form-urlencoded"},
     )
+    if post_ms is not None:
+        post_ms.append((time.perf_counter() - started) * 1000)
     if status != 302:
         return None
     status, _h, receipt = browser.request("GET", headers["Location"])
@@ -221,6 +246,61 @@ def _run(port, submit, seconds=SECONDS, clients=CLIENTS):
     return len(results) / elapsed, results, failures[0]
 
 
+def _flood(port, stop: threading.Event, answers: Counter, lock) -> None:
+    """One address replaying one filled-in form (its CSRF token and cookie taken
+    once, no captcha answer) as fast as the server answers."""
+    browser = Browser(port, ip=FLOOD_IP)
+    _status, _h, html = browser.request("GET", FORM_PATH)
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": _CSRF.search(html).group(1),
+            "idempotency_key": _KEY.search(html).group(1),
+            "kind": "inquiry",
+            "title": "刷屏",
+            "content": "刷屏刷屏刷屏",
+        }
+    )
+    while not stop.is_set():
+        try:
+            status, _h, _text = browser.request(
+                "POST",
+                FORM_PATH,
+                body,
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        except OSError:
+            status = 0
+        with lock:
+            answers[status] += 1
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else 0
+
+
+def _legit_under(port, flooders: int):
+    """(POST p95 ms, letters, flood answers by status, flood requests/s) of
+    LEGIT people filing letters while ``flooders`` connections flood."""
+    post_ms: list[float] = []
+    stop, lock, answers = threading.Event(), threading.Lock(), Counter()
+    threads = [
+        threading.Thread(target=_flood, args=(port, stop, answers, lock))
+        for _ in range(flooders)
+    ]
+    for thread in threads:
+        thread.start()
+    started = time.perf_counter()
+    _rate, numbers, _failed = _run(
+        port, lambda b, n: _form_submission(b, n, post_ms), clients=LEGIT
+    )
+    elapsed = time.perf_counter() - started
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return _p95(post_ms), numbers, answers, sum(answers.values()) / elapsed
+
+
 COUNT_SCRIPT = """
 import json
 from interaction.models import Case
@@ -292,6 +372,10 @@ def main():
         api_rate, api_numbers, api_failed = _run(
             port, lambda b, n: _api_submission(b, n, key)
         )
+        quiet_p95, quiet_numbers, _a, _r = _legit_under(port, 0)
+        flood_p95, flood_numbers, flood_answers, flood_rate = _legit_under(
+            port, FLOODERS
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
@@ -299,7 +383,7 @@ def main():
     stored = json.loads(output.strip().splitlines()[-1])
     _manage(env, "embedded_db", "stop")
 
-    accepted = form_numbers + api_numbers
+    accepted = form_numbers + api_numbers + quiet_numbers + flood_numbers
     duplicates = len(stored) - len(set(stored))
     missing = set(accepted) - set(stored)
     extra = set(stored) - set(accepted)
@@ -325,6 +409,25 @@ def main():
         api_rate,
         "/s",
         baseline=plain_post_rate,
+    )
+    print(
+        f"  abuse: {LEGIT} people filing letters one after another, each from its "
+        f"own address, {SECONDS:.0f} s each way"
+    )
+    row("legitimate letter POST p95, quiet server (baseline)", quiet_p95, "ms")
+    row(
+        f"legitimate letter POST p95 while one address floods ({FLOODERS} conn.)",
+        flood_p95,
+        "ms",
+        baseline=quiet_p95,
+    )
+    print("           (target: 100 ms)")
+    refused = flood_answers.get(429, 0)
+    row("flood requests answered", flood_rate, "/s")
+    print(
+        f"           answers to the flood: {dict(sorted(flood_answers.items()))} "
+        f"({refused / max(sum(flood_answers.values()), 1):.1%} refused with 429); "
+        f"letters filed meanwhile {len(flood_numbers)} (quiet: {len(quiet_numbers)})"
     )
     print(
         f"  accepted {len(accepted)} (form {len(form_numbers)}, API "

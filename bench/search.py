@@ -1,54 +1,257 @@
-"""Search speed on a synthetic corpus of government text (``bench/search_corpus.py``).
+"""Search indexing and queries on real pages, through ``search_index rebuild``.
 
-    python -m bench search                       # 100,000 documents over 1,000 sites
-    python -m bench.search --docs 1000000        # the issue's full scale
-    python -m bench.search --docs 20000 --sites 200
+    python -m bench search                        # 100,000 pages over 20 sites
+    python -m bench.search --docs 300000 --sites 40
+    BENCH_SEARCH_DOCS=20000 python -m bench search
 
 On its own database (``govplatform_bench_search``, rebuilt each run):
 
-1. indexing: characters segmented per second (one process) and documents indexed
-   per second (segmentation on every core, rows streamed with COPY into the
-   index table with its GIN indexes in place);
-2. p50 and p95 query latency, site-scoped and platform-wide, for frequent and
-   rare words, through ``PostgresBackend.search`` (ranked top 10 and facets);
-3. the baseline in the same run: Wagtail's own database search backend on the
-   same corpus (the same titles and bodies as Wagtail pages and index entries,
-   bulk-inserted), top 10 through ``backend.search()``, with the hits each found.
-
-The index table's foreign key to the site registry is dropped in this database:
-1,000 fully provisioned sites would take most of the run, and the search reads
-only the site ids.
+1. the corpus: real sites (``site_provision``: province, cities, counties, with
+   their column trees) and live content pages under their columns (80% articles,
+   15% policy documents with numbers and organs, 5% interpretations; about 1,000
+   characters each, a 3 KB article; ``bench/search_corpus.page_texts``: everyday
+   government words, places, dates, numbers and Latin abbreviations, not only the
+   search dictionary's terms). Page rows are bulk-inserted (publishing 100,000
+   pages through Wagtail would take hours); what the index reads of them is what
+   publishing writes.
+2. the baseline in the same run: the raw segmenter (rjieba's ``cut_for_search``
+   with the government dictionary, one process) over the very texts the index
+   holds afterwards (a sample read back from the index);
+3. ``manage.py search_index rebuild`` through ``call_command``: the real path
+   (reading pages, building documents, segmenting, writing with COPY, worker
+   processes); characters segmented per second per core, items per second, the
+   extrapolated time for 1,000,000 items, and the ratio to the raw segmenter;
+4. ``search_index check`` must then report nothing missing, stale or orphaned;
+5. p50 / p95 query latency through ``PostgresBackend.search`` (ranked top 10 and
+   facets) at this corpus, site-scoped and platform-wide, for frequent words,
+   everyday words and the dictionary's rare terms.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import json
 import os
 import random
+import resource
 import statistics
 import time
 import uuid
+from io import StringIO
 
 from .common import header, row, setup_django
 
 DATABASE = "govplatform_bench_search"
-FREQUENT = ["政府", "服务", "改革"]
-RARE = ["最多跑一次", "一网通办", "放管服"]
-BATCH = 5000
+# Words of three kinds: frequent in this corpus, everyday (not in the search
+# dictionary), and the dictionary's rare terms.
+QUERIES = {
+    "frequent": ["政府", "服务", "改革", "建设"],
+    "everyday": ["居住证", "垃圾分类", "供暖", "沈阳", "疫苗接种", "APP"],
+    "rare": ["最多跑一次", "一网通办", "放管服"],
+}
+SAMPLE = 20_000  # documents the raw segmenter runs over
 
 
-def _vector(args):
-    from search.backends.postgres import vector_literal
+def _sites(count: int):
+    """A province, its cities and their counties (``count`` sites in all)."""
+    from sites.services import SiteDetails, site_provision
 
-    title, body = args
-    return vector_literal([(title, "A"), (body, "D")]), vector_literal([(title, "A")])
+    details = [
+        SiteDetails(
+            "2100000001", "辽宁省人民政府", "province", "ln.bench.localhost", "210000"
+        )
+    ]
+    city = 0
+    while len(details) < count:
+        city += 1
+        division = f"21{city:02d}00"
+        details.append(
+            SiteDetails(
+                f"{division}0001",
+                f"第{city}市人民政府",
+                "city",
+                f"c{city}.bench.localhost",
+                division,
+                parent_code="2100000001",
+            )
+        )
+        for county in range(1, 5):
+            if len(details) >= count:
+                break
+            division = f"21{city:02d}{county:02d}"
+            details.append(
+                SiteDetails(
+                    f"{division}0001",
+                    f"第{city}市第{county}县人民政府",
+                    "county",
+                    f"x{city}-{county}.bench.localhost",
+                    division,
+                    parent_code=f"21{city:02d}000001",
+                )
+            )
+    return [site_provision(details=d) for d in details]
 
 
-def _init_worker():
-    import django
+def _templates():
+    """One published page of each type (the rows the bulk pages copy their other
+    fields from), made through the factories."""
+    from sites.models import GovSite
+    from tests.factories.content import (
+        ArticleFactory,
+        InterpretationFactory,
+        PolicyDocumentFactory,
+        column,
+    )
 
-    django.setup()
+    site = GovSite.objects.get(code="2100000001")
+    policy = PolicyDocumentFactory(parent=column(site, "zcwj"), publish=True)
+    return {
+        "article": ArticleFactory(parent=_article_column(site), publish=True),
+        "policy_document": policy,
+        "interpretation": InterpretationFactory(
+            parent=column(site, "zcjd"), document=policy, publish=True
+        ),
+    }
+
+
+def _article_column(site):
+    from cms.models import ColumnPage
+
+    return (
+        ColumnPage.objects.descendant_of(site.root_page)
+        .filter(kind="list", numchild=0)
+        .order_by("path")
+        .first()
+    )
+
+
+def _body(text) -> str:
+    blocks = [{"type": "heading", "value": text.heading, "id": str(uuid.uuid4())}]
+    blocks += [
+        {"type": "paragraph", "value": f"<p>{p}</p>", "id": str(uuid.uuid4())}
+        for p in text.paragraphs
+    ]
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def _corpus(sites, count: int) -> int:
+    """``count`` live content pages under the sites' columns, bulk-inserted."""
+    from django.db import connection
+    from wagtail.models import Page
+
+    from bench.search_corpus import page_texts
+    from cms.models import ArticlePage, InterpretationPage, PolicyDocumentPage
+    from tests.factories.content import column
+
+    models = {
+        "article": ArticlePage,
+        "policy_document": PolicyDocumentPage,
+        "interpretation": InterpretationPage,
+    }
+    templates = _templates()
+    columns = {
+        site.pk: {
+            "article": _article_column(site),
+            "policy_document": column(site, "zcwj"),
+            "interpretation": column(site, "zcjd"),
+        }
+        for site in sites
+    }
+    rng = random.Random(5)
+    # Larger sites (the province, the cities) hold more.
+    weights = [
+        5 if s.level == "province" else 3 if s.level == "city" else 1 for s in sites
+    ]
+    children: dict[int, int] = {}
+    pending: dict[str, list] = {kind: [] for kind in models}
+    written = 0
+
+    def flush():
+        nonlocal written
+        for kind, items in pending.items():
+            if not items:
+                continue
+            pages = Page.objects.bulk_create([page for page, _t in items])
+            model = models[kind]
+            own = {"body", "document_number", "issuing_organ", "index_number"}
+            fields = [
+                f.column
+                for f in model._meta.local_concrete_fields
+                if f.column != "page_ptr_id" and f.column not in own
+            ]
+            extra = ["document_number", "issuing_organ", "index_number"]
+            extra = [
+                name
+                for name in extra
+                if name in {f.column for f in model._meta.local_concrete_fields}
+            ]
+            picked = ", ".join(f"t.{name}" for name in fields)
+            values = [f"v.{name}" for name in extra]
+            table = model._meta.db_table
+            types = ", ".join(
+                ["%s::bigint[]", "%s::text[]"] + ["%s::text[]"] * len(extra)
+            )
+            names = ", ".join(["id", "body", *extra])
+            params = [
+                [page.pk for page in pages],
+                [_body(text) for _p, text in items],
+            ]
+            for name in extra:
+                params.append(
+                    [
+                        text.document_number
+                        if name == "document_number"
+                        else text.issuing_organ
+                        if name == "issuing_organ"
+                        else ""
+                        for _p, text in items
+                    ]
+                )
+            with connection.cursor() as cursor:
+                targets = ", ".join(["page_ptr_id", "body", *extra, *fields])
+                chosen = ", ".join(["v.id", "v.body::jsonb", *values, picked])
+                cursor.execute(
+                    f"INSERT INTO {table} ({targets}) SELECT {chosen} "  # noqa: S608
+                    f"FROM unnest({types}) AS v({names}), {table} t "
+                    "WHERE t.page_ptr_id = %s",
+                    [*params, templates[kind].pk],
+                )
+            written += len(items)
+            items.clear()
+
+    for text in page_texts(count - len(templates)):
+        site = rng.choices(sites, weights)[0]
+        parent = columns[site.pk][text.kind]
+        step = children.get(parent.pk, parent.numchild) + 1
+        children[parent.pk] = step
+        slug = f"p{text.n}"
+        pending[text.kind].append(
+            (
+                Page(
+                    title=text.title,
+                    draft_title=text.title,
+                    slug=slug,
+                    content_type_id=templates[text.kind].content_type_id,
+                    path=Page._get_path(parent.path, parent.depth + 1, step),
+                    depth=parent.depth + 1,
+                    numchild=0,
+                    url_path=f"{parent.url_path}{slug}/",
+                    live=True,
+                    has_unpublished_changes=False,
+                    first_published_at=text.published_at,
+                    last_published_at=text.published_at,
+                    locale_id=templates[text.kind].locale_id,
+                    translation_key=uuid.uuid4(),
+                ),
+                text,
+            )
+        )
+        if sum(len(items) for items in pending.values()) >= 5000:
+            flush()
+    flush()
+    for page_id, count_ in children.items():
+        Page.objects.filter(pk=page_id).update(numchild=count_)
+    return written + len(templates)
 
 
 def _percentiles(samples):
@@ -57,265 +260,198 @@ def _percentiles(samples):
     return statistics.median(ordered), p95
 
 
-def _timed(fn, runs):
-    samples = []
-    for arg in runs:
-        started = time.perf_counter()
-        fn(arg)
-        samples.append((time.perf_counter() - started) * 1000)
-    return _percentiles(samples)
+def _segmented_texts(limit: int) -> tuple[list[str], int]:
+    """Texts the index segmented (title, body, attachment names, number, organ)
+    of ``limit`` documents, read back from the index; and the characters of every
+    document."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(char_length(title) + char_length(body) + "
+            "char_length(attachments) + char_length(document_number) + "
+            "char_length(issuing_organ)) FROM govsearch_searchdocument"
+        )
+        total = cursor.fetchone()[0] or 0
+        cursor.execute(
+            "SELECT title, body, attachments, document_number, issuing_organ "
+            "FROM govsearch_searchdocument ORDER BY id LIMIT %s",
+            [limit],
+        )
+        texts = [text for fields in cursor.fetchall() for text in fields if text]
+    return texts, total
+
+
+def _rebuild():
+    """``search_index rebuild`` through call_command: (wall s, CPU s of this
+    process and its workers, documents, characters indexed, sample texts)."""
+    from django.core.management import call_command
+
+    out = StringIO()
+    before = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    started = time.perf_counter()
+    call_command("search_index", "rebuild", stdout=out)
+    seconds = time.perf_counter() - started
+    after = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    cpu = sum(
+        (a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime)
+        for a, b in zip(after, before, strict=True)
+    )
+    print(f"  {out.getvalue().strip()}")
+    texts, chars = _segmented_texts(SAMPLE)
+    from search.models import SearchDocument
+
+    documents = SearchDocument.objects.count()
+    print(
+        f"  indexed text: {chars:,} characters, "
+        f"{chars / max(documents, 1):.0f} a document"
+    )
+    return seconds, cpu, documents, chars, texts
+
+
+def _report(seconds, cpu, documents, chars, raw, cores):
+    per_core = chars / seconds / cores
+    row(
+        f"search_index rebuild, per core, wall ({cores} cores)",
+        per_core / 1e6,
+        "M chars/s",
+        baseline=raw / 1e6,
+    )
+    print("           (ratio: rebuild chars/s per core ÷ raw segmenter chars/s)")
+    row(
+        "search_index rebuild, per CPU second (command + workers)",
+        chars / cpu / 1e6,
+        "M chars/s",
+        baseline=raw / 1e6,
+    )
+    row("search_index rebuild", documents / seconds, "items/s")
+    row("  wall time", seconds, "s")
+    row("  CPU of the command and its workers (PostgreSQL's not counted)", cpu, "s")
+    print(
+        f"  a full re-index of 1,000,000 items: "
+        f"{1_000_000 / (documents / seconds) / 60:.1f} min at this run's wall rate, "
+        f"{1_000_000 / documents * cpu / cores / 60:.1f} min from its CPU on "
+        f"{cores} idle cores (extrapolated; target 5)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.search")
-    parser.add_argument("--docs", type=int, default=100_000)
-    parser.add_argument("--sites", type=int, default=1_000)
+    parser.add_argument(
+        "--docs", type=int, default=int(os.environ.get("BENCH_SEARCH_DOCS", 100_000))
+    )
+    parser.add_argument(
+        "--sites", type=int, default=int(os.environ.get("BENCH_SEARCH_SITES", 20))
+    )
     parser.add_argument("--runs", type=int, default=40, help="queries per figure")
-    parser.add_argument("--no-wagtail", action="store_true", help="skip the baseline")
     args = parser.parse_args(argv or [])
     setup_django(DATABASE, fresh=True)
+    from django.core.management import call_command
     from django.db import connection
 
-    from bench.search_corpus import items
-    from search.analysis import tokens
-    from search.backends.postgres import GIN_INDEXES
-    from search.models import SearchDocument
+    from search.analysis import segmenter, tokens
 
-    header(f"search: {args.docs:,} documents over {args.sites:,} sites")
-    corpus = list(items(args.docs, args.sites))
-    chars = sum(len(i.title) + len(i.body) for i in corpus)
-    print(f"  corpus: {chars:,} characters, {chars / len(corpus):.0f} a document")
-
-    # 1. segmentation, one process
-    sample = corpus[: min(len(corpus), 20_000)]
-    sample_chars = sum(len(i.title) + len(i.body) for i in sample)
-    started = time.perf_counter()
-    for item in sample:
-        tokens(item.title)
-        tokens(item.body)
-    seconds = time.perf_counter() - started
-    row("segmentation, one process", sample_chars / seconds / 1e6, "M chars/s")
-
-    # 2. indexing: segment on every core, COPY the rows in
-    table = SearchDocument._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
-            "AND contype = 'f'",
-            [table],
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    columns = (
-        "item_key, page_id, site_id, site_level, site_ids, urls, content_type, "
-        "column_id, column_title, title, body, attachments, issuing_organ, "
-        "document_number, published_at, source_version, vector, title_vector, "
-        "indexed_at"
-    )
     cores = os.cpu_count() or 1
+    header(f"search: {args.docs:,} pages over {args.sites} sites, search_index rebuild")
     started = time.perf_counter()
-    with multiprocessing.Pool(cores, initializer=_init_worker) as pool:
-        vectors = pool.imap(_vector, ((i.title, i.body) for i in corpus), chunksize=500)
-        raw = connection.connection
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for item, vector in zip(corpus, vectors, strict=True):
-                copy.write_row(
-                    (
-                        f"bench:{item.n}",
-                        None,
-                        item.site_id,
-                        "county",
-                        f"{{{item.site_id}}}",
-                        "{}",
-                        "article",
-                        None,
-                        "",
-                        item.title,
-                        item.body,
-                        "",
-                        "",
-                        "",
-                        item.published_at,
-                        "",
-                        vector[0],
-                        vector[1],
-                        item.published_at,
-                    )
-                )
+    sites = _sites(args.sites)
+    built = _corpus(sites, args.docs)
     with connection.cursor() as cursor:
-        # As the backend's rebuild does: merge the GIN pending lists.
-        for index in GIN_INDEXES:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
-    index_seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM ANALYZE {table}")
-    row(
-        f"indexing on {cores} cores (segment + COPY)",
-        len(corpus) / index_seconds,
-        "docs/s",
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"  corpus: {built:,} live pages built in {time.perf_counter() - started:.0f} s"
     )
-    row("  wall time", index_seconds, "s")
-    if args.docs < 1_000_000:
-        print(
-            f"  a full re-index of 1,000,000 documents at this rate: "
-            f"{1_000_000 / (len(corpus) / index_seconds) / 60:.1f} min (extrapolated)"
-        )
 
-    # 3. queries
+    # The real path, as an operator runs it.
+    seconds, cpu, documents, chars, texts = _rebuild()
+
+    # Baseline in the same run: the raw segmenter over the same texts.
+    cut = segmenter().cut_for_search
+    sample_chars = sum(map(len, texts))
+    for text in texts[:2000]:  # both warmed up as a rebuild's workers are
+        cut(text)
+        tokens(text)
+    began = time.process_time()
+    for text in texts:
+        cut(text)
+    raw = sample_chars / (time.process_time() - began)
+    began = time.process_time()
+    for text in texts:
+        tokens(text)
+    ours = sample_chars / (time.process_time() - began)
+
+    row("raw segmenter, one process (baseline)", raw / 1e6, "M chars/s")
+    row("our tokens, one process", ours / 1e6, "M chars/s", baseline=raw / 1e6)
+    _report(seconds, cpu, documents, chars, raw, cores)
+    out = StringIO()
+    call_command("search_index", "check", stdout=out)
+    print("  search_index check: " + "; ".join(out.getvalue().split("\n")[:3]))
+
+    # The same command again with the per-item ``item_sites`` receivers
+    # (syndication's: two queries an item) disconnected: what answering
+    # ``items_sites`` (one query a batch) would give.
+    from search.signals import item_sites
+
+    receivers = list(item_sites.receivers)
+    item_sites.receivers.clear()
+    item_sites.sender_receivers_cache.clear()
+    try:
+        print("  again without the per-item item_sites receivers:")
+        seconds, cpu, documents, chars, _texts = _rebuild()
+        _report(seconds, cpu, documents, chars, raw, cores)
+    finally:
+        item_sites.receivers[:] = receivers
+        item_sites.sender_receivers_cache.clear()
+
+    _queries(args, sites, documents)
+
+
+def _queries(args, sites, documents):
     from search.backends.base import SearchRequest
     from search.backends.postgres import PostgresBackend
     from search.query import parse
 
     backend = PostgresBackend()
     rng = random.Random(7)
-    figures = {}
-    for label, words in (("frequent", FREQUENT), ("rare", RARE)):
-        for scope in ("site", "all"):
-            runs = [
-                (rng.choice(words), rng.randint(1, args.sites))
-                for _ in range(args.runs)
-            ]
+    print(f"  query latency at {documents:,} documents (p50 / p95 ms; mean matches):")
+    everything = []
+    for scope in ("site", "all"):
+        for label, words in QUERIES.items():
+            runs = [(rng.choice(words), rng.choice(sites).pk) for _ in range(args.runs)]
 
-            def ours(run, scope=scope):
+            def search(run, scope=scope):
                 word, site_id = run
-                request = SearchRequest(
-                    query=parse(word), site_ids=(site_id,) if scope == "site" else None
+                return backend.search(
+                    SearchRequest(
+                        query=parse(word),
+                        site_ids=(site_id,) if scope == "site" else None,
+                    )
                 )
-                return backend.search(request)
 
-            ours(runs[0])  # warm up
-            hits = statistics.mean(ours(r).total for r in runs[:5])
-            figures[(label, scope)] = (_timed(ours, runs), hits, runs)
-
-    baseline = {}
-    if not args.no_wagtail:
-        baseline = _wagtail_baseline(corpus, args, figures)
-
-    print("  query latency (p50 / p95 ms; mean matches counted, capped at 10,000):")
-    for (label, scope), ((p50, p95), hits, _runs) in figures.items():
-        name = f"{label} word, {'site-scoped' if scope == 'site' else 'platform-wide'}"
-        row(f"ours     {name} p50", p50)
-        row(f"ours     {name} p95", p95, baseline=None)
-        print(f"           matches: {hits:,.0f}")
-        if (label, scope) in baseline:
-            (w50, w95), whits = baseline[(label, scope)]
-            row(f"wagtail  {name} p50", w50, baseline=p50)
-            row(f"wagtail  {name} p95", w95, baseline=p95)
-            print(f"           wagtail hits in its top 10: {whits:.1f}")
-
-
-def _wagtail_baseline(corpus, args, figures):
-    """Wagtail's database backend on the same corpus: pages + index entries."""
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-    from wagtail.models import Locale, Page
-    from wagtail.search.backends import get_search_backend
-    from wagtail.search.models import IndexEntry
-
-    started = time.perf_counter()
-    root = Page.get_first_root_node()
-    locale = Locale.get_default()
-    page_ct = ContentType.objects.get_for_model(Page)
-    base_step = root.numchild + 1
-    parents = []
-    for n in range(args.sites):
-        path = Page._get_path(root.path, root.depth + 1, base_step + n)
-        parents.append(
-            Page(
-                title=f"站点{n + 1}",
-                draft_title=f"站点{n + 1}",
-                slug=f"s{n + 1}",
-                path=path,
-                depth=root.depth + 1,
-                numchild=0,
-                live=True,
-                content_type=page_ct,
-                locale=locale,
-                url_path=f"/s{n + 1}/",
-                translation_key=uuid.uuid4(),
+            search(runs[0])
+            samples, found = [], []
+            for run in runs:
+                began = time.perf_counter()
+                found.append(search(run).total)
+                samples.append((time.perf_counter() - began) * 1000)
+            everything.append((scope, samples))
+            p50, p95 = _percentiles(samples)
+            name = "site-scoped" if scope == "site" else "platform-wide"
+            print(
+                f"  {name:<14} {label:<9} p50 {p50:7.1f}  p95 {p95:7.1f}   "
+                f"matches {statistics.mean(found):,.0f}"
             )
-        )
-    children: dict[int, int] = {}
-    pages = []
-    for item in corpus:
-        parent = parents[item.site_id - 1]
-        children[item.site_id] = children.get(item.site_id, 0) + 1
-        step = children[item.site_id]
-        pages.append(
-            Page(
-                title=item.title[:255],
-                draft_title=item.title[:255],
-                slug=f"p{item.n}",
-                path=Page._get_path(parent.path, parent.depth + 1, step),
-                depth=parent.depth + 1,
-                numchild=0,
-                live=True,
-                content_type=page_ct,
-                locale=locale,
-                url_path=f"{parent.url_path}p{item.n}/",
-                translation_key=uuid.uuid4(),
-                first_published_at=item.published_at,
-            )
-        )
-    for site_id, count in children.items():
-        parents[site_id - 1].numchild = count
-    Page.objects.bulk_create(parents, batch_size=BATCH)
-    Page.objects.bulk_create(pages, batch_size=BATCH)
-    Page.objects.filter(pk=root.pk).update(numchild=root.numchild + len(parents))
-    ids = dict(Page.objects.filter(depth=root.depth + 2).values_list("slug", "pk"))
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE bench_body (page_id int, body text)")
-        with connection.connection.cursor().copy(
-            "COPY bench_body (page_id, body) FROM STDIN"
-        ) as copy:
-            for item in corpus:
-                copy.write_row((ids[f"p{item.n}"], item.body))
-        table = IndexEntry._meta.db_table
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (content_type_id, object_id, title, autocomplete, body,
-                                 title_norm, title_text, body_text)
-            SELECT %s, p.id::text, setweight(to_tsvector(p.title), 'A'),
-                   to_tsvector('simple', p.title),
-                   setweight(to_tsvector(b.body), 'D'), 1.0, p.title, b.body
-              FROM wagtailcore_page p JOIN bench_body b ON b.page_id = p.id
-            """,  # noqa: S608 - our own tables
-            [page_ct.pk],
-        )
-        # The same care as ours: GIN pending lists merged, statistics fresh.
-        cursor.execute(f"VACUUM ANALYZE {table}")
-        cursor.execute("VACUUM ANALYZE wagtailcore_page")
-    print(
-        f"  baseline corpus (pages and Wagtail index entries): "
-        f"{time.perf_counter() - started:.0f} s"
-    )
-
-    settings.WAGTAILSEARCH_BACKENDS["stock"] = {
-        "BACKEND": "wagtail.search.backends.database"
-    }
-    stock = get_search_backend("stock")
-    out = {}
-    for key, (_ours, _hits, runs) in figures.items():
-        _label, scope = key
-
-        def theirs(run, scope=scope):
-            word, site_id = run
-            queryset = Page.objects.filter(depth=root.depth + 2)
-            if scope == "site":
-                queryset = Page.objects.filter(
-                    path__startswith=parents[site_id - 1].path,
-                    depth=root.depth + 2,
-                )
-            return list(stock.search(word, queryset)[:10])
-
-        theirs(runs[0])
-        found = statistics.mean(len(theirs(r)) for r in runs[:5])
-        out[key] = (_timed(theirs, runs), found)
-    return out
+    for scope, target in (("site", 20), ("all", 300)):
+        samples = [s for sc, group in everything if sc == scope for s in group]
+        _p50, p95 = _percentiles(samples)
+        name = "site-scoped" if scope == "site" else "platform-wide"
+        row(f"{name} p95, every query", p95, f"ms (target {target})")
 
 
 if __name__ == "__main__":

@@ -14,9 +14,8 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -34,7 +33,7 @@ from cms.models.choices import ConsultationState
 from core import people
 from sites.tenancy import use_site
 
-from . import crypto, selectors, services
+from . import crypto, floodgate, selectors, services
 from .forms import (
     IDEMPOTENCY_KEY,
     CommentForm,
@@ -88,15 +87,22 @@ def _over_already(request, group: str, key: str, rate: str) -> bool:
     return count is not None and count >= limit
 
 
-def limited(request, group: str, rate: str) -> bool:
+def limited(request, group: str, rate: str, *, gate: bool = False) -> bool:
     """Counts this request against ``rate`` per IP, and per account when signed
     in; True when either is over. A request from an address (or account) that is
     over already is refused on one read, without counting it again: a flood costs
-    no write."""
+    no write. With ``gate``, an address over already is also refused by the flood
+    gate (``interaction.floodgate``) until its window ends: its next requests
+    cost no read either."""
     if not getattr(settings, "RATELIMIT_ENABLE", True):
         return False
+    if _over_already(request, group, "ip", rate):
+        if gate:
+            _limit, period = _split_rate(rate)
+            floodgate.refuse(request, _get_window(_SIMPLE_KEYS["ip"](request), period))
+        return True
     keys = ["ip", "user"] if request.user.is_authenticated else ["ip"]
-    if any(_over_already(request, group, key, rate) for key in keys):
+    if "user" in keys and _over_already(request, group, "user", rate):
         return True
     over = False
     for key in keys:
@@ -107,24 +113,7 @@ def limited(request, group: str, rate: str) -> bool:
 
 
 def _too_many(request):
-    """The refusal of a flooded form: a few hundred bytes, no template, no query
-    (the form the visitor filled in is still on the previous page)."""
-    message = _(
-        "Too many submissions from your network in a short time. Please wait a "
-        "while and try again."
-    )
-    html = format_html(
-        '<!DOCTYPE html><html lang="zh-hans"><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>{}</title><h1>{}</h1><p>{}</p></html>",
-        message,
-        message,
-        _("Go back to the previous page: what you typed is still there."),
-    )
-    response = HttpResponse(html, status=429)
-    response["Retry-After"] = "600"
-    response["Cache-Control"] = "no-store"
-    return response
+    return floodgate.too_many()
 
 
 @never_cache
@@ -139,7 +128,10 @@ def case_new(request):
     context = {"channel": CaseChannel(channel), "site": site}
     if request.method == "POST":
         if limited(
-            request, "interaction.case_submit", settings.INTERACTION_SUBMIT_RATE
+            request,
+            "interaction.case_submit",
+            settings.INTERACTION_SUBMIT_RATE,
+            gate=True,
         ):
             return _too_many(request)
         form = PublicCaseForm(
@@ -450,7 +442,9 @@ def comment_new(request, page_id: int):
         status = 400 if request.method == "POST" else 200
         return render(request, template, context, status=status)
     if request.method == "POST":
-        if limited(request, "interaction.comment", settings.INTERACTION_SUBMIT_RATE):
+        if limited(
+            request, "interaction.comment", settings.INTERACTION_SUBMIT_RATE, gate=True
+        ):
             return _too_many(request)
         form = CommentForm(request.POST, **form_args)
         context["form"] = form

@@ -10,6 +10,7 @@ with any bracket style finds the document.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from pathlib import Path
 
@@ -55,16 +56,51 @@ def document_numbers(text: str) -> list[str]:
     return found
 
 
+_BRACKETS = "〔[【［(（〈"
+# Tokens already classified: every word seen, and those of them without a letter,
+# digit or CJK character (punctuation, spaces). Strings only; the set of words is
+# emptied when it grows past a bound, the other stays small.
+_SEEN: set[str] = set()
+_NOT_WORDS: set[str] = set()
+_SEEN_LIMIT = 500_000
+
+
+def _classify(found: list[str]) -> None:
+    fresh = set(found).difference(_SEEN)
+    if len(_SEEN) + len(fresh) > _SEEN_LIMIT:
+        _SEEN.clear()
+    _NOT_WORDS.update(token for token in fresh if not _WORD.search(token))
+    _SEEN.update(fresh)
+
+
+def words(text: str) -> list[str]:
+    """The segmenter's words of ``text`` and the shorter words inside them,
+    lower-cased, without punctuation (document numbers not added).
+
+    No Python code runs per word: the words are checked against the set of those
+    seen before (in C), only new ones are classified, punctuation is dropped by
+    ``filterfalse`` and text with capitals is lower-cased once, joined."""
+    if not text:
+        return []
+    found = segmenter().cut_for_search(text)
+    if not _SEEN.issuperset(found):
+        _classify(found)
+    if not _NOT_WORDS.isdisjoint(found):
+        found = list(itertools.filterfalse(_NOT_WORDS.__contains__, found))
+    if text != text.lower():
+        found = "\x00".join(found).lower().split("\x00") if found else found
+    return found
+
+
 def tokens(text: str) -> list[str]:
     """The search tokens of ``text``: its words and the shorter words inside them
     (so 服务中心 also finds 服务), lower-cased, without punctuation, and every
     document number whole."""
-    words = [
-        token.lower()
-        for token in segmenter().cut_for_search(text)
-        if _WORD.search(token)
-    ]
-    return words + document_numbers(text)
+    found = words(text)
+    # Every document number has a bracket and ends with 号: most texts skip the scan.
+    if "号" in text and any(bracket in text for bracket in _BRACKETS):
+        found.extend(document_numbers(text))
+    return found
 
 
 def index_text(text: str) -> str:

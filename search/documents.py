@@ -12,8 +12,11 @@ import dataclasses
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 
-from wagtail.models import Page
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.expressions import RawSQL
+from wagtail.models import Page, PageViewRestriction
 
 from cms.models import (
     ArticlePage,
@@ -25,7 +28,7 @@ from cms.text import attachment_names, stream_text
 from sites.models import SiteStatus
 from sites.routing import govsite_for_page
 
-from .signals import item_sites
+from .signals import item_sites, items_sites
 
 # Content types of the index (the API and the facets use these names).
 CONTENT_TYPES: dict[type[Page], str] = {
@@ -68,10 +71,14 @@ class IndexDocument:
     def version(self) -> str:
         """A fingerprint of everything the document holds: a stored document with
         another fingerprint is stale."""
-        data = dataclasses.asdict(self)
+        # Shallow (``dataclasses.asdict`` deep-copies): the same JSON.
+        data = {field.name: getattr(self, field.name) for field in _FIELDS}
         data["published_at"] = self.published_at.isoformat()
         raw = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+_FIELDS = dataclasses.fields(IndexDocument)
 
 
 def _body_text(page) -> str:
@@ -83,26 +90,35 @@ def _body_text(page) -> str:
     return stream_text(getattr(page, "body", None))
 
 
-def page_document(page: Page) -> IndexDocument | None:
-    """The document of ``page`` now, or None when it must not be found (a draft, an
-    unpublished or private page, not a content page, or a closed site)."""
-    page = page.specific
-    if not isinstance(page, CONTENT_MODELS) or not page.live:
-        return None
-    if page.get_view_restrictions().exists():
+def _restricted(path: str, restricted_paths: set[str]) -> bool:
+    """Whether the page at ``path`` or one of its ancestors has a view
+    restriction (what ``Page.get_view_restrictions().exists()`` asks)."""
+    if not restricted_paths:
+        return False
+    step = Page.steplen
+    return any(
+        path[:end] in restricted_paths for end in range(step, len(path) + 1, step)
+    )
+
+
+def _build(page, *, restricted_paths, columns, extra_sites) -> IndexDocument | None:
+    if not page.live or _restricted(page.path, restricted_paths):
         return None
     govsite = govsite_for_page(page)
     if govsite is None or govsite.status == SiteStatus.CLOSED:
         return None
     url = page.get_full_url()
     published = page.published_at or page.last_published_at
-    if url is None or published is None:
+    column = columns.get(page.path[: -Page.steplen])
+    if url is None or published is None or column is None:
         return None
-    column = page.get_parent().specific_deferred
     urls = {str(govsite.pk): url}
+    for site_id, address in (extra_sites.get(page.pk) or {}).items():
+        urls.setdefault(str(site_id), address)
     for _receiver, extra in item_sites.send(sender=type(page), page=page):
         for site_id, address in (extra or {}).items():
             urls.setdefault(str(site_id), address)
+    column_id, column_title = column
     return IndexDocument(
         item_key=page_key(page.pk),
         page_id=page.pk,
@@ -111,8 +127,8 @@ def page_document(page: Page) -> IndexDocument | None:
         site_ids=(govsite.pk, *sorted(int(k) for k in urls if k != str(govsite.pk))),
         urls=urls,
         content_type=CONTENT_TYPES[type(page)],
-        column_id=column.pk,
-        column_title=column.title,
+        column_id=column_id,
+        column_title=column_title,
         title=page.title,
         body=_body_text(page),
         attachments="\n".join(attachment_names(page)),
@@ -122,15 +138,85 @@ def page_document(page: Page) -> IndexDocument | None:
     )
 
 
+def documents_for_pages(page_ids: Iterable[int]) -> dict[int, IndexDocument | None]:
+    """The documents of these pages now (None: the page is gone or must not be
+    found: a draft, an unpublished or private page, not a content page, or a
+    closed site), in a fixed number of queries for the whole batch: the pages of
+    each content type, the view restrictions, the columns, the sites that show
+    them (``search.signals.items_sites``). The index's only way of building
+    documents: a rebuild and an incremental update give the same document."""
+    ids = list(dict.fromkeys(page_ids))
+    found: dict[int, IndexDocument | None] = dict.fromkeys(ids)
+    if not ids:
+        return found
+    pages = []
+    for model in CONTENT_MODELS:
+        content_type = ContentType.objects.get_for_model(model)
+        pages.extend(
+            # One array parameter, not a thousand placeholders to parse.
+            model.objects.filter(
+                pk__in=RawSQL("SELECT unnest(%s::integer[])", (ids,)),
+                content_type=content_type,
+                live=True,
+            )
+        )
+    if not pages:
+        return found
+    restricted_paths = set(
+        PageViewRestriction.objects.values_list("page__path", flat=True)
+    )
+    parent_paths = {page.path[: -Page.steplen] for page in pages}
+    columns = {
+        path: (pk, title)
+        for path, pk, title in Page.objects.filter(path__in=parent_paths).values_list(
+            "path", "pk", "title"
+        )
+    }
+    extra_sites: dict[int, dict] = {}
+    live_ids = [page.pk for page in pages]
+    for _receiver, answer in items_sites.send(sender=Page, page_ids=live_ids):
+        for page_id, addresses in (answer or {}).items():
+            extra_sites.setdefault(page_id, {}).update(addresses)
+    for page in pages:
+        found[page.pk] = _build(
+            page,
+            restricted_paths=restricted_paths,
+            columns=columns,
+            extra_sites=extra_sites,
+        )
+    return found
+
+
+def page_document(page: Page) -> IndexDocument | None:
+    """The document of ``page`` now, or None when it must not be found."""
+    return documents_for_pages([page.pk])[page.pk]
+
+
 def item_document(key: str) -> IndexDocument | None:
     """The document of the item ``key`` as the database has it now."""
     page_id = page_id_of(key)
     if page_id is None:
         return None
-    page = Page.objects.filter(pk=page_id).first()
-    return page_document(page) if page is not None else None
+    return documents_for_pages([page_id])[page_id]
 
 
-def content_pages():
-    """Every live content page of the platform, as the index should hold them."""
-    return Page.objects.live().type(*CONTENT_MODELS)
+def content_page_ids(*, root: Page | None = None) -> list[int]:
+    """The ids of every live content page (below ``root``, inclusive), in order:
+    what a rebuild builds documents for."""
+    pages = Page.objects.live().type(*CONTENT_MODELS)
+    if root is not None:
+        pages = pages.descendant_of(root, inclusive=True)
+    return list(pages.order_by("pk").values_list("pk", flat=True))
+
+
+def documents_in(
+    page_ids: list[int], *, site_id: int | None = None, batch: int = 1000
+) -> Iterator[IndexDocument]:
+    """The documents of ``page_ids`` (of one site's own items with ``site_id``),
+    built a batch at a time."""
+    for start in range(0, len(page_ids), batch):
+        for document in documents_for_pages(page_ids[start : start + batch]).values():
+            if document is not None and (
+                site_id is None or document.site_id == site_id
+            ):
+                yield document

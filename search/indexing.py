@@ -11,7 +11,13 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from .backends import BackendUnavailable, SearchBackend, get_backend
-from .documents import CONTENT_MODELS, IndexDocument, item_document, page_key
+from .documents import (
+    CONTENT_MODELS,
+    IndexDocument,
+    documents_for_pages,
+    page_id_of,
+    page_key,
+)
 from .models import PendingIndexUpdate
 
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds before a failed update retries
@@ -48,10 +54,13 @@ def items_update(*, item_keys: list[str], backend: SearchBackend | None = None) 
     Raises BackendUnavailable, leaving the pending rows for a retry."""
     backend = backend or get_backend()
     started = timezone.now()
+    built = documents_for_pages(
+        page_id for key in item_keys if (page_id := page_id_of(key)) is not None
+    )
     documents: list[IndexDocument] = []
     gone: list[str] = []
-    for key in item_keys:
-        document = item_document(key)
+    for key in dict.fromkeys(item_keys):
+        document = built.get(page_id_of(key))
         if document is None:
             gone.append(key)
         else:

@@ -15,10 +15,7 @@ from core.privacy import mask_search_query
 from sites.models import GovSite
 
 from .backends import SearchBackend, get_backend
-from .documents import (
-    content_pages,
-    page_document,
-)
+from .documents import content_page_ids, documents_in
 from .indexing import items_update, pending_record
 from .models import PendingIndexUpdate, SearchQueryLog
 from .tasks import update_items_task, update_subtree_task
@@ -61,23 +58,29 @@ def index_sync(*, backend: SearchBackend | None = None, batch: int = 200) -> int
 
 
 def site_documents(*, site: GovSite | None = None):
-    pages = content_pages()
-    if site is not None:
-        pages = pages.descendant_of(site.root_page, inclusive=True)
-    for page in pages.specific().iterator(chunk_size=500):
-        document = page_document(page)
-        if document is not None and (site is None or document.site_id == site.pk):
-            yield document
+    """The documents the index should hold (of one site's own items)."""
+    root = site.root_page if site is not None else None
+    return documents_in(
+        content_page_ids(root=root), site_id=site.pk if site is not None else None
+    )
 
 
 def index_rebuild(
-    *, site: GovSite | None = None, backend: SearchBackend | None = None
+    *,
+    site: GovSite | None = None,
+    backend: SearchBackend | None = None,
+    workers: int = 1,
 ) -> int:
     """Rebuild the documents of one site (or every site) from the database; the
-    old documents answer searches until the new ones are in."""
+    old documents answer searches until the new ones are in. ``workers``
+    processes build the documents (the PostgreSQL backend; outside a
+    transaction)."""
     backend = backend or get_backend()
-    return backend.rebuild(
-        site_documents(site=site), site_id=site.pk if site is not None else None
+    root = site.root_page if site is not None else None
+    return backend.rebuild_pages(
+        content_page_ids(root=root),
+        site_id=site.pk if site is not None else None,
+        workers=workers,
     )
 
 

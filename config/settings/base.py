@@ -85,6 +85,9 @@ MIDDLEWARE = [
     # Content-Security-Policy on every answer, a closed site's notice included:
     # public pages and the admin each get theirs (ops/csp.py).
     "ops.csp.ContentSecurityPolicyMiddleware",
+    # An address refused for flooding a public form is answered here, before
+    # sessions, routing and the database (interaction/floodgate.py).
+    "interaction.floodgate.FloodGateMiddleware",
     # 503 (JSON for the API) instead of 500 while the database or cache is down.
     "ops.outage.DatabaseOutageMiddleware",
     "themes.middleware.ThemeMiddleware",

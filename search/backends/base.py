@@ -7,7 +7,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterable, Iterator
 
-from search.documents import IndexDocument
+from search.documents import IndexDocument, documents_in
 from search.query import ParsedQuery
 
 # Results are ranked among at most this many matches (the most recent title
@@ -93,6 +93,14 @@ class SearchBackend(abc.ABC):
         """Replace the stored documents (of one site, or all) by ``documents``;
         searches keep answering from the old documents until the new ones are in.
         Returns the number of documents written."""
+
+    def rebuild_pages(
+        self, page_ids: list[int], *, site_id: int | None = None, workers: int = 1
+    ) -> int:
+        """``rebuild`` from the ids of the pages to index (with ``site_id``, only
+        that site's own items); a backend may build their documents in
+        ``workers`` processes."""
+        return self.rebuild(documents_in(page_ids, site_id=site_id), site_id=site_id)
 
     def ping(self) -> bool:
         return True

@@ -14,17 +14,20 @@ row of a million-document index.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
+import multiprocessing
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from search.analysis import tokens
-from search.documents import IndexDocument
+from search.analysis import segmenter, tokens
+from search.documents import IndexDocument, documents_for_pages
 from search.models import SearchDocument
 from search.query import quote_lexeme, tsquery
+from sites.routing import get_host_map
 
 from .base import (
     CANDIDATES,
@@ -36,6 +39,7 @@ from .base import (
 )
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_LEXEME_BYTES = 2046  # and a lexeme's size limit
 TOTAL_LIMIT = 10000  # matches are counted up to this number
 # Weights of D, C, B, A for ts_rank; and how fast age lowers the score (per year).
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
@@ -50,9 +54,10 @@ GIN_INDEXES = (
 )
 
 
-def vector_literal(parts: Iterable[tuple[str, str]]) -> str:
-    """A tsvector literal of (text, weight) parts: every token with its positions
-    and weight, e.g. ``'政务':1A,7D '服务':2A``."""
+def _slow_vector_literal(parts: Iterable[tuple[str, str]]) -> str:
+    """The literal built token by token: for the rare text with a quote, a
+    backslash or a token too long for PostgreSQL (``vector_literal`` gives the
+    same vector for every other text)."""
     positions: dict[str, list[str]] = {}
     position = 0
     for text, weight in parts:
@@ -64,23 +69,85 @@ def vector_literal(parts: Iterable[tuple[str, str]]) -> str:
     return " ".join(
         f"{quote_lexeme(token)}:{','.join(places)}"
         for token, places in positions.items()
-        if len(token.encode()) < 2046
+        if len(token.encode()) < MAX_LEXEME_BYTES
     )
 
 
-def document_vector(document: IndexDocument) -> str:
-    return vector_literal(
-        [
-            (document.title, "A"),
-            (document.attachments, "B"),
-            (document.document_number, "B"),
-            (document.issuing_organ, "B"),
-            (document.body, "D"),
-        ]
-    )
+# What follows the n-th token in a literal (``':7D '``), made once per weight.
+_SUFFIXES = {
+    weight: [f"':{n}{weight} '" for n in range(MAX_POSITION + 1)] for weight in "ABCD"
+}
+
+
+def _suffixes(weight: str, start: int, count: int) -> list[str]:
+    """The suffixes of positions ``start`` .. ``start + count - 1``, every position
+    past PostgreSQL's largest one clamped to it (as PostgreSQL itself does)."""
+    table = _SUFFIXES[weight]
+    end = start + count
+    if end <= MAX_POSITION + 1:
+        return table[start:end]
+    kept = table[start : MAX_POSITION + 1]
+    return kept + [table[MAX_POSITION]] * (count - len(kept))
+
+
+def _pieces(parts: list[tuple[str, str]]) -> list[str] | None:
+    """The literal of each part, positions running on from part to part (None:
+    a text needs the token-by-token literal)."""
+    pieces = []
+    position = 0
+    for text, weight in parts:
+        if "'" in text or "\\" in text:
+            return None
+        found = tokens(text)
+        count = len(found)
+        if not count:
+            pieces.append("")
+            continue
+        if len(text) * 4 >= MAX_LEXEME_BYTES and max(map(len, found)) * 4 >= (
+            MAX_LEXEME_BYTES
+        ):
+            return None
+        joined = [""] * (2 * count)
+        joined[::2] = found
+        joined[1::2] = _suffixes(weight, position + 1, count)
+        pieces.append("'" + "".join(joined)[:-2])
+        position = min(position + count, MAX_POSITION)
+    return pieces
+
+
+def vector_literal(parts: Iterable[tuple[str, str]]) -> str:
+    """A tsvector literal of (text, weight) parts: every token with its position
+    and weight, e.g. ``'政务':1A '服务':2A '政务':7D``.
+
+    A token that comes again is written again with its new position: PostgreSQL
+    merges the entries of one lexeme when it reads the literal (keeping its first
+    256 positions), so no Python work per token is needed here: the tokens and
+    their suffixes are interleaved by two slice assignments and joined once."""
+    parts = list(parts)
+    pieces = _pieces(parts)
+    if pieces is None:
+        return _slow_vector_literal(parts)
+    return " ".join(piece for piece in pieces if piece)
+
+
+def document_vectors(document: IndexDocument) -> tuple[str, str]:
+    """The document's vector (title A; attachment names, document number and
+    issuing organ B; body D) and its title's alone, the title segmented once."""
+    parts = [
+        (document.title, "A"),
+        (document.attachments, "B"),
+        (document.document_number, "B"),
+        (document.issuing_organ, "B"),
+        (document.body, "D"),
+    ]
+    pieces = _pieces(parts)
+    if pieces is None:
+        return _slow_vector_literal(parts), _slow_vector_literal(parts[:1])
+    return " ".join(piece for piece in pieces if piece), pieces[0]
 
 
 def document_row(document: IndexDocument) -> SearchDocument:
+    vector, title_vector = document_vectors(document)
     return SearchDocument(
         item_key=document.item_key,
         page_id=document.page_id,
@@ -98,8 +165,8 @@ def document_row(document: IndexDocument) -> SearchDocument:
         document_number=document.document_number[:60],
         published_at=document.published_at,
         source_version=document.version,
-        vector=document_vector(document),
-        title_vector=vector_literal([(document.title, "A")]),
+        vector=vector,
+        title_vector=title_vector,
     )
 
 
@@ -123,6 +190,71 @@ UPDATE_FIELDS = [
     "title_vector",
     "indexed_at",
 ]
+
+
+TABLE = SearchDocument._meta.db_table
+COPY_COLUMNS = ", ".join(
+    f'"{SearchDocument._meta.get_field(name).column}"'
+    for name in ("item_key", *UPDATE_FIELDS)
+)
+REBUILD_BATCH = 1000  # pages a worker reads and builds at a time
+
+
+def _text(value: str) -> str:
+    """A value in COPY's text format."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def copy_line(document: IndexDocument, now: datetime.datetime) -> str:
+    """The document's row as one line of COPY's text format, in the order of
+    COPY_COLUMNS (the same values ``document_row`` gives the ORM)."""
+    vector, title_vector = document_vectors(document)
+    site_ids = "{" + ",".join(map(str, document.site_ids)) + "}"
+    fields = [
+        _text(document.item_key),
+        "\\N" if document.page_id is None else str(document.page_id),
+        str(document.site_id),
+        _text(document.site_level),
+        site_ids,
+        _text(json.dumps(document.urls, ensure_ascii=False)),
+        _text(document.content_type),
+        "\\N" if document.column_id is None else str(document.column_id),
+        _text(document.column_title[:255]),
+        _text(document.title[:255]),
+        _text(document.body),
+        _text(document.attachments),
+        _text(document.issuing_organ[:100]),
+        _text(document.document_number[:60]),
+        document.published_at.isoformat(),
+        document.version,
+        _text(vector),
+        _text(title_vector),
+        now.isoformat(),
+    ]
+    return "\t".join(fields) + "\n"
+
+
+def copy_batch(page_ids: list[int], *, site_id: int | None = None) -> tuple[int, bytes]:
+    """(rows, their COPY data) of these pages' documents (of one site's own
+    items with ``site_id``): a rebuild worker's task."""
+    now = timezone.now()
+    lines = [
+        copy_line(document, now)
+        for document in documents_for_pages(page_ids).values()
+        if document is not None and (site_id is None or document.site_id == site_id)
+    ]
+    return len(lines), "".join(lines).encode()
+
+
+def _worker_start() -> None:
+    """A forked rebuild worker opens its own database connections."""
+    for alias in connections:
+        connections[alias].close_if_unusable_or_obsolete()
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -150,64 +282,80 @@ class PostgresBackend(SearchBackend):
             "item_key", "source_version"
         ).iterator(chunk_size=5000)
 
-    @transaction.atomic
     def rebuild(
         self, documents: Iterable[IndexDocument], *, site_id: int | None = None
     ) -> int:
-        # One transaction: searches read the old documents until it commits
-        # (PostgreSQL's MVCC); the new rows are streamed in with COPY.
+        now = timezone.now()
+        with transaction.atomic():
+            self._delete_scope(site_id)
+            # Documents may be read from the database while they are written: a
+            # COPY a batch, since no other query can run during a COPY.
+            written, lines = 0, []
+            for document in documents:
+                lines.append(copy_line(document, now))
+                if len(lines) >= COPY_BATCH:
+                    written += self._copy("".join(lines).encode(), len(lines))
+                    lines = []
+            written += self._copy("".join(lines).encode(), len(lines))
+            self._merge_pending_lists()
+        return written
+
+    def rebuild_pages(
+        self, page_ids: list[int], *, site_id: int | None = None, workers: int = 1
+    ) -> int:
+        """Rebuild from the pages' ids in one transaction (searches read the old
+        documents until it commits). With ``workers`` > 1, worker processes (each
+        with its own database connection) read the pages of a batch of ids, build,
+        segment and format the rows; this process only streams their bytes into
+        the table with COPY."""
+        batches = [
+            page_ids[start : start + REBUILD_BATCH]
+            for start in range(0, len(page_ids), REBUILD_BATCH)
+        ]
+        if workers <= 1 or len(batches) <= 1 or connection.in_atomic_block:
+            # Inside a transaction (a test, a caller's atomic block) the workers
+            # could not see its rows: build here.
+            return super().rebuild_pages(page_ids, site_id=site_id, workers=1)
+        segmenter()  # loaded once, shared by the forked workers
+        get_host_map()
+        connections.close_all()  # no connection is shared with a worker
+        context = multiprocessing.get_context("fork")
+        written = 0
+        with context.Pool(min(workers, len(batches)), _worker_start) as pool:
+            with transaction.atomic():
+                self._delete_scope(site_id)
+                for count, data in pool.imap(
+                    functools.partial(copy_batch, site_id=site_id), batches
+                ):
+                    written += self._copy(data, count)
+                self._merge_pending_lists()
+        return written
+
+    def _delete_scope(self, site_id: int | None) -> None:
         stale = SearchDocument.objects.all()
         if site_id is not None:
             stale = stale.filter(site_id=site_id)
         stale._raw_delete(stale.db)
-        # Documents are read from the database while they are written: COPY in
-        # batches, since no other query can run on the connection during a COPY.
-        written, batch = 0, []
-        for document in documents:
-            batch.append(document_row(document))
-            if len(batch) >= COPY_BATCH:
-                written += self.copy_in(batch)
-                batch = []
-        written += self.copy_in(batch)
+
+    def _merge_pending_lists(self) -> None:
         # Bulk-loaded GIN entries wait in each index's pending list, which every
         # query would scan until autovacuum merges it: merge it now.
         with connection.cursor() as cursor:
             for index in GIN_INDEXES:
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
-        return written
 
-    def copy_in(self, rows: list[SearchDocument]) -> int:
-        """Stream new rows into the index with COPY (no conflict handling: for
-        rebuilds, after their rows were deleted)."""
-        fields = [
-            SearchDocument._meta.get_field(name)
-            for name in ("item_key", *UPDATE_FIELDS)
-        ]
-        columns = ", ".join(f'"{field.column}"' for field in fields)
-        table = SearchDocument._meta.db_table
-        now = timezone.now()
-        written = 0
-        if not rows:
+    def _copy(self, data: bytes, count: int) -> int:
+        """Stream rows (COPY's text format, ``copy_line``) into the index table
+        (no conflict handling: for rebuilds, after their rows were deleted)."""
+        if not count:
             return 0
         connection.ensure_connection()
         with (
             connection.connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            cursor.copy(f"COPY {TABLE} ({COPY_COLUMNS}) FROM STDIN") as copy,
         ):
-            for record in rows:
-                record.indexed_at = now
-                copy.write_row(
-                    [
-                        json.dumps(value, ensure_ascii=False)
-                        if isinstance(value, dict)
-                        else value
-                        for value in (
-                            getattr(record, field.attname) for field in fields
-                        )
-                    ]
-                )
-                written += 1
-        return written
+            copy.write(data)
+        return count
 
     # -- searching --------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from interaction import services
+from interaction import floodgate, services
 from sites.models import SiteRole
 from tests.conftest import _member
 from tests.factories import ConsultationFactory, column
@@ -18,6 +18,15 @@ from tests.factories import ConsultationFactory, column
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _flood_gate():
+    """Each test starts with no address refused by the flood gate (it lives in
+    the process's memory, not in the rolled-back database)."""
+    floodgate.forget_all()
+    yield
+    floodgate.forget_all()
 
 
 @pytest.fixture
@@ -71,5 +80,5 @@ def open_consultation(county):
     )
 
 
-def public_client(site):
-    return Client(HTTP_HOST=site.host, enforce_csrf_checks=True)
+def public_client(site, **defaults):
+    return Client(HTTP_HOST=site.host, enforce_csrf_checks=True, **defaults)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,12 +23,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["rebuild", "check", "sync"])
         parser.add_argument("--site", help="site code (rebuild only)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes that build documents (rebuild only; default: one a "
+            "core; 1: in this process)",
+        )
 
-    def handle(self, *args, action, site=None, **options):
+    def handle(self, *args, action, site=None, workers=1, **options):
         backend = get_backend()
         try:
             if action == "rebuild":
-                self._rebuild(backend, site)
+                self._rebuild(backend, site, max(workers, 1))
             elif action == "check":
                 self._check(backend)
             else:
@@ -38,18 +46,18 @@ class Command(BaseCommand):
                 f"the search backend ({backend.name}) is unavailable: {error}"
             ) from error
 
-    def _rebuild(self, backend, code):
+    def _rebuild(self, backend, code, workers):
         govsite = None
         if code:
             govsite = GovSite.objects.filter(code=code).first()
             if govsite is None:
                 raise CommandError(f"no site with the code {code!r}")
         started = time.perf_counter()
-        written = services.index_rebuild(site=govsite, backend=backend)
+        written = services.index_rebuild(site=govsite, backend=backend, workers=workers)
         where = govsite.code if govsite else "every site"
         self.stdout.write(
             f"{written} document(s) indexed for {where} ({backend.name}) in "
-            f"{time.perf_counter() - started:.1f} s"
+            f"{time.perf_counter() - started:.1f} s ({workers} worker(s))"
         )
 
     def _check(self, backend):

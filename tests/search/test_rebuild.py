@@ -1,0 +1,142 @@
+"""``search_index rebuild`` writes what incremental indexing writes, in this
+process and with worker processes; the vector literal without per-token work is
+the same vector as the one built token by token."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from wagtail.models import PageViewRestriction
+
+from search.backends.postgres import _slow_vector_literal, vector_literal
+from search.models import SearchDocument
+from tests.factories import ArticleFactory, PolicyDocumentFactory, column
+from tests.factories.content import (
+    ConsultationFactory,
+    InterpretationFactory,
+    body,
+)
+
+COMPARED = (
+    "item_key, page_id, site_id, site_level, site_ids, urls::text, content_type, "
+    "column_id, column_title, title, body, attachments, issuing_organ, "
+    "document_number, published_at, source_version, vector::text, "
+    "title_vector::text"
+)
+
+
+def _index_rows() -> dict[str, tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COMPARED} FROM govsearch_searchdocument ORDER BY item_key"  # noqa: S608
+        )
+        return {row[0]: row for row in cursor.fetchall()}
+
+
+def _corpus(site, other_site) -> list:
+    """Pages of every indexed type, on two sites, with the texts that take the
+    literal's other paths (quotes, backslashes, capitals, document numbers),
+    and pages that must not be indexed."""
+    policy = PolicyDocumentFactory(
+        parent=column(site, "zcwj"),
+        title="省政府办公厅关于优化营商环境的意见",
+        body=body("根据辽政办发〔2019〕12号和辽政发[2020]3号文件精神。"),
+        publish=True,
+    )
+    pages = [
+        policy,
+        ArticleFactory(
+            parent=column(site, "zwyw"),
+            title="关于推进“一网通办”APP上线的通知",
+            body=body("深化放管服改革，政务服务中心周末不打烊。" * 30),
+            publish=True,
+        ),
+        ArticleFactory(
+            parent=column(site, "zwyw"),
+            title="O'Neil 与 C:\\路径 的说明",
+            body=body("引号'和反斜杠\\都在正文里。Tab\t与换行。"),
+            publish=True,
+        ),
+        InterpretationFactory(
+            parent=column(site, "zcjd"),
+            title="图解：医保报销新政",
+            document=policy,
+            publish=True,
+        ),
+        ConsultationFactory(
+            parent=column(other_site, "yjzj"), title="征求意见稿", publish=True
+        ),
+        ArticleFactory(parent=column(other_site, "zwyw"), publish=True),
+    ]
+    ArticleFactory(parent=column(site, "zwyw"), title="草稿不索引")  # a draft
+    private = ArticleFactory(parent=column(site, "zwyw"), title="内部", publish=True)
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.LOGIN
+    )
+    return pages
+
+
+@pytest.mark.django_db
+def test_a_rebuild_writes_what_incremental_indexing_wrote(site, other_site, index):
+    pages = _corpus(site, other_site)
+    index()
+    incremental = _index_rows()
+    assert len(incremental) == len(pages)
+    assert f"page:{pages[0].pk}" in incremental
+    SearchDocument.objects.all().delete()
+    call_command("search_index", "rebuild", stdout=StringIO())
+    assert _index_rows() == incremental
+    # One site's rebuild leaves the other site's documents as they were.
+    call_command("search_index", "rebuild", "--site", site.code, stdout=StringIO())
+    assert _index_rows() == incremental
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_processes_rebuild_the_same_index(site, other_site, index, monkeypatch):
+    monkeypatch.setattr("search.backends.postgres.REBUILD_BATCH", 2)
+    _corpus(site, other_site)
+    index()
+    incremental = _index_rows()
+    SearchDocument.objects.all().delete()
+    out = StringIO()
+    call_command("search_index", "rebuild", "--workers", "2", stdout=out)
+    assert "(2 worker(s))" in out.getvalue()
+    assert _index_rows() == incremental
+    call_command(
+        "search_index",
+        "rebuild",
+        "--site",
+        other_site.code,
+        "--workers",
+        "2",
+        stdout=StringIO(),
+    )
+    assert _index_rows() == incremental
+    call_command("search_index", "check", stdout=(out := StringIO()))
+    assert "missing: 0" in out.getvalue() and "stale: 0" in out.getvalue()
+
+
+TEXTS = [
+    ("", "A"),
+    ("政务服务中心周末不打烊。", "A"),
+    ("关于APP与5G、PM2.5的通知！（试行）", "D"),
+    ("根据辽政办发〔2019〕12号文件精神", "B"),
+    ("It's a \\ back-slashed 'quote'", "D"),
+    ("Ünïcode ÄÖÜ Straße İstanbul", "D"),
+    ("x" * 3000 + " 很长的拉丁词", "D"),
+    ("一网通办" * 5000, "D"),  # past PostgreSQL's last position and 256 per lexeme
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 2, 3, len(TEXTS)])
+def test_the_fast_literal_is_the_same_vector(count):
+    for start in range(len(TEXTS) - count + 1):
+        parts = TEXTS[start : start + count]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT %s::tsvector = %s::tsvector",
+                [vector_literal(parts), _slow_vector_literal(parts)],
+            )
+            assert cursor.fetchone()[0], parts
