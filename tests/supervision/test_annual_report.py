@@ -75,3 +75,27 @@ def test_command_prints_where_it_is_published(county):
     assert out.getvalue().startswith("published: http://")
     with pytest.raises(CommandError):
         call_command("annual_report", "--site", "0000000000", "--year", "2026")
+
+
+def test_command_writes_the_excel_workbook(county, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "report.xlsx"
+    out = io.StringIO()
+    call_command(
+        "annual_report",
+        *("--site", county.code, "--year", str(YEAR), "--xlsx", str(target)),
+        stdout=out,
+    )
+    assert f"written: {target}" in out.getvalue()
+    book = load_workbook(target)
+    cells = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+    assert cells["政府网站标识码"] == county.code
+    with pytest.raises(CommandError):
+        call_command(
+            "annual_report",
+            *("--site", county.code, "--year", str(YEAR - 1)),
+            *("--xlsx", str(tmp_path / "missing" / "report.xlsx")),
+        )
+    with all_sites():  # refused before anything was generated
+        assert not AnnualReport.objects.filter(site=county, year=YEAR - 1).exists()
