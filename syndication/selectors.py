@@ -284,6 +284,23 @@ def column_live_targets(*, column: ColumnPage) -> QuerySet[SyndicationTarget]:
     )
 
 
+def columns_live_targets(*, columns: list[ColumnPage]) -> QuerySet[SyndicationTarget]:
+    """The items live in some columns of one site (their source still live),
+    newest first: the order of the columns' lists."""
+    site = govsite_for_page(columns[0]) if columns else None
+    if site is None:
+        return for_sites(SyndicationTarget, []).none()
+    return (
+        for_sites(SyndicationTarget, [site])
+        .filter(
+            column__in=[column.pk for column in columns],
+            state=TargetState.LIVE,
+            item__source_page__live=True,
+        )
+        .order_by("-live_at", "-pk")
+    )
+
+
 def settings_for(*, site: GovSite) -> SyndicationSettings:
     found = for_sites(SyndicationSettings, [site]).first()
     return found or SyndicationSettings(site=site)
