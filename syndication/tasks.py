@@ -32,6 +32,29 @@ def fan_out_task(
 
 
 @task()
+def push_task(
+    item_id: int,
+    source_site_id: int,
+    site_ids: list[int],
+    codes: list[str],
+    direction: str,
+    mandatory: bool,
+    user_id: int | None,
+) -> int:
+    """A push or a report as the editor asked for it: the targets' columns are
+    planned here, not in the request."""
+    return fanout.push(
+        item_id=item_id,
+        source_site_id=source_site_id,
+        site_ids=site_ids,
+        codes=codes,
+        direction=direction,
+        mandatory=mandatory,
+        user_id=user_id,
+    )
+
+
+@task()
 def exchange_send_task(site_id: int, message_id: int) -> str:
     """Send one outbox message to its peer; on failure queue the next attempt
     after the back-off (the message counts its attempts and gives up after
