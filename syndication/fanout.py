@@ -51,6 +51,38 @@ def changed(*, page_id: int | None, site_ids: list[int]) -> None:
         )
 
 
+def has_items(*, page_id: int, source: GovSite) -> bool:
+    return for_sites(SyndicatedItem, [source]).filter(source_page_id=page_id).exists()
+
+
+def source_republished(*, page_id: int, source: GovSite | None) -> list[int]:
+    """The source page was published again (an edit): the target columns that
+    list it show its new title, so static publishing writes them again. The
+    sites where it is live."""
+    if source is None:
+        return []
+    site_ids = [
+        site_id
+        for ids in for_sites(SyndicatedItem, [source])
+        .filter(source_page_id=page_id)
+        .values_list("target_site_ids", flat=True)
+        for site_id in ids
+    ]
+    if not site_ids:
+        return []
+    columns: dict[int, set[int]] = {}
+    rows = for_sites(SyndicationTarget, site_ids).filter(
+        item__source_page_id=page_id, state=TargetState.LIVE, column__isnull=False
+    )
+    for site_id, column_id in rows.values_list("site_id", "column_id"):
+        columns.setdefault(site_id, set()).add(column_id)
+    for site_id, column_ids in columns.items():
+        public_pages_changed_send(
+            sender=SyndicationTarget, site_id=site_id, page_ids=sorted(column_ids)
+        )
+    return sorted(columns)
+
+
 def item_record(
     *,
     source: GovSite,

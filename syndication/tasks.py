@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from sites.models import GovSite
+
 from . import exchange, fanout
 from .models import OutboxState
 
@@ -52,6 +54,14 @@ def push_task(
         mandatory=mandatory,
         user_id=user_id,
     )
+
+
+@task()
+def source_republished_task(page_id: int, source_site_id: int) -> int:
+    """The source was published again: static publishing writes the target
+    columns that list it (they show its title)."""
+    source = GovSite.objects.filter(pk=source_site_id).first()
+    return len(fanout.source_republished(page_id=page_id, source=source))
 
 
 @task()

@@ -244,9 +244,15 @@ def test_static_publishing_rewrites_the_target_column_when_it_arrives_and_leaves
     assert written is not None
     assert address(rows[county.pk]) in written.decode()
     assert notice.title in tree.read(county.host, path + "rss.xml").decode()
+    # An edit at the source: the column lists it under its new title.
+    notice.title = "关于做好防汛抗旱工作的通知"
+    notice.save_revision().publish()
+    assert run_tasks() >= 1  # queued: the sites it is live on may be many
+    assert run_static_publishing() >= 1
+    assert "防汛抗旱" in tree.read(county.host, path).decode()
     with django_capture_on_commit_callbacks(execute=True):
         notice.unpublish()
     run_tasks()
     assert run_static_publishing() >= 1
-    assert notice.title not in tree.read(county.host, path).decode()
-    assert notice.title not in tree.read(county.host, path + "rss.xml").decode()
+    assert "防汛抗旱" not in tree.read(county.host, path).decode()
+    assert "防汛抗旱" not in tree.read(county.host, path + "rss.xml").decode()
