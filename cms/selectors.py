@@ -92,7 +92,9 @@ def column_feed_listing(*, column: Page):
     packages list in the column or in its published sub-columns."""
     ColumnPage = _page_type("ColumnPage")
     below = list(
-        ColumnPage.objects.descendant_of(column).only("pk", "path", "live", "depth")
+        ColumnPage.objects.descendant_of(column).only(
+            "pk", "path", "live", "depth", "url_path"
+        )
     )
     hidden = [c.path for c in below if not c.live]
     columns = [
