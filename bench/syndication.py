@@ -43,7 +43,7 @@ def _measure(fn):
 
 
 def _targets(filler, province, n):
-    from django.db import OperationalError, transaction
+    from django.db import OperationalError, connection, transaction
 
     from cms.models import ColumnPage
     from sites.models import GovSite
@@ -62,6 +62,10 @@ def _targets(filler, province, n):
             continue
         sites.append(site)
     GovSite.objects.filter(pk__in=[s.pk for s in sites]).update(status="active")
+    # The planner's statistics, as autovacuum keeps them on a running platform
+    # (the sites above were made seconds ago).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return list(GovSite.objects.filter(pk__in=[s.pk for s in sites]))
 
 

@@ -232,9 +232,9 @@ class Browser:
         return self.request("POST", path, {**data, "csrfmiddlewaretoken": token[1]})
 
 
-def _serve(env: dict, port: int, log: Path) -> subprocess.Popen:
+def _start(env: dict, port: int, log: Path) -> subprocess.Popen:
     with log.open("w") as out:
-        server = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, "manage.py", "serve_platform", "--port", str(port)],
             cwd=ROOT,
             env=env,
@@ -242,16 +242,18 @@ def _serve(env: dict, port: int, log: Path) -> subprocess.Popen:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    deadline = time.monotonic() + 90
+
+
+def _wait_serving(server: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + 120
     while True:
         try:
             status, _l, _t = Browser(port, "127.0.0.1").request("GET", "/healthz")
             if status == 200:
-                return server
+                return
         except OSError:
             pass
         if time.monotonic() > deadline or server.poll() is not None:
-            _stop(server)
             raise AssertionError(log.read_text()[-3000:])
         time.sleep(0.3)
 
@@ -266,10 +268,25 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def _shell(env: dict, code: str) -> dict:
-    """Run ``code`` in the install's Django shell; the JSON it prints last."""
-    out = _manage(env, "shell", "-c", code)
-    return json.loads(out.strip().splitlines()[-1])
+def _shells(*runs: tuple[dict, str]) -> list:
+    """``_shell`` in each install at once (one process each)."""
+    started = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for env, code in runs
+    ]
+    results = []
+    for process in started:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err[-3000:]
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
 
 
 # Each install is set up by one Django process (provisioning its site as
@@ -292,9 +309,7 @@ column.add_child(instance=page)
 page.save_revision().publish()
 Peer.objects.create(code=CODE, name="接收方平台", base_url=BASE, secret=SECRET,
                     site=site, allow_private=True)
-# Into the outbox (as `manage.py exchange_send` does): the install's own task
-# worker signs and sends it once it runs.
-call_command("exchange_send", page=page.pk, peer=CODE, column="tzgg")
+print(json.dumps({"page": page.pk}))
 """
 
 RECEIVER_SETUP = """
@@ -358,34 +373,51 @@ def test_one_install_sends_an_item_the_other_shows_in_a_sites_inbox(
     env_a = _env(database_url=url_a, var_dir=tmp_path / "a", port=port_a)
     env_b = _env(database_url=url_b, var_dir=tmp_path / "b", port=port_b)
     password = secrets.token_urlsafe(16)
-    receiving = _shell(
-        env_b,
-        _with(
-            RECEIVER_SETUP,
-            CODE=PEER_CODE,
-            SECRET=SECRET,
-            BASE=f"http://127.0.0.1:{port_a}",
-            PASSWORD=password,
+    receiving, sending = _shells(
+        (
+            env_b,
+            _with(
+                RECEIVER_SETUP,
+                CODE=PEER_CODE,
+                SECRET=SECRET,
+                BASE=f"http://127.0.0.1:{port_a}",
+                PASSWORD=password,
+            ),
+        ),
+        (
+            env_a,
+            _with(
+                SENDER_SETUP,
+                TITLE=TITLE,
+                CODE=PEER_CODE,
+                SECRET=SECRET,
+                BASE=f"http://127.0.0.1:{port_b}",
+            ),
         ),
     )
-    queued = _shell(
-        env_a,
-        _with(
-            SENDER_SETUP,
-            TITLE=TITLE,
-            CODE=PEER_CODE,
-            SECRET=SECRET,
-            BASE=f"http://127.0.0.1:{port_b}",
-        ),
-    )
-    assert queued["state"] == "pending"  # in A's outbox, not sent yet
     set_up = time.monotonic()
 
-    server_b = _serve(env_b, port_b, tmp_path / "b.log")
+    server_b = _start(env_b, port_b, tmp_path / "b.log")
     try:
-        # A starts once B listens: its worker finds the message and sends it.
-        server_a = _serve(env_a, port_a, tmp_path / "a.log")
+        server_a = _start(env_a, port_a, tmp_path / "a.log")
         try:
+            _wait_serving(server_b, port_b, tmp_path / "b.log")
+            _wait_serving(server_a, port_a, tmp_path / "a.log")
+            # Into A's outbox, as an operator does; A's own task worker signs
+            # it and sends it to B.
+            queued = json.loads(
+                _manage(
+                    env_a,
+                    "exchange_send",
+                    "--page",
+                    str(sending["page"]),
+                    "--peer",
+                    PEER_CODE,
+                    "--column",
+                    "tzgg",
+                )
+            )
+            assert queued["state"] == "pending"
             serving = time.monotonic()
             editor = Browser(port_b, f"127.0.0.1:{port_b}")
             _sign_in(editor, password=password, key=receiving["key"])
@@ -409,13 +441,13 @@ def test_one_install_sends_an_item_the_other_shows_in_a_sites_inbox(
     finally:
         _stop(server_b)
     # Sent once, held once, its HTML sanitised on arrival.
-    sender, receiver = _shell(env_a, AFTER), _shell(env_b, AFTER)
+    sender, receiver = _shells((env_a, AFTER), (env_b, AFTER))
     assert sender["outbox"] == [{"state": "sent", "attempts": 1}]
     assert [item["title"] for item in receiver["received"]] == [TITLE]
     assert "<script" not in receiver["received"][0]["body"]
     assert "现将有关事项通知如下" in receiver["received"][0]["body"]
     sys.stderr.write(  # the phases, seen with -s
         f"exchange between two installs: set up {set_up - started:.1f} s, "
-        f"both serving {serving - set_up:.1f} s, in the inbox "
+        f"both serving and the item queued {serving - set_up:.1f} s, in the inbox "
         f"{arrived - serving:.1f} s later, {time.monotonic() - started:.1f} s in all\n"
     )
