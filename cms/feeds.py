@@ -54,7 +54,7 @@ class ColumnFeed(Feed):
 
     def items(self, column):
         # A parent column's feed carries its sub-columns' items too.
-        return list(selectors.column_feed_items(column=column)[:FEED_LENGTH])
+        return list(selectors.column_feed_listing(column=column)[:FEED_LENGTH])
 
     def item_title(self, item) -> str:
         # RSS readers read titles as HTML, so Django escapes them once more for

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from . import listings
+
 
 def _page_type(name: str) -> type[Page]:
     """The cms page model ``name`` ("ColumnPage"), from the app registry."""
@@ -61,6 +63,13 @@ def column_items(*, column: Page):
     )
 
 
+def column_listing(*, column: Page):
+    """What a column's list shows, newest first: its published content pages and
+    the items other packages list there (``cms.listings``), in a few queries
+    whatever the number of items or the page asked for."""
+    return listings.column_listing(column_items(column=column), columns=[column])
+
+
 def column_feed_items(*, column: Page):
     """The published content of a column and of its published sub-columns at any
     depth, newest first: what the column's feeds list. Items under an
@@ -76,6 +85,23 @@ def column_feed_items(*, column: Page):
     for path in hidden:
         items = items.exclude(path__startswith=path)
     return items.order_by("-first_published_at", "-pk").defer_streamfields().specific()
+
+
+def column_feed_listing(*, column: Page):
+    """What a column's feeds list: ``column_feed_items`` and the items other
+    packages list in the column or in its published sub-columns."""
+    ColumnPage = _page_type("ColumnPage")
+    below = list(
+        ColumnPage.objects.descendant_of(column).only(
+            "pk", "path", "live", "depth", "url_path"
+        )
+    )
+    hidden = [c.path for c in below if not c.live]
+    columns = [
+        column,
+        *(c for c in below if not any(c.path.startswith(p) for p in hidden)),
+    ]
+    return listings.column_listing(column_feed_items(column=column), columns=columns)
 
 
 def latest_content(*, home: Page):
@@ -103,7 +129,7 @@ def home_sections(*, home: Page) -> list[tuple]:
             column = block.value.get("column")
             count = block.value["count"]
             if column is not None and column.path.startswith(home.path):
-                items = list(column_items(column=column)[:count])
+                items = list(column_listing(column=column)[:count])
             elif block.block_type == "headlines":
                 items = list(latest_content(home=home)[:count])
         sections.append((block, items))

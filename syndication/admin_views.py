@@ -64,14 +64,10 @@ def send(request, page_id: int, direction: str):
             messages.success(
                 request,
                 _("Sent to %(count)d sites; they receive it in a moment.")
-                % {"count": len(plan.targets)},
+                % {"count": len(plan.sites)},
             )
-            if plan.missing_column:
-                messages.warning(
-                    request,
-                    _("These sites have neither column and did not get it: %(sites)s")
-                    % {"sites": "、".join(site.name for site in plan.missing_column)},
-                )
+            # The sites without either column are on the status page, once the
+            # queued push has planned the columns.
             return redirect("syndication_status", page.pk)
     return TemplateResponse(
         request,

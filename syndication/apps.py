@@ -10,4 +10,11 @@ class SyndicationConfig(AppConfig):
 
     def ready(self) -> None:
         # receivers connect once the app registry is ready
+        from cms import listings
+
         from . import signal_handlers  # noqa: F401  (connects the receivers)
+        from .listings import live_in_columns
+
+        # Taken items show in their target columns' lists and feeds (cms lists
+        # them through this provider; it cannot import syndication).
+        listings.column_items_provider_register(live_in_columns)

@@ -16,6 +16,7 @@ from sites.models import GovSite
 from sites.signals import public_pages_changed_send
 from sites.tenancy import for_sites, use_site
 
+from . import selectors
 from .models import SyndicatedItem, SyndicationTarget, TargetState
 from .signals import item_changed_on_sites
 
@@ -50,17 +51,49 @@ def changed(*, page_id: int | None, site_ids: list[int]) -> None:
         )
 
 
+def has_items(*, page_id: int, source: GovSite) -> bool:
+    return for_sites(SyndicatedItem, [source]).filter(source_page_id=page_id).exists()
+
+
+def source_republished(*, page_id: int, source: GovSite | None) -> list[int]:
+    """The source page was published again (an edit): the target columns that
+    list it show its new title, so static publishing writes them again. The
+    sites where it is live."""
+    if source is None:
+        return []
+    site_ids = [
+        site_id
+        for ids in for_sites(SyndicatedItem, [source])
+        .filter(source_page_id=page_id)
+        .values_list("target_site_ids", flat=True)
+        for site_id in ids
+    ]
+    if not site_ids:
+        return []
+    columns: dict[int, set[int]] = {}
+    rows = for_sites(SyndicationTarget, site_ids).filter(
+        item__source_page_id=page_id, state=TargetState.LIVE, column__isnull=False
+    )
+    for site_id, column_id in rows.values_list("site_id", "column_id"):
+        columns.setdefault(site_id, set()).add(column_id)
+    for site_id, column_ids in columns.items():
+        public_pages_changed_send(
+            sender=SyndicationTarget, site_id=site_id, page_ids=sorted(column_ids)
+        )
+    return sorted(columns)
+
+
 def item_record(
     *,
     source: GovSite,
     page: Page,
     site_ids: list[int],
     user,
-    missing: list[GovSite] = (),
+    missing: list[GovSite] | None = None,
     column_code: str = "",
 ) -> SyndicatedItem:
     """The source's record of the item (one per page), naming every site it was
-    sent to, and the sites that had no column for it (with when and which code)."""
+    sent to, and (``missing``, when known) the sites that had no column for it."""
     with use_site(source):
         item, _created = SyndicatedItem.objects.select_for_update().get_or_create(
             site=source,
@@ -69,16 +102,83 @@ def item_record(
         )
         item.title = page.title[:255]
         item.target_site_ids = sorted(set(item.target_site_ids) | set(site_ids))
-        now = timezone.now().isoformat()
-        item.missing_column_sites = [
-            *[e for e in item.missing_column_sites if e.get("site") not in site_ids],
-            *[
-                {"site": site.pk, "name": site.name, "at": now, "code": column_code}
-                for site in missing
-            ],
-        ]
+        if missing is not None:
+            _missing_note(
+                item, site_ids=site_ids, missing=missing, column_code=column_code
+            )
         item.save()
     return item
+
+
+def _missing_note(item, *, site_ids, missing, column_code: str) -> None:
+    """The sites that had no column for the item (when and which code), for the
+    status page; sites sent to again are taken off until found missing again."""
+    now = timezone.now().isoformat()
+    item.missing_column_sites = [
+        *[e for e in item.missing_column_sites if e.get("site") not in site_ids],
+        *[
+            {"site": site.pk, "name": site.name, "at": now, "code": column_code}
+            for site in missing
+        ],
+    ]
+
+
+def columns_plan(
+    *, site_ids: list[int], codes: list[str]
+) -> tuple[list[list[int]], list[GovSite]]:
+    """For each target still open to receiving, its column by code (then the
+    fallback): ``[[site id, column id], ...]``, and the sites with neither. Two
+    queries for the columns whatever the number of sites."""
+    sites = list(
+        GovSite.objects.filter(
+            pk__in=site_ids, status__in=selectors.RECEIVING_STATUSES
+        ).only("pk", "name")
+    )
+    columns = selectors.columns_by_code(sites=sites, codes=codes)
+    planned = [[site.pk, columns[site.pk].pk] for site in sites if site.pk in columns]
+    missing = [site for site in sites if site.pk not in columns]
+    return planned, missing
+
+
+@transaction.atomic
+def push(
+    *,
+    item_id: int,
+    source_site_id: int,
+    site_ids: list[int],
+    codes: list[str],
+    direction: str,
+    mandatory: bool,
+    user_id: int | None,
+) -> int:
+    """The queued half of a push (the editor's request only recorded the item):
+    plan each target's column by code, note the sites without one on the item,
+    and write the reference rows (``fan_out``)."""
+    source = GovSite.objects.filter(pk=source_site_id).first()
+    if source is None:
+        return 0
+    planned, missing = columns_plan(site_ids=site_ids, codes=codes)
+    with use_site(source):
+        item = SyndicatedItem.objects.select_for_update().filter(pk=item_id).first()
+        if item is None:
+            return 0
+        _missing_note(
+            item,
+            site_ids=site_ids,
+            missing=missing,
+            column_code=codes[0] if codes else "",
+        )
+        item.save(update_fields=["missing_column_sites"])
+    if not planned:
+        return 0
+    return fan_out(
+        item_id=item_id,
+        source_site_id=source_site_id,
+        plan=planned,
+        direction=direction,
+        mandatory=mandatory,
+        user_id=user_id,
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from wagtail.models import Page
 
 from cms.models import ColumnPage, PolicyDocumentPage
@@ -135,6 +135,20 @@ def columns_by_code(
         if site_id not in best or rank < best[site_id][:2]:
             best[site_id] = (*rank, column)
     return {site_id: entry[2] for site_id, entry in best.items()}
+
+
+def some_site_has_column(*, site_ids: list[int], codes: list[str]) -> bool:
+    """Whether any of these sites has a live column with one of ``codes``: one
+    query, stopping at the first such site."""
+    codes = [code for code in codes if code]
+    if not site_ids or not codes:
+        return False
+    column = ColumnPage.objects.filter(
+        code__in=codes,
+        live=True,
+        path__startswith=OuterRef("wagtail_site__root_page__path"),
+    )
+    return GovSite.objects.filter(pk__in=site_ids).filter(Exists(column)).exists()
 
 
 def _under_any(root_paths: dict[str, int]) -> Q:
@@ -281,6 +295,23 @@ def column_live_targets(*, column: ColumnPage) -> QuerySet[SyndicationTarget]:
         .filter(column=column, state=TargetState.LIVE)
         .select_related("item", "item__site")
         .order_by("-live_at")
+    )
+
+
+def columns_live_targets(*, columns: list[ColumnPage]) -> QuerySet[SyndicationTarget]:
+    """The items live in some columns of one site (their source still live),
+    newest first: the order of the columns' lists."""
+    site = govsite_for_page(columns[0]) if columns else None
+    if site is None:
+        return for_sites(SyndicationTarget, []).none()
+    return (
+        for_sites(SyndicationTarget, [site])
+        .filter(
+            column__in=[column.pk for column in columns],
+            state=TargetState.LIVE,
+            item__source_page__live=True,
+        )
+        .order_by("-live_at", "-pk")
     )
 
 

@@ -38,7 +38,7 @@ from .models import (
     TargetState,
 )
 from .signals import syndication_event
-from .tasks import exchange_send_task, fan_out_task
+from .tasks import exchange_send_task, push_task
 
 # What may be syndicated: articles (news, notices), policy documents and their
 # interpretations; consultations for their adoption reports (published in step).
@@ -48,14 +48,23 @@ IN_STEP_TYPES = (*SYNDICATED_TYPES, ConsultationPage)
 
 @dataclasses.dataclass
 class PushPlan:
-    """What a push does: the targets with the column each gets, and the sites
-    that have neither the column asked for nor the fallback."""
+    """What a push asked for: the item, the target sites and the column codes
+    (the column asked for, then the fallback). Each target's column is planned
+    by the queued task (``fanout.push``); ``columns()`` reads the same plan now
+    (for commands; the status page shows the sites without either column)."""
 
     item: SyndicatedItem | None
-    targets: list[tuple[GovSite, object]]
-    missing_column: list[GovSite]
+    sites: list[GovSite]
+    codes: list[str]
+
+    def columns(self) -> tuple[list[tuple[GovSite, object]], list[GovSite]]:
+        found = selectors.columns_by_code(sites=self.sites, codes=self.codes)
+        planned = [(site, found[site.pk]) for site in self.sites if site.pk in found]
+        missing = [site for site in self.sites if site.pk not in found]
+        return planned, missing
 
     def as_json(self) -> dict:
+        planned, missing = self.columns()
         return {
             "item": self.item.pk if self.item else None,
             "targets": [
@@ -65,10 +74,10 @@ class PushPlan:
                     "column": column.code,
                     "column_id": column.pk,
                 }
-                for site, column in self.targets
+                for site, column in planned
             ],
             "missing_column": [
-                {"site": site.code, "name": site.name} for site in self.missing_column
+                {"site": site.code, "name": site.name} for site in missing
             ],
         }
 
@@ -94,8 +103,8 @@ def item_send_check(
     direction: str = Direction.PUSH,
     types: tuple = SYNDICATED_TYPES,
 ) -> PushPlan:
-    """Refuse what may not be sent; plan the columns (two queries whatever the
-    number of targets). Raises PermissionDenied or ValidationError (Chinese)."""
+    """Refuse what may not be sent, in the same queries whatever the number of
+    targets. Raises PermissionDenied or ValidationError (Chinese)."""
     page = page.specific
     if not isinstance(page, types):
         raise ValidationError(
@@ -130,12 +139,12 @@ def item_send_check(
             _("These sites cannot receive items from this site: %(sites)s")
             % {"sites": "、".join(t.name for t in refused)}
         )
-    columns = selectors.columns_by_code(
-        sites=targets, codes=[column_code, fallback_column_code]
-    )
-    planned = [(t, columns[t.pk]) for t in targets if t.pk in columns]
-    missing = [t for t in targets if t.pk not in columns]
-    if not planned:
+    codes = [code for code in (column_code, fallback_column_code) if code]
+    # One query, whatever the number of targets: each target's column is
+    # planned by the queued task.
+    if not selectors.some_site_has_column(
+        site_ids=[t.pk for t in targets], codes=codes
+    ):
         raise ValidationError(
             _(
                 "None of the chosen sites has the column %(code)s "
@@ -143,7 +152,7 @@ def item_send_check(
             )
             % {"code": column_code}
         )
-    return PushPlan(item=None, targets=planned, missing_column=missing)
+    return PushPlan(item=None, sites=list(targets), codes=codes)
 
 
 @transaction.atomic
@@ -158,10 +167,10 @@ def item_send(
     direction: str = Direction.PUSH,
     types: tuple = SYNDICATED_TYPES,
 ) -> PushPlan:
-    """Push an item down (or report it up): record it and queue the fan-out.
-    Returns at once whatever the number of targets; the reference rows are
-    written by ``fan_out_task``. Sites without either column are left out and
-    listed in the plan (and on the status page)."""
+    """Push an item down (or report it up): record it and queue the push.
+    Returns at once whatever the number of targets: ``push_task`` plans each
+    target's column and writes the reference rows; sites without either column
+    are left out and listed on the item's status page."""
     plan = item_send_check(
         user=user,
         page=page,
@@ -174,19 +183,14 @@ def item_send(
     source = selectors.source_site_of(page)
     if direction == Direction.REPORT:
         mandatory = False  # a site above decides what it takes
-    item = item_record(
-        source=source,
-        page=page,
-        site_ids=[site.pk for site, _c in plan.targets],
-        user=user,
-        missing=plan.missing_column,
-        column_code=column_code,
-    )
+    site_ids = [site.pk for site in plan.sites]
+    item = item_record(source=source, page=page, site_ids=site_ids, user=user)
     plan.item = item
-    fan_out_task.enqueue(
+    push_task.enqueue(
         item.pk,
         source.pk,
-        [[site.pk, column.pk] for site, column in plan.targets],
+        site_ids,
+        plan.codes,
         str(direction),
         bool(mandatory),
         user.pk if user is not None else None,
@@ -195,7 +199,7 @@ def item_send(
         "report" if direction == Direction.REPORT else "push",
         user=user,
         item=item,
-        site_ids=[site.pk for site, _c in plan.targets],
+        site_ids=site_ids,
     )
     return plan
 

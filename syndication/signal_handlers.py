@@ -14,6 +14,7 @@ from search.signals import item_sites
 
 from . import fanout, in_step, selectors
 from .signals import syndication_event
+from .tasks import source_republished_task
 
 
 @receiver(page_unpublished)
@@ -40,6 +41,16 @@ def publish_in_step(sender, instance, **kwargs):
     """A department's normative document, its interpretation or its adoption
     report, first published: queued for the portal (同步发布)."""
     in_step.item_publish_in_step(page=instance)
+
+
+@receiver(page_published)
+def source_republished(sender, instance, **kwargs):
+    """An edit at the source: the target columns listing it are written again
+    by static publishing (their pages read the source live already)."""
+    source = selectors.source_site_of(instance)
+    if source is not None and fanout.has_items(page_id=instance.pk, source=source):
+        # In the background: the sites it is live on may be many.
+        source_republished_task.enqueue(instance.pk, source.pk)
 
 
 @receiver(syndication_event)

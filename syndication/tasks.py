@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from sites.models import GovSite
+
 from . import exchange, fanout
 from .models import OutboxState
 
@@ -29,6 +31,37 @@ def fan_out_task(
         mandatory=mandatory,
         user_id=user_id,
     )
+
+
+@task()
+def push_task(
+    item_id: int,
+    source_site_id: int,
+    site_ids: list[int],
+    codes: list[str],
+    direction: str,
+    mandatory: bool,
+    user_id: int | None,
+) -> int:
+    """A push or a report as the editor asked for it: the targets' columns are
+    planned here, not in the request."""
+    return fanout.push(
+        item_id=item_id,
+        source_site_id=source_site_id,
+        site_ids=site_ids,
+        codes=codes,
+        direction=direction,
+        mandatory=mandatory,
+        user_id=user_id,
+    )
+
+
+@task()
+def source_republished_task(page_id: int, source_site_id: int) -> int:
+    """The source was published again: static publishing writes the target
+    columns that list it (they show its title)."""
+    source = GovSite.objects.filter(pk=source_site_id).first()
+    return len(fanout.source_republished(page_id=page_id, source=source))
 
 
 @task()

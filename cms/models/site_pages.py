@@ -171,7 +171,9 @@ class ColumnPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = Paginator(self.items(), self.per_page).get_page(
+        # Its pages and what other sites' items it lists (cms.listings).
+        listing = selectors.column_listing(column=self)
+        context["items"] = Paginator(listing, self.per_page).get_page(
             request.GET.get("page")
         )
         context["subcolumns"] = (

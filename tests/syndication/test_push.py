@@ -36,7 +36,7 @@ def test_push_returns_before_any_row_and_the_task_writes_one_per_target(
     province_editor, notice, city, county, run_tasks
 ):
     plan = push(province_editor, notice, [city, county])
-    assert {site.pk for site, _c in plan.targets} == {city.pk, county.pk}
+    assert {site.pk for site in plan.sites} == {city.pk, county.pk}
     assert targets(plan.item) == {}  # written by the queued fan-out
     run_tasks()
     rows = targets(plan.item)
@@ -216,9 +216,16 @@ def test_column_code_no_target_has_is_refused_and_missing_sites_are_listed(
         code="xzdt",
         fallback_column_code="nosuch",
     )
-    assert [s.pk for s, _c in plan.targets] == [county.pk]
-    assert [s.pk for s in plan.missing_column] == [department.pk]
-    assert plan.item.missing_column_sites[0]["site"] == department.pk
+    # The columns are planned by the queued push, not in the editor's request.
+    assert plan.item.missing_column_sites == []
+    planned, missing = plan.columns()
+    assert [s.pk for s, _c in planned] == [county.pk]
+    assert [s.pk for s in missing] == [department.pk]
+    run_tasks()
+    plan.item.refresh_from_db()
+    assert [e["site"] for e in plan.item.missing_column_sites] == [department.pk]
+    assert set(targets(plan.item)) == {county.pk}
+    assert targets(plan.item)[county.pk].column.code == "xzdt"
 
 
 def test_the_editors_request_costs_the_same_queries_whatever_the_number_of_targets(

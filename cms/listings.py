@@ -1,0 +1,155 @@
+"""What a column lists: its own published pages, and items that packages above
+``cms`` place in it without a page of the column's own (a notice of another site
+taken into this column: ``syndication``).
+
+``cms`` cannot import those packages (it is below them), so they register a
+provider here, in their ``AppConfig.ready()``::
+
+    listings.column_items_provider_register(provider)
+
+A provider is called with the columns whose list is asked for (a column, or a
+column and its sub-columns for its feeds) and returns ``None`` (nothing there) or
+an ``ExtraItems``: how many items it has there, and the newest ``n`` of them as
+``ListedItem``, newest first. A column's list merges them with its pages by
+date, page by page, in a fixed number of queries whatever the number of items.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import heapq
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class ListedItem:
+    """An item a column lists that is not one of its pages: its title, its own
+    address on the column's site, and the date it is listed by."""
+
+    pk: int
+    title: str
+    url: str
+    first_published_at: datetime.datetime
+    last_published_at: datetime.datetime | None = None
+    search_description: str = ""
+    document_number: str = ""
+    # Where it comes from (「来源：<source_name>」).
+    source_name: str = ""
+    source_url: str = ""
+
+    # Templates tell these from pages by it (``pageurl`` takes pages only).
+    listed_url = property(lambda self: self.url)
+
+    def get_url(self, request=None, current_site=None) -> str:
+        return self.url
+
+    def sort_key(self) -> tuple:
+        return (self.first_published_at or EPOCH, self.pk)
+
+
+class ExtraItems(Protocol):
+    def count(self) -> int: ...
+
+    def top(self, n: int) -> list[ListedItem]: ...
+
+
+Provider = Callable[[Sequence], "ExtraItems | None"]
+
+_providers: list[Provider] = []
+
+
+def column_items_provider_register(provider: Provider) -> None:
+    """Add a provider of items listed in columns (once; idempotent)."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def column_items_provider_unregister(provider: Provider) -> None:
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+def extra_items(columns: Sequence) -> list[ExtraItems]:
+    found = []
+    for provider in _providers:
+        extra = provider(columns)
+        if extra is not None:
+            found.append(extra)
+    return found
+
+
+def _page_key(page) -> tuple:
+    return (page.first_published_at or EPOCH, page.pk)
+
+
+class ColumnListing:
+    """A column's pages (a queryset ordered newest first) merged with the items
+    providers list there, as a sequence a ``Paginator`` pages through: its
+    count, and any slice in four queries (two counts, two slices) however deep
+    the slice."""
+
+    def __init__(self, pages, extras: list[ExtraItems]):
+        self.pages = pages
+        self.extras = extras
+        self._pages_count: int | None = None
+        self._extras_count: int | None = None
+
+    def _counts(self) -> tuple[int, int]:
+        if self._pages_count is None:
+            self._pages_count = self.pages.count()
+            self._extras_count = sum(extra.count() for extra in self.extras)
+        return self._pages_count, self._extras_count
+
+    def count(self) -> int:
+        pages, extras = self._counts()
+        return pages + extras
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[: self.count()])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        start, stop, _step = key.indices(self.count())
+        if stop <= start:
+            return []
+        _pages, extras_count = self._counts()
+        if not extras_count:
+            return list(self.pages[start:stop])
+        # An item at position p of the merged list is a page whose own index is
+        # between p - (number of extra items) and p, or an extra item whose own
+        # index is at most p: these two slices hold every item of [start, stop).
+        # Merged from ``low`` on, an item's position is ``low`` plus the items
+        # before it in the merge (for those before ``start`` it may be less than
+        # their true position, never more, so they fall out of the window).
+        low = max(0, start - extras_count)
+        pages = list(self.pages[low:stop])
+        extras = [item for extra in self.extras for item in extra.top(stop)]
+        extras.sort(key=ListedItem.sort_key, reverse=True)
+        merged = heapq.merge(
+            ((_page_key(p), 0, p) for p in pages),
+            ((e.sort_key(), 1, e) for e in extras),
+            key=lambda entry: entry[0],
+            reverse=True,
+        )
+        ordered = [entry[2] for entry in merged]
+        return ordered[start - low : stop - low]
+
+
+def column_listing(pages, *, columns: Sequence) -> ColumnListing | object:
+    """``pages`` merged with what providers list in ``columns`` (``pages``
+    itself when no provider has anything there)."""
+    extras = extra_items(columns)
+    if not extras:
+        return pages
+    return ColumnListing(pages, extras)
