@@ -393,22 +393,6 @@ def main(argv: list[str] | None = None) -> None:
     call_command("search_index", "check", stdout=out)
     print("  search_index check: " + "; ".join(out.getvalue().split("\n")[:3]))
 
-    # The same command again with the per-item ``item_sites`` receivers
-    # (syndication's: two queries an item) disconnected: what answering
-    # ``items_sites`` (one query a batch) would give.
-    from search.signals import item_sites
-
-    receivers = list(item_sites.receivers)
-    item_sites.receivers.clear()
-    item_sites.sender_receivers_cache.clear()
-    try:
-        print("  again without the per-item item_sites receivers:")
-        seconds, cpu, documents, chars, _texts = _rebuild()
-        _report(seconds, cpu, documents, chars, raw, cores)
-    finally:
-        item_sites.receivers[:] = receivers
-        item_sites.sender_receivers_cache.clear()
-
     _queries(args, sites, documents)
 
 

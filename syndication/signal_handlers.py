@@ -10,7 +10,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from core.audit.models import AuditAction
 from core.audit.services import audit_record
-from search.signals import item_sites
+from search.signals import items_sites
 
 from . import fanout, in_step, selectors
 from .signals import syndication_event
@@ -29,11 +29,12 @@ def source_deleted(sender, instance, **kwargs):
     fanout.withdraw_page(page_id=instance.pk, source=selectors.source_site_of(instance))
 
 
-@receiver(item_sites)
-def syndicated_sites(sender, page, **kwargs):
-    """The sites a page is live on as a syndicated item, with its address there
-    (search: one document per item, listing every site it is live on)."""
-    return selectors.live_addresses_for_page(page_id=page.pk)
+@receiver(items_sites)
+def syndicated_sites(sender, page_ids, **kwargs):
+    """The sites each page of a batch is live on as a syndicated item, with its
+    address there (search: one document per item, listing every site it is live
+    on), in three queries for the whole batch."""
+    return selectors.live_addresses_for_pages(page_ids=page_ids)
 
 
 @receiver(page_published)
