@@ -10,6 +10,16 @@ headers, Content-Security-Policy), with an ETag and Last-Modified so a browser's
 second visit costs a 304. A page without a file that this process's page cache
 holds (``delivery.pagecache``: a column's later pages) is answered here too, under
 the same conditions.
+
+``answer_raw`` is the same answer one step earlier: the gunicorn worker
+(ops/gunicorn_worker.py) hands it the bytes of a kept-alive connection's next
+request before gunicorn parses them, and a plain GET or HEAD for a published file
+(HTTP/1.1, no body, no cookie, no query string, no percent-escape, none of the
+headers that would change the answer) is answered with the whole HTTP response
+at once: the same status and headers as through WSGI, the file's bytes from a
+small in-process copy checked against the file's inode, time and size on every
+request (so a replaced file is seen at once). Anything else returns None and
+goes through gunicorn and ``__call__`` as before.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ import logging
 import os
 import stat
 import time
+from collections import OrderedDict
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qsl
@@ -77,6 +88,22 @@ class StaticTreeApplication:
         self.proxy_ssl = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
         self.log = settings.DELIVERY_ACCESS_LOG
         self.platform_hosts = set(settings.PLATFORM_HOSTS)
+        # answer_raw: the file copies it answers from (path -> _Copy), the
+        # headers common to every answer, and the date line of this second.
+        self.copies: OrderedDict[str, _Copy] = OrderedDict()
+        self.copies_bytes = 0
+        self.common = "".join(f"{name}: {value}\r\n" for name, value in self.headers)
+        self.hsts_line = (
+            f"Strict-Transport-Security: {self.hsts}\r\n".encode() if self.hsts else b""
+        )
+        # The header that marks a request as HTTPS (production: the proxy's
+        # X-Forwarded-Proto), as a lower-case header name.
+        self.secure_header = None
+        if self.proxy_ssl and self.proxy_ssl[0].startswith("HTTP_"):
+            name = self.proxy_ssl[0][5:].replace("_", "-").lower().encode("latin-1")
+            self.secure_header = (name, self.proxy_ssl[1].encode("latin-1"))
+        self._second = 0
+        self._date = b""
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -180,6 +207,196 @@ class StaticTreeApplication:
                 },
             )
         return body
+
+    # -- answer_raw: before gunicorn parses the request --------------------------
+
+    def answer_raw(self, data: bytes, server: bytes = b"gunicorn"):
+        """The whole HTTP response to the first request in ``data`` and the number
+        of bytes that request took, when it is a plain GET or HEAD of a published
+        file; else None (gunicorn and ``__call__`` answer it)."""
+        if not self.enabled:
+            return None
+        end = data.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        lines = data[:end].split(b"\r\n")
+        request = lines[0].split(b" ")
+        if len(request) != 3 or request[2] != b"HTTP/1.1":
+            return None
+        method, target = request[0], request[1]
+        if method != b"GET" and method != b"HEAD":
+            return None
+        if not target.startswith(b"/") or b"?" in target or b"%" in target:
+            return None
+        host = etag_asked = None
+        secure = False
+        for line in lines[1:]:
+            name, colon, value = line.partition(b":")
+            if not colon or not name or name != name.strip() or b" " in name:
+                return None  # not a plain header line: gunicorn judges it
+            name = name.lower()
+            if name == b"host":
+                if host is not None:
+                    return None
+                host = value.strip()
+            elif name == b"if-none-match":
+                etag_asked = value.strip()
+            elif name in _RAW_REFUSED:
+                return None
+            elif self.secure_header is not None and name == self.secure_header[0]:
+                secure = value.strip() == self.secure_header[1]
+            elif name in _RAW_SCHEME:
+                return None  # gunicorn's own reading of the scheme decides
+            elif name == b"connection" and value.strip().lower() != b"keep-alive":
+                return None
+        if not host:
+            return None
+        try:
+            host_name = host.decode("ascii").lower()
+            path = target.decode("ascii")
+        except UnicodeDecodeError:
+            return None
+        if not host_name.endswith("]"):
+            host_name = host_name.rsplit(":", 1)[0]
+        host_name = host_name.rstrip(".")
+        relative = tree.relative_file(path)
+        if relative is None or not tree.valid_host(host_name):
+            return None
+        copy = self._copy(os.path.join(self.root, host_name, relative), relative)
+        if copy is None:
+            return None
+        second = int(time.time())
+        if second != self._second:
+            self._date = (
+                f"Date: {email.utils.formatdate(second, usegmt=True)}\r\n"
+            ).encode()
+            self._second = second
+        hsts = self.hsts_line if secure else b""
+        if etag_asked == copy.etag:
+            response = b"".join(
+                (
+                    b"HTTP/1.1 304 Not Modified\r\nServer: ",
+                    server,
+                    b"\r\n",
+                    self._date,
+                    b"Connection: keep-alive\r\n",
+                    copy.head,
+                    hsts,
+                    b"\r\n",
+                )
+            )
+            status = 304
+        else:
+            response = b"".join(
+                (
+                    b"HTTP/1.1 200 OK\r\nServer: ",
+                    server,
+                    b"\r\n",
+                    self._date,
+                    b"Connection: keep-alive\r\n",
+                    copy.head,
+                    hsts,
+                    copy.length,
+                    b"\r\n",
+                    copy.body if method == b"GET" else b"",
+                )
+            )
+            status = 200
+        if self.log:
+            logger.info(
+                "request",
+                extra={
+                    "host": host_name,
+                    "method": method.decode(),
+                    "path": path,
+                    "status": status,
+                    "static": True,
+                    "duration_ms": 0.0,
+                },
+            )
+        return response, end + 4
+
+    def _copy(self, filename: str, relative: str) -> _Copy | None:
+        """The file's bytes and headers, from memory while the file is the same
+        (inode, time and size): an atomic replacement is a new inode."""
+        try:
+            info = os.stat(filename)
+        except OSError:
+            return None
+        copy = self.copies.get(filename)
+        if copy is not None and copy.key == (
+            info.st_ino,
+            info.st_mtime_ns,
+            info.st_size,
+        ):
+            return copy
+        if not stat.S_ISREG(info.st_mode) or info.st_size > RAW_FILE_LIMIT:
+            return None
+        try:
+            with open(filename, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                body = handle.read()
+        except OSError:
+            return None
+        if len(body) != info.st_size or not stat.S_ISREG(info.st_mode):
+            return None
+        etag = f'"{info.st_mtime_ns:x}-{info.st_size:x}"'
+        head = (
+            f"Content-Type: {tree.content_type(relative)}\r\n"
+            f"ETag: {etag}\r\n"
+            f"Last-Modified: {email.utils.formatdate(info.st_mtime, usegmt=True)}\r\n"
+            f"{self.common}"
+        ).encode("latin-1")
+        copy = _Copy(
+            key=(info.st_ino, info.st_mtime_ns, info.st_size),
+            etag=etag.encode(),
+            head=head,
+            length=f"Content-Length: {info.st_size}\r\n".encode(),
+            body=body,
+        )
+        old = self.copies.pop(filename, None)
+        if old is not None:
+            self.copies_bytes -= len(old.body)
+        self.copies[filename] = copy
+        self.copies_bytes += len(body)
+        while self.copies_bytes > RAW_MEMORY_LIMIT and self.copies:
+            _name, dropped = self.copies.popitem(last=False)
+            self.copies_bytes -= len(dropped.body)
+        return copy
+
+
+# answer_raw leaves to gunicorn and Django: a body, an upgrade, a cookie (a
+# signed-in person's session among them), credentials.
+_RAW_REFUSED = frozenset(
+    {
+        b"content-length",
+        b"transfer-encoding",
+        b"expect",
+        b"upgrade",
+        b"cookie",
+        b"authorization",
+        b"http2-settings",
+    }
+)
+# The headers gunicorn reads the scheme from (secure_scheme_headers).
+_RAW_SCHEME = frozenset(
+    {b"x-forwarded-proto", b"x-forwarded-protocol", b"x-forwarded-ssl"}
+)
+# The largest file answer_raw keeps a copy of, and all copies together (per
+# worker process); larger files are sent by gunicorn (sendfile).
+RAW_FILE_LIMIT = 512 * 1024
+RAW_MEMORY_LIMIT = 64 * 1024 * 1024
+
+
+class _Copy:
+    __slots__ = ("body", "etag", "head", "key", "length")
+
+    def __init__(self, *, key, etag, head, length, body):
+        self.key = key
+        self.etag = etag
+        self.head = head
+        self.length = length
+        self.body = body
 
 
 def _hsts() -> str:
