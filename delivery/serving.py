@@ -27,6 +27,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
+import re
 import stat
 import time
 from collections import OrderedDict
@@ -91,6 +92,7 @@ class StaticTreeApplication:
         # answer_raw: the file copies it answers from (path -> _Copy), the
         # headers common to every answer, and the date line of this second.
         self.copies: OrderedDict[str, _Copy] = OrderedDict()
+        self.addresses: dict[tuple[bytes, bytes], tuple | bool] = {}
         self.copies_bytes = 0
         self.common = "".join(f"{name}: {value}\r\n" for name, value in self.headers)
         self.hsts_line = (
@@ -213,94 +215,67 @@ class StaticTreeApplication:
     def answer_raw(self, data: bytes, server: bytes = b"gunicorn"):
         """The whole HTTP response to the first request in ``data`` and the number
         of bytes that request took, when it is a plain GET or HEAD of a published
-        file; else None (gunicorn and ``__call__`` answer it)."""
-        if not self.enabled:
-            return None
+        file (or of a page this process's page cache holds); else None (gunicorn
+        and ``__call__`` answer it)."""
         end = data.find(b"\r\n\r\n")
-        if end < 0:
+        if end < 0 or not self.enabled:
             return None
-        lines = data[:end].split(b"\r\n")
-        request = lines[0].split(b" ")
+        line_end = data.find(b"\r\n")
+        request = data[:line_end].split(b" ")
         if len(request) != 3 or request[2] != b"HTTP/1.1":
             return None
         method, target = request[0], request[1]
         if method != b"GET" and method != b"HEAD":
             return None
-        if not target.startswith(b"/") or b"?" in target or b"%" in target:
+        block = data[line_end:end].lower()
+        if _HEADER_BLOCK.fullmatch(block) is None:
+            return None  # not plain header lines: gunicorn judges them
+        pairs = _HEADER.findall(block)
+        headers = dict(pairs)
+        if len(headers) != len(pairs) or not _RAW_REFUSED.isdisjoint(headers):
+            return None  # a repeated header, a body, a cookie, an upgrade, ...
+        connection = headers.get(b"connection")
+        if connection is not None and connection != b"keep-alive":
             return None
-        host = etag_asked = None
         secure = False
-        for line in lines[1:]:
-            name, colon, value = line.partition(b":")
-            if not colon or not name or name != name.strip() or b" " in name:
-                return None  # not a plain header line: gunicorn judges it
-            name = name.lower()
-            if name == b"host":
-                if host is not None:
-                    return None
-                host = value.strip()
-            elif name == b"if-none-match":
-                etag_asked = value.strip()
-            elif name in _RAW_REFUSED:
-                return None
-            elif self.secure_header is not None and name == self.secure_header[0]:
-                secure = value.strip() == self.secure_header[1]
-            elif name in _RAW_SCHEME:
-                return None  # gunicorn's own reading of the scheme decides
-            elif name == b"connection" and value.strip().lower() != b"keep-alive":
-                return None
+        if self.secure_header is not None:
+            secure = headers.get(self.secure_header[0]) == self.secure_header[1]
+        elif not _RAW_SCHEME.isdisjoint(headers):
+            return None  # gunicorn's own reading of the scheme decides
+        host = headers.get(b"host")
         if not host:
             return None
-        try:
-            host_name = host.decode("ascii").lower()
-            path = target.decode("ascii")
-        except UnicodeDecodeError:
+        found = self.addresses.get((host, target))
+        if found is None:
+            found = self._address(host, target)
+        if found is False:
             return None
-        if not host_name.endswith("]"):
-            host_name = host_name.rsplit(":", 1)[0]
-        host_name = host_name.rstrip(".")
-        relative = tree.relative_file(path)
-        if relative is None or not tree.valid_host(host_name):
-            return None
-        copy = self._copy(os.path.join(self.root, host_name, relative), relative)
-        if copy is None:
-            return None
+        host_name, path, query, filename, relative = found
         second = int(time.time())
         if second != self._second:
             self._date = (
                 f"Date: {email.utils.formatdate(second, usegmt=True)}\r\n"
             ).encode()
             self._second = second
-        hsts = self.hsts_line if secure else b""
-        if etag_asked == copy.etag:
-            response = b"".join(
-                (
-                    b"HTTP/1.1 304 Not Modified\r\nServer: ",
-                    server,
-                    b"\r\n",
-                    self._date,
-                    b"Connection: keep-alive\r\n",
-                    copy.head,
-                    hsts,
-                    b"\r\n",
-                )
-            )
+        copy = self._copy(filename, relative) if filename else None
+        if copy is None:
+            entry = self._cached(host_name, path, query)
+            if entry is None:
+                return None
+            return self._raw_cached(entry, method, server, host_name, path), end + 4
+        start = b"".join(
+            (b" OK\r\nServer: ", server, b"\r\n", self._date, _KEEP_ALIVE, copy.head)
+        )
+        if secure:
+            start += self.hsts_line
+        if headers.get(b"if-none-match") == copy.etag:
+            response = b"".join((b"HTTP/1.1 304 Not Modified", start[3:], b"\r\n"))
             status = 304
+        elif method == b"GET":
+            response = b"".join((b"HTTP/1.1 200", start, copy.tail))
+            status = 200
         else:
-            response = b"".join(
-                (
-                    b"HTTP/1.1 200 OK\r\nServer: ",
-                    server,
-                    b"\r\n",
-                    self._date,
-                    b"Connection: keep-alive\r\n",
-                    copy.head,
-                    hsts,
-                    copy.length,
-                    b"\r\n",
-                    copy.body if method == b"GET" else b"",
-                )
-            )
+            response = b"".join((b"HTTP/1.1 200", start, copy.length, b"\r\n"))
             status = 200
         if self.log:
             logger.info(
@@ -315,6 +290,71 @@ class StaticTreeApplication:
                 },
             )
         return response, end + 4
+
+    def _address(self, host: bytes, target: bytes):
+        """What a (Host header, request target) pair names: the host, the path, the
+        query, the file that may hold it ("" when none can) and its name relative to
+        the host's folder; False when answer_raw leaves it to gunicorn. Kept per
+        pair (strings only), a bounded number."""
+        found = False
+        path, _, query = target.partition(b"?")
+        if path.startswith(b"/") and b"%" not in path and b"#" not in query:
+            try:
+                host_name = host.decode("ascii")
+                path_text = path.decode("ascii")
+                query_text = query.decode("ascii")
+            except UnicodeDecodeError:
+                host_name = ""
+            if not host_name.endswith("]"):
+                host_name = host_name.rsplit(":", 1)[0]
+            host_name = host_name.rstrip(".")
+            if tree.valid_host(host_name):
+                relative = tree.relative_file(path_text)
+                filename = ""
+                if relative is not None and not query_text:
+                    filename = os.path.join(self.root, host_name, relative)
+                found = (host_name, path_text, query_text, filename, relative)
+        if len(self.addresses) >= RAW_ADDRESSES:
+            self.addresses.clear()
+        self.addresses[(host, target)] = found
+        return found
+
+    def _raw_cached(self, entry, method, server, host, path) -> bytes:
+        """A page cache entry (``_serve_cached``) as a whole HTTP response."""
+        status = entry["status"]
+        body = entry["body"]
+        head = "".join(
+            f"{name}: {value}\r\n"
+            for name, value in [
+                *entry["headers"],
+                ("X-Page-Cache", "hit"),
+                ("Content-Length", str(len(body))),
+            ]
+        )
+        if self.log:
+            logger.info(
+                "request",
+                extra={
+                    "host": host,
+                    "method": method.decode(),
+                    "path": path,
+                    "status": status,
+                    "cached": True,
+                    "duration_ms": 0.0,
+                },
+            )
+        return b"".join(
+            (
+                f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nServer: ".encode(),
+                server,
+                b"\r\n",
+                self._date,
+                _KEEP_ALIVE,
+                head.encode("latin-1"),
+                b"\r\n",
+                body if method == b"GET" else b"",
+            )
+        )
 
     def _copy(self, filename: str, relative: str) -> _Copy | None:
         """The file's bytes and headers, from memory while the file is the same
@@ -347,24 +387,32 @@ class StaticTreeApplication:
             f"Last-Modified: {email.utils.formatdate(info.st_mtime, usegmt=True)}\r\n"
             f"{self.common}"
         ).encode("latin-1")
+        length = f"Content-Length: {info.st_size}\r\n".encode()
         copy = _Copy(
             key=(info.st_ino, info.st_mtime_ns, info.st_size),
             etag=etag.encode(),
             head=head,
-            length=f"Content-Length: {info.st_size}\r\n".encode(),
-            body=body,
+            length=length,
+            tail=length + b"\r\n" + body,
         )
         old = self.copies.pop(filename, None)
         if old is not None:
-            self.copies_bytes -= len(old.body)
+            self.copies_bytes -= len(old.tail)
         self.copies[filename] = copy
-        self.copies_bytes += len(body)
+        self.copies_bytes += len(copy.tail)
         while self.copies_bytes > RAW_MEMORY_LIMIT and self.copies:
             _name, dropped = self.copies.popitem(last=False)
-            self.copies_bytes -= len(dropped.body)
+            self.copies_bytes -= len(dropped.tail)
         return copy
 
 
+_TOKEN = rb"[!#$%&'*+.^_`|~0-9a-z-]+"
+# Header lines as answer_raw takes them (lower-cased): a token, a colon, a value
+# without control characters but tab; anything else (a space before the colon, a
+# folded line) is gunicorn's to judge.
+_HEADER_BLOCK = re.compile(rb"(?:\r\n" + _TOKEN + rb":[\t\x20-\x7e\x80-\xff]*)*")
+_HEADER = re.compile(rb"\r\n(" + _TOKEN + rb"):[ \t]*([^\r\n]*?)[ \t]*(?=\r\n|\Z)")
+_KEEP_ALIVE = b"Connection: keep-alive\r\n"
 # answer_raw leaves to gunicorn and Django: a body, an upgrade, a cookie (a
 # signed-in person's session among them), credentials.
 _RAW_REFUSED = frozenset(
@@ -383,20 +431,22 @@ _RAW_SCHEME = frozenset(
     {b"x-forwarded-proto", b"x-forwarded-protocol", b"x-forwarded-ssl"}
 )
 # The largest file answer_raw keeps a copy of, and all copies together (per
-# worker process); larger files are sent by gunicorn (sendfile).
+# worker process); larger files are sent by gunicorn (sendfile). The addresses
+# it has looked at (strings, no files) are kept up to RAW_ADDRESSES.
 RAW_FILE_LIMIT = 512 * 1024
 RAW_MEMORY_LIMIT = 64 * 1024 * 1024
+RAW_ADDRESSES = 50_000
 
 
 class _Copy:
-    __slots__ = ("body", "etag", "head", "key", "length")
+    __slots__ = ("etag", "head", "key", "length", "tail")
 
-    def __init__(self, *, key, etag, head, length, body):
+    def __init__(self, *, key, etag, head, length, tail):
         self.key = key
         self.etag = etag
         self.head = head
         self.length = length
-        self.body = body
+        self.tail = tail
 
 
 def _hsts() -> str:

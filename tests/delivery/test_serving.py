@@ -193,7 +193,7 @@ def test_the_raw_answer_sees_a_replaced_file_at_once(published, app):
     again = _raw(app, published.host, "/")
     assert again == first
     tree.write(published.host, "/", first[2] + b"<!-- republished -->")
-    status, headers, body = _raw(app, published.host, "/")
+    _status, headers, body = _raw(app, published.host, "/")
     assert body.endswith(b"<!-- republished -->")
     assert headers["ETag"] != first[1]["ETag"]
     assert int(headers["Content-Length"]) == len(body)
