@@ -286,6 +286,7 @@ class StaticTreeApplication:
                     "path": path,
                     "status": status,
                     "static": True,
+                    "early": True,  # answered by answer_raw
                     "duration_ms": 0.0,
                 },
             )
@@ -340,6 +341,7 @@ class StaticTreeApplication:
                     "path": path,
                     "status": status,
                     "cached": True,
+                    "early": True,
                     "duration_ms": 0.0,
                 },
             )
