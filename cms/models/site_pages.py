@@ -14,6 +14,7 @@ from wagtail.url_routing import RouteResult
 from cms import feeds, selectors
 from cms.blocks import HomeSectionBlock
 from cms.readonly import SitePagePermissionTester
+from core.pages import public
 from sites.forms import SitePageForm
 
 
@@ -152,6 +153,9 @@ class ColumnPage(Page):
                 )
                 if page is None:
                     raise Http404
+                # The column it was found in, for this request's page tags
+                # (themes.page_tags.column_of): no second look-up of the parent.
+                page.routed_column = self
                 return RouteResult(page)
         if len(path_components) == 1 and path_components[0] in FEEDS and self.live:
             return RouteResult(self, kwargs={"feed": path_components[0]})
@@ -174,9 +178,9 @@ class ColumnPage(Page):
         context["items"] = Paginator(self.items(), self.per_page).get_page(
             request.GET.get("page")
         )
-        context["subcolumns"] = (
-            ColumnPage.objects.child_of(self).live().public().order_by("path")
-        )
+        context["subcolumns"] = public(
+            ColumnPage.objects.child_of(self).live()
+        ).order_by("path")
         return context
 
 
