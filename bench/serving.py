@@ -179,7 +179,11 @@ def _wrk(port: int, paths: list[str]) -> float:
             os.unlink(script.name)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non_2xx:
-        raise SystemExit(f"{paths[0]}: {non_2xx.group(1)} failed answers\n{out}")
+        status, body = _get(port, paths[0])
+        raise SystemExit(
+            f"{paths[0]}: {non_2xx.group(1)} failed answers (now: {status} "
+            f"{body[:300]!r})\n{out}"
+        )
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
