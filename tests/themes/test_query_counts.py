@@ -5,8 +5,9 @@ second visit (the first one fills per-process maps of ids and paths).
 
 Each query here is paid on every uncached view: lower a bound when a change
 saves one, raise it only with a reason. The counts when these bounds were set:
-home 12, column 19, article 17 (from 16, 23 and 21 before: the view
-restrictions read in the same statement as the pages, the routed column and
+home 12, column 19, article 14 (from 16, 23 and 21 before: the view
+restrictions read in the same statement as the pages, an article found by the
+id in its address with its column (not level by level), that column and
 its keywords reused, the article's tags read once)."""
 
 import pytest
@@ -20,7 +21,7 @@ from .conftest import furnish, path_of
 
 pytestmark = pytest.mark.django_db
 
-BOUNDS = {"home": 12, "column": 19, "article": 17}
+BOUNDS = {"home": 12, "column": 19, "article": 14}
 
 
 @pytest.fixture
@@ -80,3 +81,36 @@ def test_public_leaves_out_what_wagtails_public_leaves_out(furnished):
     assert notices.pk not in ours and article.pk not in ours
     assert not ours & set(notices.get_descendants().values_list("pk", flat=True))
     assert news.pk in ours
+
+
+def test_an_article_address_answers_only_at_its_own_column(furnished):
+    from urllib.parse import urlsplit
+
+    site, paths = furnished
+    client = Client(HTTP_HOST=site.host)
+    article = paths["article"]
+    month, name = article.rstrip("/").split("/")[-2:]
+    assert client.get(article).status_code == 200
+    # The same id under another column, or a column that does not exist: 404.
+    assert client.get(f"/news/tzgg/{month}/{name}").status_code == 404
+    assert client.get(f"/nosuch/{month}/{name}").status_code == 404
+    assert client.get(f"/news/{month}/{name}").status_code == 404
+    # A page of another column by its id under this column: 404.
+    other = ArticleFactory(parent=column(site, "tzgg"), publish=True)
+    other_name = urlsplit(other.url).path.rstrip("/").split("/")[-1]
+    assert client.get(f"/news/zwyw/{month}/{other_name}").status_code == 404
+    # Unpublished: 404.
+    page = column(site, "zwyw").get_children().live().last().specific
+    address = path_of(page)
+    page.unpublish()
+    assert client.get(address).status_code == 404
+
+
+def test_an_article_of_another_site_is_not_found_by_its_id(furnished, other_site):
+    site, _paths = furnished
+    foreign = ArticleFactory(parent=column(other_site, "zwyw"), publish=True)
+    month, name = path_of(foreign).rstrip("/").split("/")[-2:]
+    assert (
+        Client(HTTP_HOST=site.host).get(f"/news/zwyw/{month}/{name}").status_code == 404
+    )
+    assert Client(HTTP_HOST=other_site.host).get(path_of(foreign)).status_code == 200
