@@ -32,10 +32,9 @@ def setup_django(database: str, *, fresh: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _create_database(db: dict, *, fresh: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
+def server_params(db: dict) -> dict:
+    """How to reach the PostgreSQL server of a Django database (the embedded one
+    started if need be): host, port, user, password."""
     params = {
         "host": db.get("HOST") or None,
         "port": db.get("PORT") or None,
@@ -47,6 +46,19 @@ def _create_database(db: dict, *, fresh: bool) -> None:
 
         endpoint = ensure_running(db["EMBEDDED_DATA_DIR"])
         params.update(host=endpoint.socket_dir, port=endpoint.port, user=endpoint.user)
+    return params
+
+
+def create_database(db: dict, *, fresh: bool) -> None:
+    """The database ``db["NAME"]`` on its server (``fresh``: dropped first)."""
+    _create_database(db, fresh=fresh)
+
+
+def _create_database(db: dict, *, fresh: bool) -> None:
+    import psycopg
+    from psycopg import sql
+
+    params = server_params(db)
     name = sql.Identifier(db["NAME"])
     with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
         if fresh:

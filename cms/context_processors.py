@@ -1,5 +1,7 @@
 from wagtail.models import Page
 
+from core.pages import public
+
 
 def govsite(request):
     """The current site and its top-level columns, for every template."""
@@ -9,5 +11,5 @@ def govsite(request):
     root = site.wagtail_site.root_page
     return {
         "govsite": site,
-        "site_nav": Page.objects.child_of(root).live().public().in_menu(),
+        "site_nav": public(Page.objects.child_of(root).live().in_menu()),
     }

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from core.pages import public
+
 from . import listings
 
 
@@ -29,12 +31,9 @@ def home_columns(*, home: Page) -> list[Page]:
     children, fetched for all columns in one query instead of one per column."""
     ColumnPage = _page_type("ColumnPage")
 
-    columns = list(ColumnPage.objects.child_of(home).live().public().order_by("path"))
+    columns = list(public(ColumnPage.objects.child_of(home).live()).order_by("path"))
     children = (
-        Page.objects.descendant_of(home)
-        .filter(depth=home.depth + 2)
-        .live()
-        .public()
+        public(Page.objects.descendant_of(home).filter(depth=home.depth + 2).live())
         .order_by("path")
         .specific(defer=True)
     )
@@ -51,9 +50,7 @@ def column_items(*, column: Page):
     ColumnPage = _page_type("ColumnPage")
 
     return (
-        Page.objects.child_of(column)
-        .live()
-        .public()
+        public(Page.objects.child_of(column).live())
         .not_type(ColumnPage)
         .order_by("-first_published_at", "-pk")
         # Specific pages build their stable addresses and show their own fields
@@ -76,7 +73,7 @@ def column_feed_items(*, column: Page):
     unpublished sub-column are left out with it."""
     ColumnPage = _page_type("ColumnPage")
 
-    items = Page.objects.descendant_of(column).live().public().not_type(ColumnPage)
+    items = public(Page.objects.descendant_of(column).live()).not_type(ColumnPage)
     hidden = (
         ColumnPage.objects.descendant_of(column)
         .not_live()
@@ -109,9 +106,7 @@ def latest_content(*, home: Page):
     ColumnPage = _page_type("ColumnPage")
 
     return (
-        Page.objects.descendant_of(home)
-        .live()
-        .public()
+        public(Page.objects.descendant_of(home).live())
         .not_type(ColumnPage)
         .exclude(depth__lte=home.depth)
         .order_by("-first_published_at", "-pk")

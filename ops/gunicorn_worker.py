@@ -8,7 +8,7 @@ what to do; every other error is gunicorn's as before. Nothing here touches the
 database or the template engine: the request never reached Django.
 """
 
-from gunicorn import util
+from gunicorn import SERVER, util
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -68,7 +68,95 @@ def error_response(exc: Exception) -> bytes | None:
 
 
 class PlatformThreadWorker(ThreadWorker):
-    """``worker_class`` of config/gunicorn_conf.py."""
+    """``worker_class`` of config/gunicorn_conf.py.
+
+    A kept-alive connection's next request is first offered to the application's
+    ``answer_raw`` (delivery/serving.py), here in the worker's main loop: a plain
+    GET of a published page is answered at once with the file's bytes, without
+    gunicorn's parser, the WSGI environ or a trip through the thread pool (that
+    round trip costs more than the answer). Every other request, and one whose
+    answer does not fit the socket's buffer at once, goes on as gunicorn's.
+    """
+
+    _answer_raw = None
+    _server = SERVER.encode("latin-1")
+
+    def load_wsgi(self):
+        super().load_wsgi()
+        # With gunicorn's own access log turned on, every request goes its way
+        # (the fast answers would be missing from that log).
+        if not self.cfg.accesslog:
+            self._answer_raw = getattr(self.wsgi, "answer_raw", None)
+
+    def on_client_socket_readable(self, conn, client):
+        answer = self._answer_raw
+        if (
+            answer is None
+            or not self.alive
+            or conn.is_http2
+            or conn.parser is None
+            or self.cfg.is_ssl
+            or self.nr + 1 >= self.max_requests
+        ):
+            return super().on_client_socket_readable(conn, client)
+        try:
+            data = conn.sock.recv(65536)
+        except BlockingIOError:
+            return None  # nothing after all: the connection stays in the poller
+        except OSError:
+            data = b""
+        rest = b""
+        found = None
+        while data:
+            try:
+                found = answer(data, self._server)
+            except Exception:  # gunicorn and Django answer it, with their logging
+                self.log.exception("answer_raw failed")
+                found = None
+            if found is None:
+                break
+            response, used = found
+            data = data[used:]
+            self.nr += 1
+            try:
+                sent = conn.sock.send(response)
+            except BlockingIOError:
+                sent = 0
+            except OSError:
+                data = b""  # the client is gone: gunicorn reads the end and closes
+                break
+            if sent < len(response):
+                rest = response[sent:]
+                break
+        if data:
+            conn.parser.unreader.unread(data)
+        elif not rest and found is not None:
+            # Answered: the connection waits for its next request, its keep-alive
+            # time starting again (the deque stays in timeout order).
+            conn.set_timeout()
+            self.keepalived_conns.remove(conn)
+            self.keepalived_conns.append(conn)
+            return None
+        if rest:
+            # The socket's buffer is full: a thread sends the rest (blocking),
+            # then gunicorn carries on with the connection as after any request.
+            self.poller.unregister(client)
+            self.keepalived_conns.remove(conn)
+            future = self.tpool.submit(self._send_rest, conn, rest)
+            future.add_done_callback(
+                lambda fut: self.method_queue.defer(self.finish_request, conn, fut)
+            )
+            return None
+        return super().on_client_socket_readable(conn, client)
+
+    @staticmethod
+    def _send_rest(conn, rest: bytes) -> bool:
+        try:
+            conn.sock.setblocking(True)
+            conn.sock.sendall(rest)
+        except OSError:
+            return False
+        return True
 
     def handle_error(self, req, client, addr, exc):
         response = error_response(exc)

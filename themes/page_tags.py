@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -71,6 +72,11 @@ def column_of(page: Page) -> Page | None:
     if kind == PageKind.COLUMN:
         return page
     if kind == PageKind.CONTENT and page.depth > 1:
+        # The column the request was routed through (ColumnPage.route sets it on
+        # this request's instance), else the parent looked up.
+        routed = getattr(page, "routed_column", None)
+        if routed is not None and routed.path == page.path[: -page.steplen]:
+            return routed
         parent = page.get_parent()
         return parent.specific if parent is not None else None
     return None
@@ -117,14 +123,19 @@ def description(page) -> str:
 
 
 def column_keywords(column) -> str:
-    """``ColumnKeywords``: the column's title after its ancestor columns' titles."""
+    """``ColumnKeywords``: the column's title after its ancestor columns' titles
+    (kept on this request's column instance: Keywords may ask again)."""
+    known = getattr(column, "_column_keywords", None)
+    if known is not None:
+        return known
     titles = [
         ancestor.title
         for ancestor in column.get_ancestors(inclusive=True).filter(
             content_type=column.content_type_id
         )
     ]
-    return ",".join(titles or [column.title])
+    column._column_keywords = ",".join(titles or [column.title])
+    return column._column_keywords
 
 
 def keywords(page, column=None) -> str:
@@ -132,7 +143,9 @@ def keywords(page, column=None) -> str:
     of the columns it is in (``column``, its column, when the caller has it)."""
     tags = getattr(page, "tags", None)
     if tags is not None:
-        names = [str(tag) for tag in tags.all()]
+        # Prefetched on the page: the template showing its tags reads them again.
+        prefetch_related_objects([page], "tags")
+        names = [str(tag) for tag in page.tags.all()]
         if names:
             return ",".join(names)
     category = getattr(page, "get_subject_category_display", None)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Page
 
+from core.pages import public
 from sites import routing
 from sites.models import GovSite
 
@@ -72,7 +73,7 @@ def section_nav(*, site: GovSite, page: Page) -> tuple[Page | None, list[Page]]:
     if top is None:
         return None, []
     children = list(
-        column_model.objects.child_of(top).live().public().in_menu().order_by("path")
+        public(column_model.objects.child_of(top).live().in_menu()).order_by("path")
     )
     return top, children
 
@@ -115,13 +116,11 @@ def column_tree(*, site: GovSite) -> list[tuple[Page, list[Page]]]:
     query): the site map page."""
     column_model = apps.get_model(settings.SITES_COLUMN_PAGE_MODEL)
     home = site.root_page
-    columns = (
+    columns = public(
         column_model.objects.descendant_of(home)
         .filter(depth__lte=home.depth + 2)
         .live()
-        .public()
-        .order_by("path")
-    )
+    ).order_by("path")
     tree: list[tuple[Page, list[Page]]] = []
     for column in columns:
         if column.depth == home.depth + 1:

@@ -14,6 +14,7 @@ from wagtail.url_routing import RouteResult
 from cms import feeds, selectors
 from cms.blocks import HomeSectionBlock
 from cms.readonly import SitePagePermissionTester
+from core.pages import public
 from sites.forms import SitePageForm
 
 
@@ -77,6 +78,34 @@ class HomePage(Page):
 
     def permissions_for_user(self, user):
         return SitePagePermissionTester(user, self)
+
+    def route(self, request, path_components):
+        # A content page's address (/<column>/.../<yyyymm>/t<yyyymmdd>_<id>.html)
+        # names its id: fetched at once with its column, instead of one look-up
+        # per level down the columns. The same answer as the walk (ColumnPage.route):
+        # a live page whose parent is the column at exactly that address.
+        if len(path_components) >= 3 and MONTH.match(path_components[-2]):
+            match = CONTENT_ADDRESS.match(path_components[-1])
+            if match:
+                return self._route_content(path_components[:-2], int(match["id"]))
+        return super().route(request, path_components)
+
+    def _route_content(self, column_slugs, page_id: int) -> RouteResult:
+        page = (
+            Page.objects.descendant_of(self)
+            .filter(pk=page_id)
+            .live()
+            .specific()
+            .first()
+        )
+        if page is None:
+            raise Http404
+        column = ColumnPage.objects.filter(path=page.path[: -Page.steplen]).first()
+        address = self.url_path + "".join(f"{slug}/" for slug in column_slugs)
+        if column is None or column.url_path != address:
+            raise Http404
+        page.routed_column = column
+        return RouteResult(page)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -152,6 +181,9 @@ class ColumnPage(Page):
                 )
                 if page is None:
                     raise Http404
+                # The column it was found in, for this request's page tags
+                # (themes.page_tags.column_of): no second look-up of the parent.
+                page.routed_column = self
                 return RouteResult(page)
         if len(path_components) == 1 and path_components[0] in FEEDS and self.live:
             return RouteResult(self, kwargs={"feed": path_components[0]})
@@ -176,9 +208,9 @@ class ColumnPage(Page):
         context["items"] = Paginator(listing, self.per_page).get_page(
             request.GET.get("page")
         )
-        context["subcolumns"] = (
-            ColumnPage.objects.child_of(self).live().public().order_by("path")
-        )
+        context["subcolumns"] = public(
+            ColumnPage.objects.child_of(self).live()
+        ).order_by("path")
         return context
 
 
