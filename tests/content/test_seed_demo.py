@@ -24,13 +24,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def small_liaoning(monkeypatch):
+def small_liaoning(monkeypatch, request):
     """The province, one city and one department: the command's own path."""
     monkeypatch.setattr(seed_demo, "CITIES", [("沈阳", "shenyang", "210100")])
     monkeypatch.setattr(seed_demo, "COUNTIES", {})
     monkeypatch.setattr(
         seed_demo, "DEPARTMENTS", [("2100000001", "2100000002", "辽宁省司法厅", "sft")]
     )
+    if "demo_static_tree" not in request.fixturenames:
+        # Writing the tree renders every demo page through the whole request
+        # path; only the test that looks at the tree (demo_static_tree) pays.
+        monkeypatch.setattr(seed_demo, "platform_publish", lambda: {})
+
+
+@pytest.fixture
+def demo_static_tree(settings, tmp_path):
+    """seed_demo writes every demo page as a file (静态化), here."""
+    settings.DELIVERY_STATIC_ROOT = tmp_path / "public"
+    return tmp_path / "public"
 
 
 def run_seed_demo():
@@ -38,7 +49,7 @@ def run_seed_demo():
 
 
 def test_every_demo_home_page_shows_news_notices_and_entrances(
-    small_liaoning, settings
+    small_liaoning, demo_static_tree, settings
 ):
     settings.SITE_PORT = 8000
     run_seed_demo()
@@ -50,6 +61,9 @@ def test_every_demo_home_page_shows_news_notices_and_entrances(
         assert kinds[0] == "headlines" and "entrances" in kinds, site.name
         assert "column" in kinds, site.name
         html = Client(HTTP_HOST=site.host).get("/").content.decode()
+        # The static tree holds the home page too (静态化).
+        written = (demo_static_tree / site.host / "index.html").read_text()
+        assert 'class="column-block headlines"' in written, site.name
         short = site.short_name or site.name
         assert 'class="column-block headlines"' in html, site.name
         assert f"{short}召开优化营商环境工作推进会" in html, site.name

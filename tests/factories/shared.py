@@ -123,63 +123,68 @@ class SharedSites:
     def build(cls, recipes: list[Recipe]) -> SharedSites:
         """Provision every recipe's site (parents first) and keep their rows.
 
-        The database ends as it began (apart from sequences and the copies)."""
+        The database ends as it began (apart from sequences and the copies).
+
+        Only tables that hold rows are copied: the rows before provisioning of
+        the tables that have some, and for each site the rows of the tables its
+        provisioning wrote to (PostgreSQL's per-transaction counters name them)
+        that differ from their latest earlier version. A site's copies are empty
+        tables never created, so the transaction locks a few hundred relations,
+        not every table of the schema once per site."""
         shared = cls(recipes)
         if cls.retired:
             return shared
         built = {}
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             tables = _tables(cursor)
+            # Outside the transaction: each check's locks end with it.
+            filled = {t.name for t in tables if _has_rows(cursor, t.name)}
+        by_name = {t.name: t for t in tables}
+        with transaction.atomic(), connection.cursor() as cursor:
             log_marks = _log_marks(cursor)
             cursor.execute(f"DROP SCHEMA IF EXISTS {_q(SCHEMA)} CASCADE")
             cursor.execute(f"CREATE SCHEMA {_q(SCHEMA)}")
             SharedSites._schema_created = True
             before = {
-                t.name: _copy_table(cursor, t, f"s0_{i}") for i, t in enumerate(tables)
+                t.name: _copy_table(cursor, t, f"s0_{i}")
+                for i, t in enumerate(tables)
+                if t.name in filled
+            }
+            # Per table, its copies from the newest back to ``before``: the
+            # latest version of a row is the first copy that holds it.
+            versions: dict[str, list[str]] = {
+                name: [copy] for name, copy in before.items()
             }
             before_pks: dict[str, set] = {}
-            previous = before
+            writes = _writes(cursor)
             for n, recipe in enumerate(recipes):
                 parent = built[recipe.parent] if recipe.parent else None
                 site = built[recipe.name] = recipe.make(parent)
                 copy = _Copy(recipe=recipe, site_id=site.pk)
-                current = {}
-                for i, table in enumerate(tables):
-                    pk = _q(table.pk)
-                    changed = f"{_q(SCHEMA)}.{_q(f'site{n}_{i}')}"
-                    cursor.execute(
-                        f"CREATE UNLOGGED TABLE {changed} AS SELECT x.* FROM "
-                        f"{_q(table.name)} x WHERE NOT EXISTS (SELECT 1 FROM "
-                        f"{previous[table.name]} p WHERE p.{pk} = x.{pk} "
-                        f"AND p::text = x::text)"
-                    )
-                    cursor.execute(f"SELECT {pk} FROM {changed}")
-                    pks = {row[0] for row in cursor.fetchall()}
-                    if pks:
-                        copy.tables.append((table, changed))
-                        copy.pks[table.name] = pks
-                        if table.name not in before_pks:
-                            cursor.execute(f"SELECT {pk} FROM {before[table.name]}")
-                            before_pks[table.name] = {r[0] for r in cursor.fetchall()}
-                    else:
-                        cursor.execute(f"DROP TABLE {changed}")
-                    # Provisioning only adds and changes rows.
-                    cursor.execute(
-                        f"SELECT count(*) FROM {previous[table.name]} p WHERE NOT "
-                        f"EXISTS (SELECT 1 FROM {_q(table.name)} x WHERE "
-                        f"x.{pk} = p.{pk})"
-                    )
-                    if cursor.fetchone()[0]:
-                        raise RuntimeError(f"provisioning deleted rows of {table.name}")
-                    if n + 1 < len(recipes):
-                        current[table.name] = _copy_table(
-                            cursor, table, f"s{n + 1}_{i}"
-                        )
+                now = _writes(cursor)
+                written = sorted(
+                    name
+                    for name, count in now.items()
+                    if name in by_name and count != writes.get(name, 0)
+                )
+                writes = now
+                for name in written:
+                    table = by_name[name]
+                    earlier = versions.get(name, [])
+                    _check_kept(cursor, table, earlier)
+                    changed = f"{_q(SCHEMA)}.{_q(f'site{n}_{tables.index(table)}')}"
+                    if not _copy_changed(cursor, table, earlier, changed):
+                        continue
+                    cursor.execute(f"SELECT {_q(table.pk)} FROM {changed}")
+                    copy.tables.append((table, changed))
+                    copy.pks[name] = {row[0] for row in cursor.fetchall()}
+                    versions[name] = [changed, *earlier]
+                    if name not in before_pks:
+                        before_pks[name] = set()
+                        if name in before:
+                            cursor.execute(f"SELECT {_q(table.pk)} FROM {before[name]}")
+                            before_pks[name] = {r[0] for r in cursor.fetchall()}
                 shared.copies[recipe.name] = copy
-                if previous is not before:
-                    for name in previous.values():
-                        cursor.execute(f"DROP TABLE {name}")
-                previous = current
             shared._check_independent(before_pks)
             # Take the sites out again: back to the rows kept before.
             changed_tables = {
@@ -187,11 +192,15 @@ class SharedSites:
             }
             for table in changed_tables.values():
                 pk = _q(table.pk)
+                kept = before.get(table.name)
+                if kept is None:
+                    cursor.execute(f"DELETE FROM {_q(table.name)}")
+                    continue
                 cursor.execute(
                     f"DELETE FROM {_q(table.name)} x WHERE NOT EXISTS (SELECT 1 FROM "
-                    f"{before[table.name]} p WHERE p.{pk} = x.{pk})"
+                    f"{kept} p WHERE p.{pk} = x.{pk})"
                 )
-                cursor.execute(table.upsert_from(before[table.name]))
+                cursor.execute(table.upsert_from(kept))
             for name in before.values():
                 cursor.execute(f"DROP TABLE {name}")
             _clear_logs(cursor, log_marks)
@@ -320,6 +329,65 @@ def _tables(cursor) -> list[_Table]:
             )
         )
     return tables
+
+
+def _has_rows(cursor, name: str) -> bool:
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {_q(name)})")
+    return cursor.fetchone()[0]
+
+
+def _writes(cursor) -> dict[str, int]:
+    """Rows inserted, updated and deleted so far in this transaction, per table
+    (PostgreSQL's own counters: reading them locks no table)."""
+    cursor.execute(
+        "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del"
+        " FROM pg_stat_xact_user_tables WHERE schemaname = current_schema()"
+    )
+    return dict(cursor.fetchall())
+
+
+def _latest(table: _Table, versions: list[str]) -> tuple[str, str]:
+    """Joins of ``x`` (the table) to its copies, and the text of the latest
+    version of each row (NULL: the row is new)."""
+    pk = _q(table.pk)
+    joins = " ".join(
+        f"LEFT JOIN {copy} v{k} ON v{k}.{pk} = x.{pk}"
+        for k, copy in enumerate(versions)
+    )
+    texts = [f"v{k}::text" for k in range(len(versions))]
+    latest = f"coalesce({', '.join(texts)})" if texts else "NULL"
+    return joins, latest
+
+
+def _copy_changed(cursor, table: _Table, versions: list[str], changed: str) -> bool:
+    """Create ``changed`` with the table's rows that differ from their latest
+    earlier version (all of them without one); False, and no table, if none."""
+    joins, latest = _latest(table, versions)
+    condition = f"x::text IS DISTINCT FROM {latest}"
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {_q(table.name)} x {joins} WHERE {condition})"
+    )
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute(
+        f"CREATE UNLOGGED TABLE {changed} AS SELECT x.* FROM {_q(table.name)} x "
+        f"{joins} WHERE {condition}"
+    )
+    return True
+
+
+def _check_kept(cursor, table: _Table, versions: list[str]) -> None:
+    """Provisioning only adds and changes rows: every row kept so far is there."""
+    if not versions:
+        return
+    pk = _q(table.pk)
+    kept = " UNION ".join(f"SELECT {pk} FROM {copy}" for copy in versions)
+    cursor.execute(
+        f"SELECT count(*) FROM ({kept}) p WHERE NOT EXISTS (SELECT 1 FROM "
+        f"{_q(table.name)} x WHERE x.{pk} = p.{pk})"
+    )
+    if cursor.fetchone()[0]:
+        raise RuntimeError(f"provisioning deleted rows of {table.name}")
 
 
 def _log_marks(cursor) -> dict[str, int]:
