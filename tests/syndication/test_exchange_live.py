@@ -30,6 +30,8 @@ import pytest
 from django.conf import settings
 from django_otp.oath import TOTP
 
+from bench.common import server_params
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.smoke, pytest.mark.xdist_group("exchange_live")]
 
@@ -43,19 +45,7 @@ TITLE = "跨平台推送的通知：关于做好秋冬季森林防火工作的�
 
 def _server() -> dict:
     """How to reach the test run's PostgreSQL server (psycopg parameters)."""
-    db = settings.DATABASES["default"]
-    params = {
-        "host": db.get("HOST") or None,
-        "port": db.get("PORT") or None,
-        "user": db.get("USER") or None,
-        "password": db.get("PASSWORD") or None,
-    }
-    if db["ENGINE"] == "ops.embedded_db":
-        from ops.embedded_db.server import ensure_running
-
-        endpoint = ensure_running(db["EMBEDDED_DATA_DIR"])
-        params.update(host=endpoint.socket_dir, port=endpoint.port, user=endpoint.user)
-    return params
+    return server_params(settings.DATABASES["default"])
 
 
 def _url(params: dict, name: str) -> str:
