@@ -120,6 +120,14 @@ class ColumnListing:
             if not found:
                 raise IndexError(key)
             return found[0]
+        if key.step is None and not key.start and key.stop is not None:
+            # The first ``stop`` items (a home page's block, a feed): no counts,
+            # the newest ``stop`` of each side merged (the pages alone when the
+            # providers' count is already known to be nothing).
+            stop = max(key.stop, 0)
+            if self._extras_count == 0:
+                return list(self.pages[:stop])
+            return self._merged(0, stop)[:stop]
         start, stop, _step = key.indices(self.count())
         if stop <= start:
             return []
@@ -133,6 +141,13 @@ class ColumnListing:
         # before it in the merge (for those before ``start`` it may be less than
         # their true position, never more, so they fall out of the window).
         low = max(0, start - extras_count)
+        return self._merged(low, stop)[start - low : stop - low]
+
+    def _merged(self, low: int, stop: int) -> list:
+        """Pages ``low`` to ``stop`` of the column's own and the newest ``stop``
+        items of each provider, merged newest first."""
+        if stop <= 0:
+            return []
         pages = list(self.pages[low:stop])
         extras = [item for extra in self.extras for item in extra.top(stop)]
         extras.sort(key=ListedItem.sort_key, reverse=True)
@@ -142,8 +157,7 @@ class ColumnListing:
             key=lambda entry: entry[0],
             reverse=True,
         )
-        ordered = [entry[2] for entry in merged]
-        return ordered[start - low : stop - low]
+        return [entry[2] for entry in merged]
 
 
 def column_listing(pages, *, columns: Sequence) -> ColumnListing | object:
