@@ -18,13 +18,11 @@ import os
 import signal
 import socket
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
-from .common import ROOT, header, row, setup_django
+from .common import ROOT, header, row, setup_django, start_gunicorn
 
 HOST = "render.bench.localhost"
 ITEMS = 10_000
@@ -202,21 +200,7 @@ def main():
     files = _snapshot(paths, settings.STATIC_ROOT)
     connections.close_all()
 
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:config.gunicorn_conf",
-            "config.wsgi",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_gunicorn(env)
     results = []
     try:
         deadline = time.perf_counter() + 120
