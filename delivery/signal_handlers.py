@@ -96,8 +96,11 @@ def page_slug_changed_record(sender, instance, instance_before, **kwargs):
 
 
 @receiver(public_pages_changed)
-def public_pages_changed_record(sender, site_id, page_ids=(), **kwargs):
-    services.changes_record(site_id=site_id, page_ids=list(page_ids))
+def public_pages_changed_record(sender, site_id, page_ids=(), lists=True, **kwargs):
+    # A change seen on the pages alone (a comment under a consultation) leaves
+    # the lists that show them as they are.
+    kinds = (PendingKind.PAGE, PendingKind.LISTS) if lists else (PendingKind.PAGE,)
+    services.changes_record(site_id=site_id, page_ids=list(page_ids), kinds=kinds)
 
 
 @receiver(post_save, sender="govsites.GovSite")

@@ -807,17 +807,39 @@ def comment_submit(
                     text=text,
                     user=user if user is not None and user.is_authenticated else None,
                 )
+                _consultation_page_changed(site=site, consultation_id=consultation.pk)
         except IntegrityError:
             existing = Comment.objects.get(idempotency_key=idempotency_key)
             return _same_comment(existing, name, contact, text), False
     return comment, True
 
 
+def _consultation_page_changed(*, site: GovSite, consultation_id: int) -> None:
+    """The consultation's page shows its comments (their count, the adoption
+    summary, the texts and replies where it says so): its static file and cached
+    copies are written again (``sites.signals.public_pages_changed``, which static
+    publishing records in the caller's transaction). The lists that show the
+    consultation do not show its comments."""
+    public_pages_changed_send(
+        sender=Comment, site_id=site.pk, page_ids=[consultation_id], lists=False
+    )
+
+
 def comment_hide(*, site: GovSite, comment: Comment, hidden: bool) -> Comment:
+    """Hide a comment as spam, or show it again: the consultation's page counts
+    and shows only the visible ones."""
     if comment.site_id != site.pk:
         raise PermissionDenied
-    with use_site(site):
-        Comment.objects.filter(pk=comment.pk).update(hidden=hidden)
+    with transaction.atomic(), use_site(site):
+        changed = (
+            Comment.objects.filter(pk=comment.pk)
+            .exclude(hidden=hidden)
+            .update(hidden=hidden)
+        )
+        if changed:
+            _consultation_page_changed(
+                site=site, consultation_id=comment.consultation_id
+            )
     comment.hidden = hidden
     return comment
 
@@ -825,12 +847,24 @@ def comment_hide(*, site: GovSite, comment: Comment, hidden: bool) -> Comment:
 def comment_adopt(
     *, site: GovSite, comment: Comment, adoption: str, reason: str
 ) -> Comment:
+    """Tag a comment adopted, partly adopted or not adopted: the consultation's
+    page shows the summary of its visible comments' tags (and each tag by the
+    comment's text, where it shows the texts)."""
     if comment.site_id != site.pk:
         raise PermissionDenied
-    with use_site(site):
+    with transaction.atomic(), use_site(site):
+        shown = (
+            Comment.objects.filter(pk=comment.pk, hidden=False)
+            .exclude(adoption=adoption)
+            .exists()
+        )
         Comment.objects.filter(pk=comment.pk).update(
             adoption=adoption, adoption_reason=reason
         )
+        if shown:
+            _consultation_page_changed(
+                site=site, consultation_id=comment.consultation_id
+            )
     comment.adoption, comment.adoption_reason = adoption, reason
     return comment
 
@@ -866,8 +900,8 @@ def comment_reply(*, site: GovSite, comment: Comment, text: str, user) -> Commen
         locked.save(update_fields=["reply", "replied_at", "replied_by"])
         if locked.consultation.show_comment_texts:
             # The consultation's page shows the reply: written again (static tree).
-            public_pages_changed_send(
-                sender=Comment, site_id=site.pk, page_ids=[locked.consultation_id]
+            _consultation_page_changed(
+                site=site, consultation_id=locked.consultation_id
             )
         comment_replied.send(sender=Comment, comment=locked)
     return locked

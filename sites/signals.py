@@ -11,7 +11,8 @@ Receivers (the static publishing of ``delivery``) rebuild the named pages and th
 lists that show them. Send it inside the transaction of the change; the receivers
 queue their work in it. ``site_id``: a ``GovSite`` id; ``page_ids``: the pages
 whose own file or list changed (a column that gained an item, the item itself),
-possibly empty.
+possibly empty; ``lists``: whether the lists that show those pages changed too
+(False for a change seen on the pages alone: a comment under a consultation).
 """
 
 from django.dispatch import Signal
@@ -29,7 +30,9 @@ site_member_changed = Signal()
 public_pages_changed = Signal()
 
 
-def public_pages_changed_send(*, sender, site_id: int, page_ids=()) -> None:
+def public_pages_changed_send(
+    *, sender, site_id: int, page_ids=(), lists: bool = True
+) -> None:
     public_pages_changed.send(
-        sender=sender, site_id=site_id, page_ids=list(page_ids or ())
+        sender=sender, site_id=site_id, page_ids=list(page_ids or ()), lists=lists
     )
