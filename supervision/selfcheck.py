@@ -1,15 +1,18 @@
 """Self-check (自查): each site scored against the inspection indicators the
 platform can judge, from what supervision already stored (warnings, the last link
-check, the last availability probe) and the site registry; each failing item with
-a link to where it is fixed. Set-based: four queries for any number of sites."""
+check, the last availability probe, the request log's server errors) and the site
+registry; each failing item with a link to where it is fixed. Set-based: five
+queries for any number of sites."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sites.tenancy import for_sites
@@ -17,6 +20,7 @@ from sites.tenancy import for_sites
 from .models import (
     AvailabilityProbe,
     BrokenLink,
+    RequestIssueDay,
     SiteWarning,
     WarningKind,
     WarningLevel,
@@ -32,8 +36,15 @@ ITEMS = (
     ("adoption", _("Adoption reports of closed consultations published"), False),
     ("links", _("No broken links in the last check"), False),
     ("availability", _("Home page available at the last probe"), True),
+    ("server_errors", _("No server errors (5xx) on public pages in 7 days"), False),
     ("filing", _("ICP and public security filing numbers in the registry"), False),
 )
+
+
+# The days the request log's server errors are counted over (today included).
+SERVER_ERROR_DAYS = 7
+# Staff pages are not what the public sees.
+NOT_PUBLIC_PATHS = ("/admin/",)
 
 
 @dataclass
@@ -84,6 +95,7 @@ def selfcheck_list(*, sites) -> list[SelfCheck]:
         .order_by("site_id", "-checked_at")
         .distinct("site_id")
     }
+    server_errors = _server_errors(sites=sites)
     results = []
     for site in sites:
         check = SelfCheck(site=site)
@@ -123,6 +135,12 @@ def selfcheck_list(*, sites) -> list[SelfCheck]:
         probe = latest.get(site.pk)
         if probe is not None and not probe.available:
             fail("availability", reverse("supervision_availability"), probe.error)
+        if errors := server_errors.get(site.pk):
+            fail(
+                "server_errors",
+                reverse("supervision_availability") + "#failing",
+                str(errors),
+            )
         if site.missing_filing_numbers:
             fail(
                 "filing",
@@ -131,3 +149,18 @@ def selfcheck_list(*, sites) -> list[SelfCheck]:
             )
         results.append(check)
     return results
+
+
+def _server_errors(*, sites) -> dict[int, int]:
+    """Answers with a server error (5xx) of each site's public pages in the last
+    ``SERVER_ERROR_DAYS`` days, from the request log (one query)."""
+    since = timezone.localdate() - datetime.timedelta(days=SERVER_ERROR_DAYS - 1)
+    rows = for_sites(RequestIssueDay, sites).filter(day__gte=since, failed__gt=0)
+    for prefix in NOT_PUBLIC_PATHS:
+        rows = rows.exclude(path__startswith=prefix)
+    return dict(
+        rows.values("site_id")
+        .annotate(n=Sum("failed"))
+        .order_by()
+        .values_list("site_id", "n")
+    )

@@ -30,25 +30,44 @@ def changed(*, page_id: int | None, site_ids: list[int]) -> None:
     if page_id is not None:
         item_request_update(item_keys=[page_key(page_id)])
     if site_ids and page_id is not None:
-        # Static publishing re-writes each target's column that lists the item.
-        columns: dict[int, set[int]] = {}
         rows = for_sites(SyndicationTarget, site_ids).filter(
             item__source_page_id=page_id
         )
+        _sites_changed(rows=rows, page_id=page_id, site_ids=site_ids)
+    elif site_ids:
+        _sites_changed(rows=None, page_id=page_id, site_ids=site_ids)
+
+
+def _sites_changed(*, rows, page_id: int | None, site_ids: list[int]) -> None:
+    """Static publishing re-writes each target's column that lists the item
+    (``rows``: its reference rows there), one signal per site; then, after the
+    commit, ``item_changed_on_sites``."""
+    if rows is not None:
+        columns: dict[int, set[int]] = {}
         for site_id, column_id in rows.values_list("site_id", "column_id"):
-            columns.setdefault(site_id, set()).add(column_id)
+            if column_id is not None:
+                columns.setdefault(site_id, set()).add(column_id)
         for site_id in site_ids:
             public_pages_changed_send(
                 sender=SyndicationTarget,
                 site_id=site_id,
                 page_ids=sorted(columns.get(site_id, ())),
             )
-    if site_ids:
-        transaction.on_commit(
-            lambda: item_changed_on_sites.send(
-                sender=SyndicationTarget, page_id=page_id, site_ids=list(site_ids)
-            )
+    transaction.on_commit(
+        lambda: item_changed_on_sites.send(
+            sender=SyndicationTarget, page_id=page_id, site_ids=list(site_ids)
         )
+    )
+
+
+def withdrawn_publish(*, item_id: int, page_id: int | None, site_ids: list[int]):
+    """The queued half of a withdrawal (``tasks.item_withdrawn_task``): the
+    sites where the item was live write their columns that listed it again. Its
+    reference rows are read by the item (the source page may be gone)."""
+    if not site_ids:
+        return
+    rows = for_sites(SyndicationTarget, site_ids).filter(item_id=item_id)
+    _sites_changed(rows=rows, page_id=page_id, site_ids=list(site_ids))
 
 
 def has_items(*, page_id: int, source: GovSite) -> bool:
@@ -211,7 +230,11 @@ def fan_out(
         else None
     )
     if page is None or not page.live:
-        withdraw_item(item=item)
+        # Already in a task: the sites it left are written from here.
+        was_live = withdraw_item(item=item)
+        withdrawn_publish(
+            item_id=item.pk, page_id=item.source_page_id, site_ids=was_live
+        )
         return 0
     now = timezone.now()
     state = TargetState.LIVE if mandatory else TargetState.PENDING
@@ -254,8 +277,10 @@ def fan_out(
 
 
 def withdraw_item(*, item: SyndicatedItem) -> list[int]:
-    """Withdraw the item from every site it was sent to (one update); the sites
-    where it was live, whose pages changed."""
+    """Withdraw the item from every site it was sent to (one update) and queue
+    its search document; the sites where it was live, whose pages changed:
+    the caller has them written again (``withdrawn_publish``, queued from a
+    request: they may be hundreds)."""
     now = timezone.now()
     targets = for_sites(SyndicationTarget, item.target_site_ids).filter(item=item)
     was_live = list(
@@ -267,15 +292,17 @@ def withdraw_item(*, item: SyndicatedItem) -> list[int]:
     if item.withdrawn_at is None:
         item.withdrawn_at = now
         item.save(update_fields=["withdrawn_at"])
-    changed(page_id=item.source_page_id, site_ids=was_live)
+    if item.source_page_id is not None:
+        item_request_update(item_keys=[page_key(item.source_page_id)])
     return was_live
 
 
-def withdraw_page(*, page_id: int, source: GovSite | None) -> list[int]:
-    """The page was unpublished or is being deleted: withdraw it everywhere."""
+def withdraw_page(*, page_id: int, source: GovSite | None) -> dict[int, list[int]]:
+    """The page was unpublished or is being deleted: withdraw it everywhere.
+    For each of its items, the sites where it was live."""
     if source is None:
-        return []
-    withdrawn: list[int] = []
-    for item in for_sites(SyndicatedItem, [source]).filter(source_page_id=page_id):
-        withdrawn += withdraw_item(item=item)
-    return withdrawn
+        return {}
+    return {
+        item.pk: withdraw_item(item=item)
+        for item in for_sites(SyndicatedItem, [source]).filter(source_page_id=page_id)
+    }

@@ -1,5 +1,6 @@
 """The source page's life reaches every site that shows it: unpublishing or
-deleting it withdraws it everywhere (inside the transaction of the change)."""
+deleting it withdraws it everywhere (inside the transaction of the change; the
+targets' pages are written again by a queued task)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,31 @@ from search.signals import items_sites
 
 from . import fanout, in_step, selectors
 from .signals import syndication_event
-from .tasks import source_republished_task
+from .tasks import item_withdrawn_task, source_republished_task
+
+
+def _withdraw(page) -> None:
+    """Withdrawn everywhere now (the targets' rows, in this transaction); the
+    targets' pages are written again by a queued task, not in the request: the
+    sites it was live on may be hundreds."""
+    withdrawn = fanout.withdraw_page(
+        page_id=page.pk, source=selectors.source_site_of(page)
+    )
+    for item_id, site_ids in withdrawn.items():
+        if site_ids:
+            item_withdrawn_task.enqueue(item_id, page.pk, site_ids)
 
 
 @receiver(page_unpublished)
 def source_unpublished(sender, instance, **kwargs):
-    fanout.withdraw_page(page_id=instance.pk, source=selectors.source_site_of(instance))
+    _withdraw(instance)
 
 
 @receiver(pre_delete, sender=Page)
 def source_deleted(sender, instance, **kwargs):
     # Before the row goes (the item's source_page is set to null by the delete).
     # Sent for the base row of every deleted page, whatever its type, once.
-    fanout.withdraw_page(page_id=instance.pk, source=selectors.source_site_of(instance))
+    _withdraw(instance)
 
 
 @receiver(items_sites)

@@ -1,5 +1,6 @@
 """Syndication's background work on the durable task queue (django-tasks with the
-database backend): fanning an item out to its targets. Each task
+database backend): fanning an item out to its targets, writing the targets'
+pages again once it is withdrawn. Each task
 reads the current state from the database and writes idempotently, so running
 one twice, or late, leaves the same rows."""
 
@@ -62,6 +63,15 @@ def source_republished_task(page_id: int, source_site_id: int) -> int:
     columns that list it (they show its title)."""
     source = GovSite.objects.filter(pk=source_site_id).first()
     return len(fanout.source_republished(page_id=page_id, source=source))
+
+
+@task()
+def item_withdrawn_task(item_id: int, page_id: int | None, site_ids: list[int]) -> int:
+    """The item was withdrawn (its source unpublished or deleted): static
+    publishing writes the target columns that listed it, site by site, here
+    rather than in the editor's request."""
+    fanout.withdrawn_publish(item_id=item_id, page_id=page_id, site_ids=site_ids)
+    return len(site_ids)
 
 
 @task()

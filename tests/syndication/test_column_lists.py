@@ -256,3 +256,78 @@ def test_static_publishing_rewrites_the_target_column_when_it_arrives_and_leaves
     assert run_static_publishing() >= 1
     assert "防汛抗旱" not in tree.read(county.host, path).decode()
     assert "防汛抗旱" not in tree.read(county.host, path + "rss.xml").decode()
+
+
+def _unpublish_queries(page) -> int:
+    page.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        page.unpublish()
+    return len(queries.captured_queries)
+
+
+def test_unpublishing_the_source_withdraws_at_once_and_queues_the_targets_pages(
+    province, province_editor, city, county, run_tasks, static_tree
+):
+    """The editor's request withdraws the item from every target (their rows)
+    and queues one task; the task has static publishing write each target's
+    column again. The request's queries do not grow with the targets."""
+    from django_tasks_db.models import DBTaskResult
+
+    from delivery import tree
+    from delivery.selectors import page_address
+
+    more = [SiteFactory.child(city, "county", name=f"撤回测试县{n}") for n in range(11)]
+    few, many = [county, *more[:2]], [county, *more]
+
+    def pushed(title, sites):
+        page = ArticleFactory(
+            parent=column(province, "tzgg"), publish=True, title=title
+        )
+        services.item_send(
+            user=province_editor,
+            page=page,
+            targets=sites,
+            column_code="tzgg",
+            mandatory=True,
+        )
+        run_tasks()
+        return page
+
+    warm = pushed("预热用的通知", [county])
+    first = pushed("三个县转载的通知", few)
+    second = pushed("十二个县转载的通知", many)
+    run_static_publishing()
+    for site in few:
+        listed = tree.read(site.host, page_address(column(site, "tzgg"))).decode()
+        assert "三个县转载的通知" in listed
+    _unpublish_queries(warm)
+    run_tasks()
+    run_static_publishing()
+
+    queries_few = _unpublish_queries(first)
+    # Withdrawn in the request; the targets' pages wait for the queued task.
+    with all_sites():
+        states = set(
+            SyndicationTarget.objects.filter(item__source_page_id=first.pk).values_list(
+                "state", flat=True
+            )
+        )
+    assert states == {TargetState.WITHDRAWN}
+    queued = DBTaskResult.objects.ready().filter(
+        task_path="syndication.tasks.item_withdrawn_task"
+    )
+    assert [sorted(r.args_kwargs["args"][2]) for r in queued] == [
+        sorted(site.pk for site in few)
+    ]
+    # Nothing of the targets' was recorded in the request: their files wait.
+    run_static_publishing()
+    county_column = page_address(column(county, "tzgg"))
+    assert "三个县转载的通知" in tree.read(county.host, county_column).decode()
+    assert run_tasks() >= 1
+    assert run_static_publishing() >= 1
+    for site in few:
+        listed = tree.read(site.host, page_address(column(site, "tzgg"))).decode()
+        assert "三个县转载的通知" not in listed
+
+    queries_many = _unpublish_queries(second)
+    assert queries_many == queries_few

@@ -103,7 +103,13 @@ def test_unpublishing_the_source_withdraws_it_everywhere_with_410(
         assert client_for(county).get(url).status_code == 200
         with django_capture_on_commit_callbacks(execute=True):
             notice.unpublish()
+        # Withdrawn at once; the targets' pages are told by the queued task.
+        assert targets(plan.item)[county.pk].state == TargetState.WITHDRAWN
+        assert len(received) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert run_tasks() >= 1
         assert received[-1] == (notice.pk, [county.pk])
+        assert pages_changed[-1] == (county.pk, [column_id])
         response = client_for(county).get(url)
         assert response.status_code == 410
         assert "该信息已从本网站撤回" in response.content.decode()
