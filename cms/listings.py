@@ -12,6 +12,11 @@ column and its sub-columns for its feeds) and returns ``None`` (nothing there) o
 an ``ExtraItems``: how many items it has there, and the newest ``n`` of them as
 ``ListedItem``, newest first. A column's list merges them with its pages by
 date, page by page, in a fixed number of queries whatever the number of items.
+
+A home page without chosen sections lists the newest items of each of its
+columns at once (``groups_top``): a provider may register ``tops`` too, which
+answers for every group of columns in one go (``{key: [ListedItem, ...]}``);
+without it the provider is asked group by group.
 """
 
 from __future__ import annotations
@@ -59,18 +64,65 @@ class ExtraItems(Protocol):
 
 Provider = Callable[[Sequence], "ExtraItems | None"]
 
+# The newest ``n`` items of each group of columns of one site, by the group's key.
+GroupsTop = Callable[[dict[int, Sequence], int], dict[int, list[ListedItem]]]
+
 _providers: list[Provider] = []
+_tops: dict[Provider, GroupsTop] = {}
 
 
-def column_items_provider_register(provider: Provider) -> None:
-    """Add a provider of items listed in columns (once; idempotent)."""
+def column_items_provider_register(
+    provider: Provider, *, tops: GroupsTop | None = None
+) -> None:
+    """Add a provider of items listed in columns (once; idempotent); ``tops``:
+    its answer for several groups of columns at once, if it has one."""
     if provider not in _providers:
         _providers.append(provider)
+    if tops is not None:
+        _tops[provider] = tops
 
 
 def column_items_provider_unregister(provider: Provider) -> None:
+    # Its ``tops`` is kept for when it comes back (only asked while registered).
     if provider in _providers:
         _providers.remove(provider)
+
+
+def groups_top(groups: dict[int, Sequence], n: int) -> dict[int, list[ListedItem]]:
+    """The newest ``n`` items providers list in each group of columns of one
+    site (a column and its sub-columns, by a key of the caller's), newest first."""
+    found: dict[int, list[ListedItem]] = {key: [] for key in groups}
+    if n <= 0:
+        return found
+    for provider in _providers:
+        tops = _tops.get(provider)
+        if tops is not None:
+            answered = tops(groups, n)
+        else:
+            answered = {}
+            for key, columns in groups.items():
+                extra = provider(columns)
+                answered[key] = extra.top(n) if extra is not None else []
+        for key, items in answered.items():
+            found.setdefault(key, []).extend(items)
+    for items in found.values():
+        items.sort(key=ListedItem.sort_key, reverse=True)
+        del items[n:]
+    return found
+
+
+def merged_newest(pages: Sequence, items: Sequence[ListedItem], n: int) -> list:
+    """``pages`` (newest first) and ``items`` merged by date, the newest ``n``."""
+    merged = heapq.merge(
+        ((_page_key(p), 0, p) for p in pages),
+        (
+            (e.sort_key(), 1, e)
+            for e in sorted(items, key=ListedItem.sort_key, reverse=True)
+        ),
+        key=lambda entry: entry[0],
+        reverse=True,
+    )
+    return [entry[2] for _i, entry in zip(range(n), merged, strict=False)]
 
 
 def extra_items(columns: Sequence) -> list[ExtraItems]:

@@ -13,8 +13,9 @@ class SyndicationConfig(AppConfig):
         from cms import listings
 
         from . import signal_handlers  # noqa: F401  (connects the receivers)
-        from .listings import live_in_columns
+        from .listings import live_in_columns, live_in_groups
 
-        # Taken items show in their target columns' lists and feeds (cms lists
-        # them through this provider; it cannot import syndication).
-        listings.column_items_provider_register(live_in_columns)
+        # Taken items show in their target columns' lists and feeds, and in the
+        # home page's column blocks (cms lists them through this provider; it
+        # cannot import syndication).
+        listings.column_items_provider_register(live_in_columns, tops=live_in_groups)

@@ -331,3 +331,26 @@ def test_unpublishing_the_source_withdraws_at_once_and_queues_the_targets_pages(
 
     queries_many = _unpublish_queries(second)
     assert queries_many == queries_few
+
+
+def test_taken_notice_is_in_the_default_home_pages_column_block(
+    province, province_editor, notice, county, run_tasks
+):
+    """A home page without chosen sections lists the newest items of each
+    top-level column and its sub-columns: a taken item among them, at its own
+    address, with its source."""
+    home = county.root_page.specific
+    home.sections = []
+    home.save_revision().publish()
+    own = ArticleFactory(parent=column(county, "gzdt"), publish=True, title="本县动态")
+    rows = push_and_take(province_editor, notice, [county], run_tasks)
+    html = client_for(county).get("/").content.decode()
+    assert 'class="column-block"' in html
+    assert f'<a href="{address(rows[county.pk])}">{notice.title}</a>' in html
+    assert f"来源：{province.name}" in html
+    assert own.title in html
+    # Hidden by the county: it leaves the block.
+    services.target_hide(
+        user=member(county), target=rows[county.pk], reason="与本地无关"
+    )
+    assert notice.title not in client_for(county).get("/").content.decode()
