@@ -67,7 +67,7 @@ def test_an_accepted_letter_stays_within_its_query_budget_and_commits_once(count
     assert len(sql) <= QUERY_BOUND, "\n".join(sql)
     # One commit, and nothing reads the cases before writing.
     assert [s for s in sql if s == "COMMIT"] == ["COMMIT"]
-    assert not [s for s in sql if s.startswith("SELECT") and "interaction_case" in s]
+    assert not [s for s in sql if s.startswith("SELECT") and '"interaction_case"' in s]
     assert len(_cases()) == 2
 
 
