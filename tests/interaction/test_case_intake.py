@@ -114,6 +114,35 @@ def test_the_same_key_from_two_sites_files_two_reports_at_the_level_above(
     assert one.pk != two.pk and one.site_id == two.site_id == city.pk
 
 
+def test_the_migration_gives_earlier_cases_their_intake_rows(
+    county, city, county_handler
+):
+    """Cases filed before the intake rows existed (one since transferred) get
+    theirs, and a key or number used then is refused as taken afterwards."""
+    import importlib
+
+    migration = importlib.import_module("interaction.migrations.0006_case_intake")
+    (backfill,) = [op for op in migration.Migration.operations if hasattr(op, "sql")]
+    key = str(uuid.uuid4())
+    moved, _ = file_case(county, idempotency_key=key)
+    kept, _ = file_case(county)
+    services.case_transfer(
+        site=county, case=moved, user=county_handler, to_site=city, message="市级"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM interaction_caseintake")
+        cursor.execute(backfill.sql)
+        cursor.execute(backfill.sql)  # running twice adds nothing
+    with use_site(county):
+        rows = set(CaseIntake.objects.values_list("tracking_number", "idempotency_key"))
+    assert rows == {
+        (moved.tracking_number, key),
+        (kept.tracking_number, kept.idempotency_key),
+    }
+    again, no_code = file_case(county, idempotency_key=key)
+    assert again.pk == moved.pk and no_code is None
+
+
 def test_a_fault_half_way_leaves_no_case_no_counter_and_no_used_captcha(
     county, monkeypatch
 ):
