@@ -349,7 +349,7 @@ def main():
         "(id bigserial primary key, title text, content text)')\n"
         "c.execute('TRUNCATE bench_plain_row')\n"
         "c.execute('TRUNCATE interaction_caseevent, interaction_caseattachment, "
-        "interaction_case CASCADE')\n"
+        "interaction_case, interaction_caseintake CASCADE')\n"
         "c.execute('TRUNCATE interaction_ratecounter')\n",
     )
 

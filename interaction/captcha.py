@@ -71,15 +71,30 @@ def check(answer: str, token: str, submission_key: str = "") -> None:
             _("The answer to the check question is wrong; try the new question."),
             code="wrong",
         )
+    # One mark per token, holding a number that stands for the submission that
+    # used it: one statement for a fresh token, and a token used by one
+    # submission never passes another (not even one refused with it before).
     cache = caches["ratelimit"]
-    if submission_key and not cache.add(
-        f"captcha:{data['n']}:{submission_key}", 1, MAX_AGE
-    ):
+    mark = _submission_mark(submission_key) if submission_key else 0
+    if cache.add(f"captcha:{data['n']}", mark, MAX_AGE):
+        return
+    if mark and cache.get(f"captcha:{data['n']}") == mark:
         return  # this same submission already passed with this token
-    if not cache.add(f"captcha:{data['n']}", 1, MAX_AGE):
-        raise ValidationError(
-            _("The check question has expired; answer the new one."), code="used"
-        )
+    raise ValidationError(
+        _("The check question has expired; answer the new one."), code="used"
+    )
+
+
+def _submission_mark(submission_key: str) -> int:
+    """A positive 56-bit number standing for ``submission_key`` in the token's
+    mark (the rate-limit cache holds integers), keyed so that nobody can choose
+    another key with the same number."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"captcha-submission:{submission_key}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return int.from_bytes(digest[:7], "big") + 1
 
 
 class CaptchaWidget(forms.MultiWidget):

@@ -130,13 +130,38 @@ class Case(SiteOwnedModel):
             models.UniqueConstraint(
                 fields=["site", "tracking_number"], name="case_unique_tracking_number"
             ),
-            models.UniqueConstraint(
-                fields=["site", "idempotency_key"], name="case_unique_idempotency_key"
-            ),
         ]
         indexes = [
             models.Index(fields=["intake_site", "tracking_number"]),
             models.Index(fields=["site", "status", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+
+class CaseIntake(SiteOwnedModel):
+    """One row per case filed on a site (``site`` is the site it was filed on, the
+    intake site; these rows never move): its tracking number and idempotency key,
+    each unique among the site's filed cases. A case moves to another site on a
+    transfer (by copy), so a constraint on the case's own row would hold only among
+    the cases its handling site holds now; this one holds wherever they went. It
+    lets the insert answer "number taken" and "key used already", instead of a
+    look-up across the province's tree before every letter."""
+
+    tracking_number = models.CharField(max_length=32)
+    idempotency_key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "tracking_number"],
+                name="caseintake_unique_tracking_number",
+            ),
+            models.UniqueConstraint(
+                fields=["site", "idempotency_key"],
+                name="caseintake_unique_idempotency_key",
+            ),
         ]
 
     def __str__(self) -> str:

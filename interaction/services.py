@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import DateTimeField, Q, Value, When
 from django.utils import timezone
@@ -41,6 +41,7 @@ from .models import (
     CaseAttachment,
     CaseEvent,
     CaseEventKind,
+    CaseIntake,
     CaseKind,
     CaseStatus,
     Comment,
@@ -112,18 +113,19 @@ def luhn_check_digit(digits: str) -> str:
 def _tracking_number(site: GovSite, day: datetime.date) -> str:
     """Site code + year + 9 random digits + a check digit (24 digits, easy to read
     out over the phone). Random, so nobody learns other people's numbers from their
-    own; numbers issued earlier (site code + date + sequence) stay valid."""
-    for _attempt in range(10):
-        # The check digit covers what follows the site code (which may begin
-        # with "bm", central departments' letters).
-        body = (
-            f"{day:%Y}"
-            f"{secrets.randbelow(10**TRACKING_RANDOM_DIGITS):0{TRACKING_RANDOM_DIGITS}d}"
-        )
-        number = site.code + body + luhn_check_digit(body)
-        if case_find(site=site, tracking_number=number) is None:
-            return number
-    raise IntegrityError("no free tracking number")  # pragma: no cover
+    own; numbers issued earlier (site code + date + sequence) stay valid. Whether
+    it is free is answered by the insert of its ``CaseIntake`` row."""
+    # The check digit covers what follows the site code (which may begin with
+    # "bm", central departments' letters).
+    body = (
+        f"{day:%Y}"
+        f"{secrets.randbelow(10**TRACKING_RANDOM_DIGITS):0{TRACKING_RANDOM_DIGITS}d}"
+    )
+    return site.code + body + luhn_check_digit(body)
+
+
+# Tries at a free tracking number: one in 10**9 is taken per case filed this year.
+TRACKING_NUMBER_TRIES = 10
 
 
 def normalise_tracking_number(value: str) -> str:
@@ -220,73 +222,135 @@ def case_submit(
             )
         handling_site = site.parent
     digest = submission_digest(data)
-    existing = case_by_idempotency_key(site=site, key=idempotency_key)
-    if existing is not None:
-        return _same_submission(existing, digest), None
     rules = interaction_settings_get(site=handling_site)
     today = timezone.localdate()
-    # Everything that reads is done before the sequence row is locked, so the lock
-    # is held only for the inserts and the commit.
     due_on = add_working_days(today, rules.reply_working_days)
     code = _new_query_code()
     stored: list[str] = []  # attachment files written, removed if nothing commits
     try:
-        with transaction.atomic(), use_site(handling_site):
-            tracking_number = _tracking_number(site, today)
-            case = Case.objects.create(
-                site=handling_site,
-                intake_site=site,
-                tracking_number=tracking_number,
-                query_code_hash=query_code_hash(tracking_number, code),
+        # Without a savepoint of its own: in the caller's transaction (the public
+        # form commits its rate counter and captcha mark with the case), a fault
+        # here rolls back all of it.
+        with transaction.atomic(savepoint=False):
+            case = _case_store(
+                site=site,
+                handling_site=handling_site,
+                data=data,
                 idempotency_key=idempotency_key,
-                submission_digest=digest,
-                kind=data.kind,
-                channel=data.channel,
-                about_own_staff=data.about_own_staff,
-                title=data.title,
-                content=data.content,
-                category=data.category,
-                name=data.name,
-                phone=data.phone,
-                email=data.email,
-                id_number=data.id_number,
-                allow_public=data.allow_public,
-                user=user if user is not None and user.is_authenticated else None,
-                api_client=api_client,
+                digest=digest,
+                code=code,
+                today=today,
                 due_on=due_on,
+                user=user,
+                api_client=api_client,
+                stored=stored,
             )
-            for upload in data.attachments:
-                upload.seek(0)
-                attachment = CaseAttachment(
-                    site=handling_site,
-                    case=case,
-                    original_name=upload.name[:200],
-                    # From the checked contents, never the browser's word.
-                    content_type=content_type_of(upload),
-                    size=upload.size,
-                )
-                attachment.file.save(upload.name, upload, save=False)
-                stored.append(attachment.file.name)
-                attachment.save()
-            _event(case, CaseEventKind.SUBMITTED)
-            if data.email:
-                # Robust: the case is stored; a mail that fails is logged, and the
-                # person still gets the receipt.
-                transaction.on_commit(
-                    lambda: _mail_query_code(case, code, data.email), robust=True
-                )
-    except IntegrityError:
+    except BaseException:
         # No row points at this request's files: remove them.
         _attachment_files_delete(names=stored)
-        # The same key arrived twice at once: the other request stored it.
+        raise
+    if case is None:
+        # The key was used already (a double click, a retry, or the same key sent
+        # twice at once: the other request stored it and committed).
         existing = case_by_idempotency_key(site=site, key=idempotency_key)
         if existing is None:
-            raise
+            raise IntegrityError("idempotency key taken by no case")
         return _same_submission(existing, digest), None
-    except BaseException:
-        _attachment_files_delete(names=stored)
-        raise
+    if data.email:
+        # Robust: the case is stored; a mail that fails is logged, and the person
+        # still gets the receipt.
+        transaction.on_commit(
+            lambda: _mail_query_code(case, code, data.email), robust=True
+        )
     return case, code
+
+
+def _intake_claim(*, site: GovSite, tracking_number: str, idempotency_key: str) -> str:
+    """Insert the intake row of a case filed on ``site`` unless its number or key
+    is taken (one statement, no error, so no savepoint is needed to go on): ""
+    when inserted, else which was taken, "key" or "number". A request holding the
+    same key uncommitted makes this wait for its commit (then "key") or its
+    rollback (then inserted)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CaseIntake._meta.db_table} "  # noqa: S608 - model's table
+            "(site_id, tracking_number, idempotency_key) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            [site.pk, tracking_number, idempotency_key],
+        )
+        if cursor.fetchone() is not None:
+            return ""
+    with use_site(site):
+        taken = CaseIntake.objects.filter(site=site, idempotency_key=idempotency_key)
+        return "key" if taken.exists() else "number"
+
+
+def _case_store(
+    *,
+    site: GovSite,
+    handling_site: GovSite,
+    data: CaseInput,
+    idempotency_key: str,
+    digest: str,
+    code: str,
+    today: datetime.date,
+    due_on: datetime.date,
+    user,
+    api_client: ApiClient | None,
+    stored: list[str],
+) -> Case | None:
+    """The intake row (a random tracking number, drawn again while taken), the
+    case, its attachments (their files' names added to ``stored``) and its first
+    event; None, having written nothing, when the idempotency key is taken."""
+    for _attempt in range(TRACKING_NUMBER_TRIES):
+        tracking_number = _tracking_number(site, today)
+        taken = _intake_claim(
+            site=site, tracking_number=tracking_number, idempotency_key=idempotency_key
+        )
+        if taken == "key":
+            return None
+        if not taken:
+            break
+    else:  # pragma: no cover - one number in 10**9 is taken per case this year
+        raise IntegrityError("no free tracking number")
+    with use_site(handling_site):
+        case = Case.objects.create(
+            site=handling_site,
+            intake_site=site,
+            tracking_number=tracking_number,
+            query_code_hash=query_code_hash(tracking_number, code),
+            idempotency_key=idempotency_key,
+            submission_digest=digest,
+            kind=data.kind,
+            channel=data.channel,
+            about_own_staff=data.about_own_staff,
+            title=data.title,
+            content=data.content,
+            category=data.category,
+            name=data.name,
+            phone=data.phone,
+            email=data.email,
+            id_number=data.id_number,
+            allow_public=data.allow_public,
+            user=user if user is not None and user.is_authenticated else None,
+            api_client=api_client,
+            due_on=due_on,
+        )
+        for upload in data.attachments:
+            upload.seek(0)
+            attachment = CaseAttachment(
+                site=handling_site,
+                case=case,
+                original_name=upload.name[:200],
+                # From the checked contents, never the browser's word.
+                content_type=content_type_of(upload),
+                size=upload.size,
+            )
+            attachment.file.save(upload.name, upload, save=False)
+            stored.append(attachment.file.name)
+            attachment.save()
+        _event(case, CaseEventKind.SUBMITTED)
+    return case
 
 
 def _attachment_files_delete(*, names: list[str]) -> None:

@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,6 +60,7 @@ RECEIPT_SHOWN_MAX_AGE = 24 * 3600
 LEGACY_RECEIPTS = "interaction_receipts"
 RATING_SALT = "interaction.rating"
 RATING_MAX_AGE = 3600
+CASE_FORM_TEMPLATE = "interaction/case_form.html"
 
 # What each channel accepts, and what it is called on the page.
 CHANNELS = {
@@ -94,6 +95,14 @@ def limited(request, group: str, rate: str, *, gate: bool = False) -> bool:
     no write. With ``gate``, an address over already is also refused by the flood
     gate (``interaction.floodgate``) until its window ends: its next requests
     cost no read either."""
+    return refused_already(request, group, rate, gate=gate) or counted_over(
+        request, group, rate
+    )
+
+
+def refused_already(request, group: str, rate: str, *, gate: bool = False) -> bool:
+    """The first half of ``limited``: whether this address (or account) is over
+    ``rate`` already (reads only)."""
     if not getattr(settings, "RATELIMIT_ENABLE", True):
         return False
     if _over_already(request, group, "ip", rate):
@@ -101,9 +110,15 @@ def limited(request, group: str, rate: str, *, gate: bool = False) -> bool:
             _limit, period = _split_rate(rate)
             floodgate.refuse(request, _get_window(_SIMPLE_KEYS["ip"](request), period))
         return True
+    return request.user.is_authenticated and _over_already(request, group, "user", rate)
+
+
+def counted_over(request, group: str, rate: str) -> bool:
+    """The second half of ``limited``: count this request per IP (and account);
+    True when that takes either over ``rate``."""
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return False
     keys = ["ip", "user"] if request.user.is_authenticated else ["ip"]
-    if "user" in keys and _over_already(request, group, "user", rate):
-        return True
     over = False
     for key in keys:
         over |= is_ratelimited(
@@ -124,76 +139,35 @@ def case_new(request):
     if channel not in CHANNELS:
         raise Http404
     anonymous = not request.user.is_authenticated
-    template = "interaction/case_form.html"
+    template = CASE_FORM_TEMPLATE
     context = {"channel": CaseChannel(channel), "site": site}
     if request.method == "POST":
-        if limited(
-            request,
-            "interaction.case_submit",
-            settings.INTERACTION_SUBMIT_RATE,
-            gate=True,
-        ):
+        group, rate = "interaction.case_submit", settings.INTERACTION_SUBMIT_RATE
+        if refused_already(request, group, rate, gate=True):
             return _too_many(request)
-        form = PublicCaseForm(
-            request.POST, request.FILES, anonymous=anonymous, kinds=CHANNELS[channel]
-        )
-        context["form"] = form
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case, code = services.case_submit(
-                    site=site,
-                    data=services.CaseInput(
-                        kind=data["kind"],
-                        channel=channel,
-                        title=data["title"],
-                        content=data["content"],
-                        category=data["category"],
-                        name=data["name"],
-                        phone=data["phone"],
-                        email=data["email"],
-                        id_number=data["id_number"],
-                        allow_public=data["allow_public"],
-                        about_own_staff=data["about_own_staff"],
-                        attachments=data["attachments"],
-                    ),
-                    idempotency_key=data["idempotency_key"],
-                    user=request.user,
-                )
-            except services.IdempotencyConflict:
-                # The form was sent before with other content (the person went
-                # back and changed it): say so, and give the form a new key so
-                # that sending it again files this text as a new letter.
-                form.add_error(
-                    None,
-                    _(
-                        "This form was already sent with a different letter, which "
-                        "was received. What you typed now has not been saved. To "
-                        "send it as a new letter, submit the form again."
-                    ),
-                )
-                form.data = form.data.copy()
-                form.data["idempotency_key"] = str(uuid.uuid4())
-                return render(request, template, context, status=409)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except (DatabaseError, OSError):
-                logger.exception("case submission failed")
-                form.add_error(
-                    None,
-                    _(
-                        "Your letter could not be saved because of a fault on our "
-                        "side. Nothing was stored; what you typed is kept below "
-                        "(attachments must be chosen again). Please submit again."
-                    ),
-                )
-            else:
-                key = data["idempotency_key"]
-                response = redirect(f"{RECEIPT_PATH}?k={key}")
-                if code is not None:
-                    _set_receipt(response, key, case.tracking_number, code)
-                return response
-        return render(request, template, context, status=400)
+        # One transaction for the rate counters, the captcha's single-use mark and
+        # the case (with the PostgreSQL counter table; Redis counters are apart):
+        # one commit per letter, and a fault half-way leaves none of them.
+        try:
+            with transaction.atomic():
+                if counted_over(request, group, rate):
+                    return _too_many(request)
+                return _case_post(request, site, channel, anonymous, context)
+        except (DatabaseError, OSError):
+            if "form" not in context:
+                raise
+            # Rolled back: nothing of this request stays, not the case, nor its
+            # counters. The page is rendered after the rollback.
+            logger.exception("case submission failed")
+            context["form"].add_error(
+                None,
+                _(
+                    "Your letter could not be saved because of a fault on our "
+                    "side. Nothing was stored; what you typed is kept below "
+                    "(attachments must be chosen again). Please submit again."
+                ),
+            )
+            return render(request, template, context, status=400)
     kind = request.GET.get("kind")
     known = people.known_details(request.user)
     form = PublicCaseForm(
@@ -208,6 +182,61 @@ def case_new(request):
     )
     context["form"] = form
     return render(request, template, context)
+
+
+def _case_post(request, site, channel: str, anonymous: bool, context: dict):
+    """The letter form's POST, inside the caller's transaction (a DatabaseError or
+    OSError goes to the caller, which rolls everything back)."""
+    form = PublicCaseForm(
+        request.POST, request.FILES, anonymous=anonymous, kinds=CHANNELS[channel]
+    )
+    context["form"] = form
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, code = services.case_submit(
+                site=site,
+                data=services.CaseInput(
+                    kind=data["kind"],
+                    channel=channel,
+                    title=data["title"],
+                    content=data["content"],
+                    category=data["category"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    id_number=data["id_number"],
+                    allow_public=data["allow_public"],
+                    about_own_staff=data["about_own_staff"],
+                    attachments=data["attachments"],
+                ),
+                idempotency_key=data["idempotency_key"],
+                user=request.user,
+            )
+        except services.IdempotencyConflict:
+            # The form was sent before with other content (the person went
+            # back and changed it): say so, and give the form a new key so
+            # that sending it again files this text as a new letter.
+            form.add_error(
+                None,
+                _(
+                    "This form was already sent with a different letter, which "
+                    "was received. What you typed now has not been saved. To "
+                    "send it as a new letter, submit the form again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["idempotency_key"] = str(uuid.uuid4())
+            return render(request, CASE_FORM_TEMPLATE, context, status=409)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            key = data["idempotency_key"]
+            response = redirect(f"{RECEIPT_PATH}?k={key}")
+            if code is not None:
+                _set_receipt(response, key, case.tracking_number, code)
+            return response
+    return render(request, CASE_FORM_TEMPLATE, context, status=400)
 
 
 def _set_receipt(response, key: str, tracking_number: str, code: str | None):
