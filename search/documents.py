@@ -3,7 +3,11 @@
 An item is a live content page for now (other kinds of item get their own key
 prefix later). A document lists every site the item appears on: its own site now;
 syndication adds the sites that show it, with their addresses, without changing
-the shape of the document (it answers ``search.signals.item_sites``).
+the shape of the document (it answers ``search.signals.items_sites``).
+
+Documents are built from page rows, a batch at a time, without page instances:
+the text is read from the stored StreamField JSON and rich text
+(``search.rawtext``), the address from the column's (``content_address``).
 """
 
 from __future__ import annotations
