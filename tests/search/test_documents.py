@@ -170,3 +170,23 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(
     with CaptureQueriesContext(connection) as every:
         documents_for_pages([page.pk for page in pages])
     assert len(every) == len(one)
+
+
+@pytest.mark.django_db
+def test_a_package_answering_item_sites_still_adds_its_sites(site, other_site):
+    from search.signals import item_sites
+
+    page = ArticleFactory(parent=column(site, "zwyw"), publish=True)
+    address = f"http://{other_site.host}/shown-here.html"
+
+    def shown_on_other_site(sender, page, **kwargs):
+        return {str(other_site.pk): address}
+
+    item_sites.connect(shown_on_other_site, weak=False)
+    try:
+        document = documents_for_pages([page.pk])[page.pk]
+    finally:
+        item_sites.disconnect(shown_on_other_site)
+    assert document.site_ids == (site.pk, other_site.pk)
+    assert document.urls[str(other_site.pk)] == address
+    assert documents_for_pages([page.pk])[page.pk].site_ids == (site.pk,)
