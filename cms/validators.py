@@ -11,13 +11,20 @@ from django.utils.translation import gettext as _
 # normalised, anything else is refused with an example.
 _OPEN = "〔[【［(（〈"
 _CLOSE = "〕]】］)）〉"
-_NUMBER = (
-    rf"(?P<organ>[\u4e00-\u9fffA-Za-z]{{1,30}})\s*[{re.escape(_OPEN)}]\s*"
+_ORGAN = r"[\u4e00-\u9fffA-Za-z]"
+_TAIL = (
+    rf"\s*[{re.escape(_OPEN)}]\s*"
     rf"(?P<year>\d{{4}})\s*[{re.escape(_CLOSE)}]\s*(?P<sequence>\d{{1,5}})\s*号"
 )
+_NUMBER = rf"(?P<organ>{_ORGAN}{{1,30}}){_TAIL}"
 DOCUMENT_NUMBER = re.compile(rf"^{_NUMBER}$")
 # Document numbers inside running text (search queries, body text).
 DOCUMENT_NUMBER_IN_TEXT = re.compile(_NUMBER)
+# The same in long texts, found from the bracket (a scan that tries an organ code
+# at every character is slow): what follows the organ code, and the organ code
+# ending where that starts (``search(text, start, end)``).
+DOCUMENT_NUMBER_TAIL = re.compile(_TAIL)
+DOCUMENT_NUMBER_ORGAN_END = re.compile(rf"{_ORGAN}{{1,30}}\Z")
 
 
 def normalize_document_number(value: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import rjieba
 
-from cms.validators import DOCUMENT_NUMBER_IN_TEXT
+from cms.validators import DOCUMENT_NUMBER_ORGAN_END, DOCUMENT_NUMBER_TAIL
 
 DICTIONARY = Path(__file__).with_name("dictionary.txt")
 # A token worth indexing has at least one letter, digit or CJK character.
@@ -49,10 +49,19 @@ def document_numbers(text: str) -> list[str]:
     characters, is a candidate: the real number is among them, and the others are
     harmless tokens that no query produces."""
     found = []
-    for match in DOCUMENT_NUMBER_IN_TEXT.finditer(text):
-        organ = match["organ"][-10:]
-        suffix = f"〔{match['year']}〕{int(match['sequence'])}号"
-        found.extend(organ[start:] + suffix for start in range(max(len(organ) - 1, 1)))
+    # What ``DOCUMENT_NUMBER_IN_TEXT.finditer`` finds, looked for from the
+    # brackets: the organ code is the longest run of its characters (30 at most)
+    # before the bracket, after the previous number.
+    after = 0
+    for tail in DOCUMENT_NUMBER_TAIL.finditer(text):
+        end = tail.start()
+        organ = DOCUMENT_NUMBER_ORGAN_END.search(text, max(after, end - 30), end)
+        if organ is None:
+            continue
+        after = tail.end()
+        code = organ.group()[-10:]
+        suffix = f"〔{tail['year']}〕{int(tail['sequence'])}号"
+        found.extend(code[start:] + suffix for start in range(max(len(code) - 1, 1)))
     return found
 
 
@@ -79,7 +88,8 @@ def words(text: str) -> list[str]:
 
     No Python code runs per word: the words are checked against the set of those
     seen before (in C), only new ones are classified, punctuation is dropped by
-    ``filterfalse`` and text with capitals is lower-cased once, joined."""
+    ``filterfalse`` and text with capitals is lower-cased by ``str.lower``
+    mapped over the words."""
     if not text:
         return []
     found = segmenter().cut_for_search(text)
@@ -88,7 +98,7 @@ def words(text: str) -> list[str]:
     if not _NOT_WORDS.isdisjoint(found):
         found = list(itertools.filterfalse(_NOT_WORDS.__contains__, found))
     if text != text.lower():
-        found = "\x00".join(found).lower().split("\x00") if found else found
+        found = list(map(str.lower, found))
     return found
 
 

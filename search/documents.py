@@ -3,7 +3,11 @@
 An item is a live content page for now (other kinds of item get their own key
 prefix later). A document lists every site the item appears on: its own site now;
 syndication adds the sites that show it, with their addresses, without changing
-the shape of the document (it answers ``search.signals.item_sites``).
+the shape of the document (it answers ``search.signals.items_sites``).
+
+Documents are built from page rows, a batch at a time, without page instances:
+the text is read from the stored StreamField JSON and rich text
+(``search.rawtext``), the address from the column's (``content_address``).
 """
 
 from __future__ import annotations
@@ -12,10 +16,15 @@ import dataclasses
 import datetime
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+from wagtail.documents import get_document_model
+from wagtail.fields import StreamField
 from wagtail.models import Page, PageViewRestriction
 
 from cms.models import (
@@ -24,10 +33,11 @@ from cms.models import (
     InterpretationPage,
     PolicyDocumentPage,
 )
-from cms.text import attachment_names, stream_text
+from cms.models.content import address_day, content_address
 from sites.models import SiteStatus
-from sites.routing import govsite_for_page
+from sites.routing import govsite_by_id, govsite_id_for
 
+from .rawtext import attachment_refs, html_text, stream_blocks, stream_raw_text
 from .signals import item_sites, items_sites
 
 # Content types of the index (the API and the facets use these names).
@@ -81,13 +91,137 @@ class IndexDocument:
 _FIELDS = dataclasses.fields(IndexDocument)
 
 
-def _body_text(page) -> str:
-    if isinstance(page, ConsultationPage):
-        parts = [page.draft, page.explanation, page.adoption_report]
-        if page.short_period_reason:
-            parts.append(page.short_period_reason)
-        return "\n".join(filter(None, (stream_text(p) for p in parts)))
-    return stream_text(getattr(page, "body", None))
+@dataclasses.dataclass(frozen=True)
+class _Source:
+    """What the documents of a content type read from its own table: the fields
+    of the body text in order (StreamFields, rich text, plain text), the
+    StreamFields listing attachments, and whether it has a number and organ."""
+
+    body: tuple[str, ...]
+    attachments: tuple[str, ...]
+    numbered: bool = False
+
+
+_BODY = _Source(body=("body",), attachments=("body", "attachments"))
+SOURCES: dict[type[Page], _Source] = {
+    ArticlePage: _BODY,
+    PolicyDocumentPage: dataclasses.replace(_BODY, numbered=True),
+    InterpretationPage: _BODY,
+    ConsultationPage: _Source(
+        body=("draft", "explanation", "adoption_report", "short_period_reason"),
+        attachments=("draft_attachments",),
+    ),
+}
+_PAGE_FIELDS = (
+    "pk",
+    "path",
+    "url_path",
+    "title",
+    "first_published_at",
+    "go_live_at",
+    "last_published_at",
+    "latest_revision_created_at",
+)
+
+
+@dataclasses.dataclass
+class _Row:
+    """A live content page as its document needs it."""
+
+    model: type[Page]
+    pk: int
+    path: str
+    url_path: str
+    title: str
+    published_at: datetime.datetime | None  # first published, else going live
+    last_published_at: datetime.datetime | None
+    revised_at: datetime.datetime | None
+    body: str
+    attachments: list[tuple[int, str]]  # (document id, link text)
+    issuing_organ: str = ""
+    document_number: str = ""
+
+
+def _is_stream(model, name: str) -> bool:
+    return isinstance(model._meta.get_field(name), StreamField)
+
+
+def _rows(model: type[Page], ids: list[int]) -> list[_Row]:
+    """The live pages of exactly this type among ``ids`` (one query): their
+    page fields, and their text read from the stored JSON and HTML."""
+    source = SOURCES[model]
+    streams = dict.fromkeys(
+        name for name in (*source.body, *source.attachments) if _is_stream(model, name)
+    )
+    texts = [name for name in source.body if name not in streams]
+    numbers = ("issuing_organ", "document_number") if source.numbered else ()
+    raw = {f"raw_{name}": Cast(name, output_field=TextField()) for name in streams}
+    query = (
+        model.objects.filter(
+            # One array parameter, not a thousand placeholders to parse.
+            pk__in=RawSQL("SELECT unnest(%s::integer[])", (ids,)),
+            content_type=ContentType.objects.get_for_model(model),
+            live=True,
+        )
+        .annotate(**raw)
+        .values_list(*_PAGE_FIELDS, *texts, *numbers, *raw)
+    )
+    rows = []
+    for values in query:
+        (pk, path, url_path, title, first, go_live, last, revised) = values[:8]
+        fields = dict(zip(texts, values[8 : 8 + len(texts)], strict=True))
+        extra = values[8 + len(texts) :]
+        organ, number = extra[: len(numbers)] if numbers else ("", "")
+        stored = {
+            name: stream_blocks(data)
+            for name, data in zip(streams, extra[len(numbers) :], strict=True)
+        }
+        body = "\n".join(
+            filter(
+                None,
+                (
+                    stream_raw_text(model, name, stored[name])
+                    if name in stored
+                    else html_text(fields[name] or "")
+                    for name in source.body
+                ),
+            )
+        )
+        rows.append(
+            _Row(
+                model=model,
+                pk=pk,
+                path=path,
+                url_path=url_path,
+                title=title,
+                published_at=first or go_live,
+                last_published_at=last,
+                revised_at=revised,
+                body=body,
+                attachments=[
+                    ref
+                    for name in source.attachments
+                    for ref in attachment_refs(stored[name])
+                ],
+                issuing_organ=organ or "",
+                document_number=number or "",
+            )
+        )
+    return rows
+
+
+def _attachment_files(rows: list[_Row]) -> dict[int, tuple[str, str]]:
+    """{document id: (title, file name)} of the documents the rows attach (one
+    query, none without attachments)."""
+    ids = {pk for row in rows for pk, _title in row.attachments}
+    if not ids:
+        return {}
+    return {
+        pk: (title, os.path.basename(file))
+        for pk, title, file in get_document_model()
+        .objects.filter(pk__in=ids)
+        .values_list("pk", "title", "file")
+    }
 
 
 def _restricted(path: str, restricted_paths: set[str]) -> bool:
@@ -101,39 +235,85 @@ def _restricted(path: str, restricted_paths: set[str]) -> bool:
     )
 
 
-def _build(page, *, restricted_paths, columns, extra_sites) -> IndexDocument | None:
-    if not page.live or _restricted(page.path, restricted_paths):
+class _Addresses:
+    """The sites and addresses of a batch's pages, each site and column worked
+    out once: a content page's address is its column's path on its site
+    (Wagtail's own ``get_url_parts`` of the column) with the page's date and id
+    (``cms.models.content.content_address``), as ``ContentPage.get_url_parts``
+    makes it."""
+
+    def __init__(self):
+        self._sites: dict[int, object] = {}
+        self._columns: dict[str, tuple[str, str] | None] = {}
+
+    def site(self, row: _Row):
+        govsite_id = govsite_id_for(url_path=row.url_path, page_id=row.pk)
+        if govsite_id is None:
+            return None
+        if govsite_id not in self._sites:
+            self._sites[govsite_id] = govsite_by_id(govsite_id)
+        return self._sites[govsite_id]
+
+    def url(self, row: _Row) -> str | None:
+        url_path = row.url_path or ""
+        column_url_path = url_path[: url_path.rstrip("/").rfind("/") + 1]
+        if column_url_path not in self._columns:
+            parts = Page(url_path=column_url_path).get_url_parts()
+            self._columns[column_url_path] = (
+                None
+                if parts is None or parts[2] is None
+                else (parts[1], parts[2].rstrip("/") + "/")
+            )
+        column = self._columns[column_url_path]
+        if column is None:
+            return None
+        root_url, column_path = column
+        day = address_day(row.published_at or row.revised_at)
+        return root_url + content_address(column_path=column_path, day=day, pk=row.pk)
+
+
+def _build(
+    row: _Row, *, restricted_paths, columns, extra_sites, files, addresses, pages
+) -> IndexDocument | None:
+    if _restricted(row.path, restricted_paths):
         return None
-    govsite = govsite_for_page(page)
+    govsite = addresses.site(row)
     if govsite is None or govsite.status == SiteStatus.CLOSED:
         return None
-    url = page.get_full_url()
-    published = page.published_at or page.last_published_at
-    column = columns.get(page.path[: -Page.steplen])
+    url = addresses.url(row)
+    published = row.published_at or row.last_published_at
+    column = columns.get(row.path[: -Page.steplen])
     if url is None or published is None or column is None:
         return None
     urls = {str(govsite.pk): url}
-    for site_id, address in (extra_sites.get(page.pk) or {}).items():
+    for site_id, address in (extra_sites.get(row.pk) or {}).items():
         urls.setdefault(str(site_id), address)
-    for _receiver, extra in item_sites.send(sender=type(page), page=page):
-        for site_id, address in (extra or {}).items():
-            urls.setdefault(str(site_id), address)
+    page = pages.get(row.pk)
+    if page is not None:
+        for _receiver, extra in item_sites.send(sender=type(page), page=page):
+            for site_id, address in (extra or {}).items():
+                urls.setdefault(str(site_id), address)
+    names = []
+    for document_id, title in row.attachments:
+        if document_id in files:
+            document_title, filename = files[document_id]
+            names += [title or document_title, filename]
     column_id, column_title = column
     return IndexDocument(
-        item_key=page_key(page.pk),
-        page_id=page.pk,
+        item_key=page_key(row.pk),
+        page_id=row.pk,
         site_id=govsite.pk,
         site_level=govsite.level,
         site_ids=(govsite.pk, *sorted(int(k) for k in urls if k != str(govsite.pk))),
         urls=urls,
-        content_type=CONTENT_TYPES[type(page)],
+        content_type=CONTENT_TYPES[row.model],
         column_id=column_id,
         column_title=column_title,
-        title=page.title,
-        body=_body_text(page),
-        attachments="\n".join(attachment_names(page)),
-        issuing_organ=getattr(page, "issuing_organ", "") or "",
-        document_number=getattr(page, "document_number", "") or "",
+        title=row.title,
+        body=row.body,
+        attachments="\n".join(names),
+        issuing_organ=row.issuing_organ,
+        document_number=row.document_number,
         published_at=published,
     )
 
@@ -141,31 +321,24 @@ def _build(page, *, restricted_paths, columns, extra_sites) -> IndexDocument | N
 def documents_for_pages(page_ids: Iterable[int]) -> dict[int, IndexDocument | None]:
     """The documents of these pages now (None: the page is gone or must not be
     found: a draft, an unpublished or private page, not a content page, or a
-    closed site), in a fixed number of queries for the whole batch: the pages of
-    each content type, the view restrictions, the columns, the sites that show
-    them (``search.signals.items_sites``). The index's only way of building
-    documents: a rebuild and an incremental update give the same document."""
+    closed site), in a fixed number of queries for the whole batch: the rows of
+    each content type (their text read from the stored JSON and HTML, no page
+    instance made), the documents they attach, the view restrictions, the
+    columns, the sites that show them (``search.signals.items_sites``). The
+    index's only way of building documents: a rebuild, ``search_index check``
+    and an incremental update give the same document."""
     ids = list(dict.fromkeys(page_ids))
     found: dict[int, IndexDocument | None] = dict.fromkeys(ids)
     if not ids:
         return found
-    pages = []
-    for model in CONTENT_MODELS:
-        content_type = ContentType.objects.get_for_model(model)
-        pages.extend(
-            # One array parameter, not a thousand placeholders to parse.
-            model.objects.filter(
-                pk__in=RawSQL("SELECT unnest(%s::integer[])", (ids,)),
-                content_type=content_type,
-                live=True,
-            )
-        )
-    if not pages:
+    rows = [row for model in CONTENT_MODELS for row in _rows(model, ids)]
+    if not rows:
         return found
+    files = _attachment_files(rows)
     restricted_paths = set(
         PageViewRestriction.objects.values_list("page__path", flat=True)
     )
-    parent_paths = {page.path[: -Page.steplen] for page in pages}
+    parent_paths = {row.path[: -Page.steplen] for row in rows}
     columns = {
         path: (pk, title)
         for path, pk, title in Page.objects.filter(path__in=parent_paths).values_list(
@@ -173,16 +346,27 @@ def documents_for_pages(page_ids: Iterable[int]) -> dict[int, IndexDocument | No
         )
     }
     extra_sites: dict[int, dict] = {}
-    live_ids = [page.pk for page in pages]
+    live_ids = [row.pk for row in rows]
     for _receiver, answer in items_sites.send(sender=Page, page_ids=live_ids):
         for page_id, addresses in (answer or {}).items():
             extra_sites.setdefault(page_id, {}).update(addresses)
-    for page in pages:
-        found[page.pk] = _build(
-            page,
+    # ``item_sites`` (one answer per page) needs the page instances: read only
+    # when a package still answers it.
+    pages = (
+        {page.pk: page for page in Page.objects.filter(pk__in=live_ids).specific()}
+        if item_sites.has_listeners()
+        else {}
+    )
+    addresses = _Addresses()
+    for row in rows:
+        found[row.pk] = _build(
+            row,
             restricted_paths=restricted_paths,
             columns=columns,
             extra_sites=extra_sites,
+            files=files,
+            addresses=addresses,
+            pages=pages,
         )
     return found
 

@@ -239,12 +239,23 @@ def root_paths_for(url_path: str) -> tuple[SiteRootPath, ...]:
     return tuple(found)
 
 
+def govsite_id_for(*, url_path: str, page_id: int) -> int | None:
+    """The id of the site the page at ``url_path`` belongs to, from the map (no
+    query, no instance): what a batch of page rows asks (the search index)."""
+    host_map = get_host_map()
+    matches = root_paths_for(url_path or "")
+    if matches:
+        return host_map.by_wagtail_site.get(matches[0].site_id)
+    # A site's folder page sits one level above its home page.
+    return host_map.by_folder_page.get(page_id)
+
+
+def govsite_by_id(govsite_id: int):
+    """A new ``GovSite`` of that id built from the map (no query), or None."""
+    return _instance(get_host_map(), govsite_id)
+
+
 def govsite_for_page(page: Page):
     """The site a page belongs to, from the map (no query)."""
-    host_map = get_host_map()
-    matches = root_paths_for(page.url_path or "")
-    if matches:
-        govsite_id = host_map.by_wagtail_site.get(matches[0].site_id)
-    else:  # a site's folder page sits one level above its home page
-        govsite_id = host_map.by_folder_page.get(page.pk)
-    return _instance(host_map, govsite_id) if govsite_id is not None else None
+    govsite_id = govsite_id_for(url_path=page.url_path, page_id=page.pk)
+    return govsite_by_id(govsite_id) if govsite_id is not None else None

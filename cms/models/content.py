@@ -39,6 +39,19 @@ from cms.validators import normalize_document_number
 from . import choices
 
 
+def address_day(moment: datetime.datetime | None) -> datetime.date:
+    """The date in a content page's address: of its publication (else its latest
+    revision), today without either."""
+    return timezone.localdate(moment) if moment else timezone.localdate()
+
+
+def content_address(*, column_path: str, day: datetime.date, pk: int) -> str:
+    """A content page's path on its site, under its column's path:
+    ``/zwgk/zcwj/202401/t20240115_123.html``. Also built from page rows (the
+    search index), without page instances."""
+    return f"{column_path}{day:%Y%m}/t{day:%Y%m%d}_{pk}.html"
+
+
 class ContentPage(Page):
     """What every content page shares: its place, its URL and its honest date."""
 
@@ -105,8 +118,7 @@ class ContentPage(Page):
         return self.first_published_at or self.go_live_at
 
     def url_date(self) -> datetime.date:
-        moment = self.published_at or self.latest_revision_created_at
-        return timezone.localdate(moment) if moment else timezone.localdate()
+        return address_day(self.published_at or self.latest_revision_created_at)
 
     # -- URLs -------------------------------------------------------------------
 
@@ -119,11 +131,10 @@ class ContentPage(Page):
             return None
         site_id, root_url, page_path = parts
         column_path = page_path.rstrip("/").rsplit("/", 1)[0] + "/"
-        day = self.url_date()
         return (
             site_id,
             root_url,
-            f"{column_path}{day:%Y%m}/t{day:%Y%m%d}_{self.pk}.html",
+            content_address(column_path=column_path, day=self.url_date(), pk=self.pk),
         )
 
     def serve(self, request, *args, **kwargs):

@@ -1,7 +1,10 @@
 """Segmentation of Chinese text for search."""
 
+import random
+
 import pytest
 
+from cms.validators import DOCUMENT_NUMBER_IN_TEXT
 from search.analysis import (
     DICTIONARY,
     dictionary_words,
@@ -56,3 +59,38 @@ def test_the_dictionary_has_no_duplicates_or_blank_entries():
     assert words and len(words) == len(set(words))
     assert all(word == word.strip() and "#" not in word for word in words)
     assert DICTIONARY.name == "dictionary.txt"
+
+
+def _numbers_scanned_at_every_character(text: str) -> list[str]:
+    """``document_numbers`` as the running-text pattern finds them."""
+    found = []
+    for match in DOCUMENT_NUMBER_IN_TEXT.finditer(text):
+        organ = match["organ"][-10:]
+        suffix = f"〔{match['year']}〕{int(match['sequence'])}号"
+        found.extend(organ[start:] + suffix for start in range(max(len(organ) - 1, 1)))
+    return found
+
+
+def test_document_numbers_found_from_the_brackets_are_the_patterns_matches():
+    # Numbers whole, cut short, run together, spaced out, in long organ names.
+    organs = ["辽政办发", "号", "Ab", "国务院办公厅关于印发" * 4, "x", ""]
+    opens, closes = "〔[【［(（〈 ", "〕]】］)）〉 "
+    years, sequences = ["2019", "１２３４", "201", ""], ["12", "123456", "0", ""]
+    rng = random.Random(3)  # noqa: S311 (a fixed sequence of test inputs)
+    matched = 0
+    for _ in range(30000):
+        text = "".join(
+            rng.choice(["，", " ", "\n", "根据"])
+            + rng.choice(organs)
+            + rng.choice([" ", ""]) * rng.randint(0, 2)
+            + rng.choice(opens)
+            + rng.choice(years)
+            + rng.choice(closes)
+            + rng.choice(sequences)
+            + rng.choice(["号", "", " 号"])
+            for _ in range(rng.randint(1, 4))
+        )
+        expected = _numbers_scanned_at_every_character(text)
+        assert document_numbers(text) == expected, text
+        matched += bool(expected)
+    assert matched > 3000
