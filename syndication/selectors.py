@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from cms.models import ColumnPage, PolicyDocumentPage
 from sites.models import GovSite, SiteGroup, SiteLevel, SiteRole, SiteStatus
-from sites.routing import govsite_for_page
+from sites.routing import govsite_for_page, govsite_id_for
 from sites.selectors import is_platform_admin, sites_administered_by, sites_for_user
 from sites.tenancy import for_sites
 
@@ -242,10 +242,12 @@ def live_targets_for_pages(*, page_ids: Iterable[int]) -> dict[int, list[dict]]:
     if not ids:
         return {}
     sources = set()
-    for page in Page.objects.filter(pk__in=ids).only("pk", "url_path"):
-        source = govsite_for_page(page)
+    for page_id, url_path in Page.objects.filter(pk__in=ids).values_list(
+        "pk", "url_path"
+    ):
+        source = govsite_id_for(url_path=url_path, page_id=page_id)
         if source is not None:
-            sources.add(source.pk)
+            sources.add(source)
     site_ids = {
         site_id
         for ids_sent in for_sites(SyndicatedItem, sources)
