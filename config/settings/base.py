@@ -515,6 +515,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
 # THEMES_SENIOR_COOKIE_DOMAIN (e.g. ".ln.gov.cn") when the sites share a parent
 # domain, so the choice follows the visitor across them.
 THEMES_SENIOR_COOKIE_NAME = "gov_senior"
+# The chrome every page of a site repeats (navigation, footer, …) is rendered once
+# per site generation and kept per process (themes/fragments.py); false renders it
+# on every page (the benchmark's cold figure).
+THEMES_FRAGMENT_CACHE = env.bool("THEMES_FRAGMENT_CACHE", True)
 THEMES_SENIOR_COOKIE_DOMAIN = env.str("THEMES_SENIOR_COOKIE_DOMAIN", "")
 
 SESSION_COOKIE_HTTPONLY = True
