@@ -71,7 +71,7 @@ UNCACHED = (
     "uncached (gunicorn; page cache and static tree off, chrome fragments kept "
     "per site generation)"
 )
-COLD = "cold fragments (gunicorn; no cache at all, THEMES_FRAGMENT_CACHE=false)"
+COLD = "cold fragments (gunicorn; no cache at all, SITES_KEEP_PER_GENERATION=false)"
 
 
 def _environment(var_dir: Path, port: int) -> dict[str, str]:
@@ -441,7 +441,7 @@ def main():
     # kept): the cold figure.
     cold_port = _free_port()
     cold = start_gunicorn(
-        {**env, "PORT": str(cold_port), "THEMES_FRAGMENT_CACHE": "false"}
+        {**env, "PORT": str(cold_port), "SITES_KEEP_PER_GENERATION": "false"}
     )
     nginx = None
     load = _wrk if shutil.which("wrk") else _python_load

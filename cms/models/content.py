@@ -35,11 +35,12 @@ from cms.blocks import AttachmentListBlock, BodyBlock
 from cms.readonly import SitePagePermissionTester, refuse_if_archived
 from cms.text import attachment_names, stream_text
 from cms.validators import normalize_document_number
+from core.pages import KeptViewRestrictionsMixin
 
 from . import choices
 
 
-class ContentPage(Page):
+class ContentPage(KeptViewRestrictionsMixin, Page):
     """What every content page shares: its place, its URL and its honest date."""
 
     source = models.CharField(

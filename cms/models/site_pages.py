@@ -14,7 +14,7 @@ from wagtail.url_routing import RouteResult
 from cms import feeds, selectors
 from cms.blocks import HomeSectionBlock
 from cms.readonly import SitePagePermissionTester
-from core.pages import public
+from core.pages import KeptViewRestrictionsMixin, public
 from sites.forms import SitePageForm
 
 
@@ -48,7 +48,7 @@ CONTENT_ADDRESS = re.compile(r"^t(?P<day>\d{8})_(?P<id>\d+)\.html$")
 MONTH = re.compile(r"^\d{6}$")
 
 
-class HomePage(Page):
+class HomePage(KeptViewRestrictionsMixin, Page):
     """The home page of one site; the Wagtail site's root page."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -116,7 +116,7 @@ class HomePage(Page):
         return context
 
 
-class ColumnPage(Page):
+class ColumnPage(KeptViewRestrictionsMixin, Page):
     """A column (栏目): a section of a site with an expected update period."""
 
     code = models.SlugField(_("column code"), max_length=60, allow_unicode=False)

@@ -127,6 +127,11 @@ PLATFORM_HOSTS = env.list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"])
 SITE_PORT = env.int("SITE_PORT", 80)
 # How often (seconds) a process checks whether the site registry changed elsewhere.
 SITES_HOST_MAP_TTL = env.float("SITES_HOST_MAP_TTL", 1.0)
+# What every page of a site repeats (the themes' chrome: navigation, footer, …;
+# the restricted paths; column keywords) is made once per site generation and kept
+# per process (sites/generation.py); false makes it on every page (the
+# benchmark's cold figure).
+SITES_KEEP_PER_GENERATION = env.bool("SITES_KEEP_PER_GENERATION", True)
 TENANT_USE_ASGIREF = True
 
 TEMPLATES = [
@@ -515,10 +520,6 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
 # THEMES_SENIOR_COOKIE_DOMAIN (e.g. ".ln.gov.cn") when the sites share a parent
 # domain, so the choice follows the visitor across them.
 THEMES_SENIOR_COOKIE_NAME = "gov_senior"
-# The chrome every page of a site repeats (navigation, footer, …) is rendered once
-# per site generation and kept per process (themes/fragments.py); false renders it
-# on every page (the benchmark's cold figure).
-THEMES_FRAGMENT_CACHE = env.bool("THEMES_FRAGMENT_CACHE", True)
 THEMES_SENIOR_COOKIE_DOMAIN = env.str("THEMES_SENIOR_COOKIE_DOMAIN", "")
 
 SESSION_COOKIE_HTTPONLY = True

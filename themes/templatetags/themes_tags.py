@@ -26,6 +26,16 @@ def page_tags_for(context) -> list[tuple[str, str]]:
     return page_tags.page_tags(site=context.get("govsite"), page=context.get("page"))
 
 
+@register.simple_tag
+def parent_column(page):
+    """The column a content page is shown in: the one its request was routed
+    through (no query), else its parent."""
+    column = page_tags.column_of(page)
+    if column is None or column is page:
+        return page.get_parent()
+    return column
+
+
 @register.filter
 def filing_code(number: str) -> str:
     """The digits of a public-security filing number (京公网安备 11010502030001号
