@@ -68,10 +68,10 @@ REPUBLISH_SECONDS = float(os.environ.get("BENCH_SERVING_REPUBLISH_MS", "20")) / 
 VANILLA_DATABASE = "govplatform_bench_vanilla_wagtail"
 # Which caches the rendered figures still use.
 UNCACHED = (
-    "uncached (gunicorn; page cache and static tree off, chrome fragments kept "
-    "per site generation)"
+    "uncached (gunicorn; page cache and static tree off; chrome fragments, "
+    "restricted paths and column keywords kept per site generation)"
 )
-COLD = "cold fragments (gunicorn; no cache at all, SITES_KEEP_PER_GENERATION=false)"
+COLD = "cold (gunicorn; nothing kept: SITES_KEEP_PER_GENERATION=false)"
 
 
 def _environment(var_dir: Path, port: int) -> dict[str, str]:
@@ -540,7 +540,7 @@ def main():
         "x",
     )
     row(
-        "cold fragments platform / vanilla Wagtail, both rounds",
+        "cold platform (nothing kept) / vanilla Wagtail, both rounds",
         sum(cold_rendered) / total_wagtail,
         "x",
     )
