@@ -23,7 +23,14 @@ def page_description(page) -> str:
 def page_tags_for(context) -> list[tuple[str, str]]:
     """The page tags of the page being rendered, as ``themes.page_tags.TAGS``
     gives them for its kind: (name, content) pairs."""
-    return page_tags.page_tags(site=context.get("govsite"), page=context.get("page"))
+    site = context.get("govsite")
+    request = context.get("request")
+    keep = (
+        site is not None
+        and getattr(request, "govsite", None) is site
+        and not getattr(request, "is_preview", False)
+    )
+    return page_tags.page_tags(site=site, page=context.get("page"), keep=keep)
 
 
 @register.simple_tag
