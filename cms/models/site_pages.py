@@ -80,6 +80,10 @@ class HomePage(KeptViewRestrictionsMixin, Page):
         return SitePagePermissionTester(user, self)
 
     def route(self, request, path_components):
+        if not path_components and self.get_deferred_fields():
+            # The root as the site registry gives it (sites.routing: tree fields
+            # only): read whole to be served.
+            return type(self).objects.get(pk=self.pk).route(request, path_components)
         # A content page's address (/<column>/.../<yyyymm>/t<yyyymmdd>_<id>.html)
         # names its id: fetched at once with its column, instead of one look-up
         # per level down the columns. The same answer as the walk (ColumnPage.route):
