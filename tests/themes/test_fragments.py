@@ -3,12 +3,14 @@ a change shows on the very next uncached render, whichever process made it, and
 one site's chrome never shows on another site."""
 
 import re
+import uuid
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
+from sites import generation
 from sites.services import site_update
 from tests.factories.content import ArticleFactory, column
 from themes import fragments
@@ -22,8 +24,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_fragments():
     fragments.local.clear()
+    generation.kept.clear()
     yield
     fragments.local.clear()
+    generation.kept.clear()
 
 
 @pytest.fixture
@@ -66,7 +70,7 @@ def _another_process_moves_the_generation(site) -> None:
     generation written to the shared cache, through a cache connection of its
     own (nothing of this process's state involved)."""
     elsewhere = caches.create_connection("default")
-    elsewhere.set(fragments.GENERATION_KEY.format(site.pk), "moved-elsewhere", None)
+    elsewhere.set(fragments.GENERATION_KEY.format(site.pk), uuid.uuid4().hex, None)
 
 
 def test_kept_chrome_is_used_until_the_generation_moves_in_another_process(
