@@ -56,7 +56,10 @@ def _queries(site, path) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", sorted(BOUNDS))
-def test_an_uncached_page_stays_within_its_query_budget(furnished, kind):
+def test_an_uncached_page_stays_within_its_query_budget(furnished, kind, settings):
+    # The registry's version is checked at most once a second per process, not
+    # per page: on a loaded machine a visit can outlast that second.
+    settings.SITES_HOST_MAP_TTL = 3600
     site, paths = furnished
     sql = _queries(site, paths[kind])
     assert len(sql) <= BOUNDS[kind], "\n".join(sql)
