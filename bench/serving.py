@@ -66,6 +66,12 @@ CONNECTIONS = 16
 MIX = 100  # pages in the live mix, one of them being republished
 REPUBLISH_SECONDS = float(os.environ.get("BENCH_SERVING_REPUBLISH_MS", "20")) / 1000
 VANILLA_DATABASE = "govplatform_bench_vanilla_wagtail"
+# Which caches the rendered figures still use.
+UNCACHED = (
+    "uncached (gunicorn; page cache and static tree off; chrome fragments, "
+    "restricted paths and column keywords kept per site generation)"
+)
+COLD = "cold (gunicorn; nothing kept: SITES_KEEP_PER_GENERATION=false)"
 
 
 def _environment(var_dir: Path, port: int) -> dict[str, str]:
@@ -431,6 +437,12 @@ def main():
     vanilla_port = _free_port()
     vanilla, vanilla_dir, vanilla_path = _vanilla(vanilla_port, title, body)
     server = start_gunicorn(env)
+    # The same platform with the chrome rendered on every page (no fragment
+    # kept): the cold figure.
+    cold_port = _free_port()
+    cold = start_gunicorn(
+        {**env, "PORT": str(cold_port), "SITES_KEEP_PER_GENERATION": "false"}
+    )
     nginx = None
     load = _wrk if shutil.which("wrk") else _python_load
     load_name = (
@@ -441,8 +453,10 @@ def main():
     results: list[tuple[str, float]] = []
     live: list[tuple[str, _Republishing]] = []
     rendered: list[tuple[float, float]] = []
+    cold_rendered: list[float] = []
     try:
         _wait_for(port)
+        _wait_for(cold_port)
         _wait_for(vanilla_port, vanilla_path)
         nginx_port = _free_port() if shutil.which("nginx") else None
         if nginx_port is not None:
@@ -477,13 +491,15 @@ def main():
         results.append(("page cache (gunicorn)", load(port, [article + "?page=1"])))
         vanilla_bytes = _get(vanilla_port, vanilla_path)[1]
         rendered_bytes = _get(port, article + "?nocache=1")[1]
+        assert _get(cold_port, article + "?nocache=1")[1] == rendered_bytes
         for _round in range(2):
             wagtail = load(vanilla_port, [vanilla_path])
             platform = load(port, [article + "?nocache=1"])
             rendered.append((platform, wagtail))
+            cold_rendered.append(load(cold_port, [article + "?nocache=1"]))
         visible = _publish_to_visible(site, article, port, env)
     finally:
-        for process in (nginx, server, vanilla):
+        for process in (nginx, server, cold, vanilla):
             if process is not None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait()
@@ -498,7 +514,8 @@ def main():
     for label, value in results:
         row(label, value, "req/s", baseline=baseline)
     for n, (platform, wagtail) in enumerate(rendered, 1):
-        row(f"rendered, uncached (gunicorn), round {n}", platform, "req/s", baseline)
+        row(f"rendered, {UNCACHED}, round {n}", platform, "req/s", baseline)
+        row(f"rendered, {COLD}, round {n}", cold_rendered[n - 1], "req/s", baseline)
         row(f"vanilla Wagtail 8 (gunicorn), round {n}", wagtail, "req/s", baseline)
     print(f"  article: {len(article_bytes):,} bytes (vanilla Wagtail's page: ", end="")
     print(f"{len(vanilla_bytes):,} bytes; rendered: {len(rendered_bytes):,} bytes)")
@@ -520,6 +537,11 @@ def main():
     row(
         "uncached platform / vanilla Wagtail, both rounds",
         total_platform / total_wagtail,
+        "x",
+    )
+    row(
+        "cold platform (nothing kept) / vanilla Wagtail, both rounds",
+        sum(cold_rendered) / total_wagtail,
         "x",
     )
     header("publish-to-visible and rebuild (task worker running, default delays)")

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sites import generation
+
 from . import pagecache
 from .models import PendingKind, PendingPublish
 from .tasks import queued_site_ids, task_ensure
@@ -89,6 +91,10 @@ def changes_record(
     task_ensure(site_id=site_id, run_after=min(row.due_at for row in rows))
     if due_at is None or due_at <= now:
         transaction.on_commit(lambda: pagecache.site_changed(site_id=site_id))
+        # What is kept per site generation (the chrome every page repeats, the
+        # restricted paths): at once and again on commit, so the next uncached
+        # render of any process shows the change.
+        generation.site_changed(site_id=site_id)
 
 
 def _lists_due(*, site_id: int, now: datetime.datetime) -> datetime.datetime:

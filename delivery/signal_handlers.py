@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -117,5 +117,18 @@ def theme_settings_saved_record(sender, instance, raw=False, created=False, **kw
     if raw or created:
         return
     site_id = selectors.govsite_id_for_wagtail_site(instance.site_id)
+    if site_id is not None:
+        services.changes_record(site_id=site_id, kinds=(PendingKind.SITE,))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def view_restriction_changed_record(sender, instance, raw=False, **kwargs):
+    """A page made private (or public again), and everything below it: its files,
+    the lists and the navigation that show it."""
+    if raw:
+        return
+    page = Page.objects.filter(pk=instance.page_id).first()
+    site_id = _site_id(page) if page is not None else None
     if site_id is not None:
         services.changes_record(site_id=site_id, kinds=(PendingKind.SITE,))

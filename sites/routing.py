@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from wagtail.models import Page, Site
 from wagtail.models.sites import SiteRootPath
 
@@ -82,6 +84,8 @@ _ROOT_FIELDS = {
     "wagtail_site__root_page__locale_id": "locale_id",
     "wagtail_site__root_page__live": "live",
 }
+# The root page's fields the registry holds.
+_ROOT_ATTNAMES = {"id", *_ROOT_FIELDS.values()}
 
 
 def _current_version() -> str:
@@ -158,9 +162,30 @@ def _instance(host_map: HostMap, govsite_id: int):
         **{name: row[key] for key, name in _ROOT_FIELDS.items()},
     )
     root._state.adding = False
+    _home_deferred(root)
     wagtail_site.root_page = root
     site.wagtail_site = wagtail_site
     return site
+
+
+def _home_deferred(root: Page) -> None:
+    """Give the root page its ``.specific`` without a query: the home page type
+    with the tree fields the registry holds and every other field deferred (read
+    from the database if something asks for it). Wagtail routes every request
+    through ``root_page.specific.route()``; the home page's route reads its row
+    whole when the home page itself is served."""
+    model = home_page_model()
+    if root.content_type_id != ContentType.objects.get_for_model(model).pk:
+        return
+    known = {f.attname: getattr(root, f.attname) for f in Page._meta.concrete_fields}
+    names = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.attname in _ROOT_ATTNAMES or f.attname == "page_ptr_id"
+    ]
+    values = [known.get(name, root.pk) for name in names]
+    home = model.from_db(DEFAULT_DB_ALIAS, names, values)
+    root.__dict__["specific"] = home
 
 
 def loaded_host_map() -> HostMap | None:

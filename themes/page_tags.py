@@ -28,6 +28,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page
 
+from sites import generation
+
 SITE_TAGS = ("SiteName", "SiteDomain", "SiteIDCode")
 COLUMN_TAGS = ("ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType")
 ARTICLE_TAGS = (
@@ -211,13 +213,25 @@ VALUES: dict[str, Callable[..., str]] = {
 }
 
 
-def page_tags(*, site, page) -> list[tuple[str, str]]:
+def page_tags(*, site, page, keep: bool = False) -> list[tuple[str, str]]:
     """The tags ``page`` of ``site`` carries, in the table's order, with their
-    values; none off a site (the platform's own pages)."""
+    values; none off a site (the platform's own pages). ``keep``: the column
+    keywords may be kept per site generation (a visitor's request for the live
+    page, never a preview)."""
     if site is None:
         return []
     kind = page_kind(page)
     column = column_of(page) if kind != PageKind.OTHER else None
     if kind in (PageKind.COLUMN, PageKind.CONTENT) and column is None:
         kind = PageKind.OTHER  # a content page outside a column: no column tags
+    if (
+        keep
+        and column is not None
+        and getattr(column, "_column_keywords", None) is None
+    ):
+        # The same for every page of the column until a title changes: kept
+        # per site generation (the titles of the column and those above it).
+        column._column_keywords = generation.kept_for(
+            site, f"column_keywords:{column.path}", lambda: column_keywords(column)
+        )
     return [(name, VALUES[name](site, page, column)) for name in TAGS[kind]]

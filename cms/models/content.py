@@ -35,6 +35,7 @@ from cms.blocks import AttachmentListBlock, BodyBlock
 from cms.readonly import SitePagePermissionTester, refuse_if_archived
 from cms.text import attachment_names, stream_text
 from cms.validators import normalize_document_number
+from core.pages import KeptViewRestrictionsMixin
 
 from . import choices
 
@@ -52,7 +53,7 @@ def content_address(*, column_path: str, day: datetime.date, pk: int) -> str:
     return f"{column_path}{day:%Y%m}/t{day:%Y%m%d}_{pk}.html"
 
 
-class ContentPage(Page):
+class ContentPage(KeptViewRestrictionsMixin, Page):
     """What every content page shares: its place, its URL and its honest date."""
 
     source = models.CharField(

@@ -14,7 +14,7 @@ from wagtail.url_routing import RouteResult
 from cms import feeds, selectors
 from cms.blocks import HomeSectionBlock
 from cms.readonly import SitePagePermissionTester
-from core.pages import public
+from core.pages import KeptViewRestrictionsMixin, public
 from sites.forms import SitePageForm
 
 
@@ -48,7 +48,7 @@ CONTENT_ADDRESS = re.compile(r"^t(?P<day>\d{8})_(?P<id>\d+)\.html$")
 MONTH = re.compile(r"^\d{6}$")
 
 
-class HomePage(Page):
+class HomePage(KeptViewRestrictionsMixin, Page):
     """The home page of one site; the Wagtail site's root page."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -80,6 +80,10 @@ class HomePage(Page):
         return SitePagePermissionTester(user, self)
 
     def route(self, request, path_components):
+        if not path_components and self.get_deferred_fields():
+            # The root as the site registry gives it (sites.routing: tree fields
+            # only): read whole to be served.
+            return type(self).objects.get(pk=self.pk).route(request, path_components)
         # A content page's address (/<column>/.../<yyyymm>/t<yyyymmdd>_<id>.html)
         # names its id: fetched at once with its column, instead of one look-up
         # per level down the columns. The same answer as the walk (ColumnPage.route):
@@ -116,7 +120,7 @@ class HomePage(Page):
         return context
 
 
-class ColumnPage(Page):
+class ColumnPage(KeptViewRestrictionsMixin, Page):
     """A column (栏目): a section of a site with an expected update period."""
 
     code = models.SlugField(_("column code"), max_length=60, allow_unicode=False)

@@ -127,6 +127,11 @@ PLATFORM_HOSTS = env.list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"])
 SITE_PORT = env.int("SITE_PORT", 80)
 # How often (seconds) a process checks whether the site registry changed elsewhere.
 SITES_HOST_MAP_TTL = env.float("SITES_HOST_MAP_TTL", 1.0)
+# What every page of a site repeats (the themes' chrome: navigation, footer, …;
+# the restricted paths; column keywords) is made once per site generation and kept
+# per process (sites/generation.py); false makes it on every page (the
+# benchmark's cold figure).
+SITES_KEEP_PER_GENERATION = env.bool("SITES_KEEP_PER_GENERATION", True)
 TENANT_USE_ASGIREF = True
 
 TEMPLATES = [

@@ -11,7 +11,14 @@ id in its address with its column (not level by level), that column and
 its keywords reused, the article's tags read once). Syndication's items in
 the columns' lists (``cms.listings``) then added one query per list: the home
 page's three column blocks (15) and the column's paginator, which counts them
-(20)."""
+(20). What every page of a site repeats is now kept per site generation
+(``sites.generation``: one cache read per request; the themes' chrome, the
+site's restricted and alias paths for Wagtail's view-restriction check, the
+column keywords), and a content page's "more in" link uses the column it was
+routed through, and the home page type comes from the site registry with its
+fields deferred (no query to route below it): home 12, column 13, article 5
+(the cache read is a query with
+the database cache; a Redis read with ``REDIS_URL``)."""
 
 import pytest
 from django.db import connection
@@ -24,7 +31,7 @@ from .conftest import furnish, path_of
 
 pytestmark = pytest.mark.django_db
 
-BOUNDS = {"home": 15, "column": 20, "article": 14}
+BOUNDS = {"home": 12, "column": 13, "article": 5}
 
 
 @pytest.fixture
@@ -49,7 +56,10 @@ def _queries(site, path) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", sorted(BOUNDS))
-def test_an_uncached_page_stays_within_its_query_budget(furnished, kind):
+def test_an_uncached_page_stays_within_its_query_budget(furnished, kind, settings):
+    # The registry's version is checked at most once a second per process, not
+    # per page: on a loaded machine a visit can outlast that second.
+    settings.SITES_HOST_MAP_TTL = 3600
     site, paths = furnished
     sql = _queries(site, paths[kind])
     assert len(sql) <= BOUNDS[kind], "\n".join(sql)

@@ -5,9 +5,10 @@ types."""
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import mark_safe
 from wagtail.models import Page as WagtailPage
 
-from themes import page_tags, selectors
+from themes import fragments, page_tags, selectors
 
 register = template.Library()
 
@@ -22,7 +23,24 @@ def page_description(page) -> str:
 def page_tags_for(context) -> list[tuple[str, str]]:
     """The page tags of the page being rendered, as ``themes.page_tags.TAGS``
     gives them for its kind: (name, content) pairs."""
-    return page_tags.page_tags(site=context.get("govsite"), page=context.get("page"))
+    site = context.get("govsite")
+    request = context.get("request")
+    keep = (
+        site is not None
+        and getattr(request, "govsite", None) is site
+        and not getattr(request, "is_preview", False)
+    )
+    return page_tags.page_tags(site=site, page=context.get("page"), keep=keep)
+
+
+@register.simple_tag
+def parent_column(page):
+    """The column a content page is shown in: the one its request was routed
+    through (no query), else its parent."""
+    column = page_tags.column_of(page)
+    if column is None or column is page:
+        return page.get_parent()
+    return column
 
 
 @register.filter
@@ -54,3 +72,40 @@ def is_ancestor_path(page, other) -> bool:
     if not isinstance(page, WagtailPage) or not isinstance(other, WagtailPage):
         return False
     return page.path.startswith(other.path)
+
+
+class SiteFragmentNode(template.Node):
+    def __init__(self, nodelist, kind: str, place: str):
+        self.nodelist = nodelist
+        self.kind = kind
+        self.place = place
+
+    def render(self, context):
+        key = fragments.fragment_key(context, self.place, self.kind)
+        if key is None:
+            return self.nodelist.render(context)
+        html = fragments.local.get(key)
+        if html is None:
+            html = str(self.nodelist.render(context))
+            fragments.local.put(key, html)
+        return mark_safe(html)  # noqa: S308 (the template's own rendered output)
+
+
+@register.tag
+def sitefragment(parser, token):
+    """``{% sitefragment ["nav"|"trail"] %}…{% endsitefragment %}``: what it encloses
+    is the same on every page of the site (or for every page of the same top-level
+    column, or the same parent), kept per site generation (themes.fragments)."""
+    bits = token.split_contents()
+    if len(bits) > 2:
+        raise template.TemplateSyntaxError("sitefragment takes at most one argument")
+    kind = bits[1].strip("\"'") if len(bits) == 2 else ""
+    if kind not in ("", "nav", "trail"):
+        raise template.TemplateSyntaxError(f"unknown sitefragment kind {kind!r}")
+    # The tag's place: its template and its order there.
+    count = getattr(parser, "_sitefragments", 0)
+    parser._sitefragments = count + 1
+    origin = getattr(parser.origin, "name", "")
+    nodelist = parser.parse(("endsitefragment",))
+    parser.delete_first_token()
+    return SiteFragmentNode(nodelist, kind, f"{origin}#{count}")
