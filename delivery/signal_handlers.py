@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models.signals import post_delete, post_save
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -16,7 +19,9 @@ from wagtail.signals import (
     post_page_move,
 )
 
+from sites import generation
 from sites.signals import public_pages_changed
+from themes.models import ThemeSettings
 
 from . import selectors, services
 from .models import PendingKind
@@ -132,3 +137,64 @@ def view_restriction_changed_record(sender, instance, raw=False, **kwargs):
     site_id = _site_id(page) if page is not None else None
     if site_id is not None:
         services.changes_record(site_id=site_id, kinds=(PendingKind.SITE,))
+
+
+# Saves Wagtail makes itself when it first reads an image's size or hash: nothing
+# anyone sees changes.
+_IMAGE_BOOKKEEPING = frozenset({"file_size", "file_hash"})
+
+
+def image_changed_record(sender, instance, raw=False, created=False, **kwargs):
+    """An image replaced, renamed, cropped differently or deleted: the pages that
+    show it (Wagtail's reference index) are written again, and where it is a
+    site's logo or banner, every page of that site (the page chrome too: its
+    generation moves on). A new image is shown nowhere yet."""
+    update_fields = kwargs.get("update_fields")
+    if raw or created or (update_fields and set(update_fields) <= _IMAGE_BOOKKEEPING):
+        return
+    pages: dict[int, list[int]] = {}
+    page_type = ContentType.objects.get_for_model(Page)
+    page_ids = [
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(instance)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+        .distinct()
+    ]
+    for page_id, url_path in Page.objects.filter(pk__in=page_ids).values_list(
+        "pk", "url_path"
+    ):
+        site_id = selectors.govsite_id_for_path(url_path)
+        if site_id is not None:
+            pages.setdefault(site_id, []).append(page_id)
+    whole_sites = {
+        selectors.govsite_id_for_wagtail_site(wagtail_site_id)
+        for wagtail_site_id in ThemeSettings.objects.filter(
+            Q(logo_id=instance.pk) | Q(banner_id=instance.pk)
+        ).values_list("site_id", flat=True)
+    } - {None}
+    for site_id in whole_sites:
+        services.changes_record(site_id=site_id, kinds=(PendingKind.SITE,))
+    for site_id, ids in pages.items():
+        if site_id not in whole_sites:
+            services.changes_record(site_id=site_id, page_ids=sorted(ids))
+
+
+def rendition_deleted_record(sender, instance, **kwargs):
+    """Wagtail's image form deletes the old renditions after saving the new file:
+    a page rendered in between may have kept the logo's old rendition in the
+    chrome, so the generation of a site showing it moves on again."""
+    for wagtail_site_id in ThemeSettings.objects.filter(
+        Q(logo_id=instance.image_id) | Q(banner_id=instance.image_id)
+    ).values_list("site_id", flat=True):
+        site_id = selectors.govsite_id_for_wagtail_site(wagtail_site_id)
+        if site_id is not None:
+            generation.site_changed(site_id=site_id)
+
+
+post_save.connect(image_changed_record, sender=get_image_model())
+post_delete.connect(
+    rendition_deleted_record, sender=get_image_model().get_rendition_model()
+)
+# Before the row goes: its references are still in the index then.
+pre_delete.connect(image_changed_record, sender=get_image_model())

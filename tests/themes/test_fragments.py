@@ -229,3 +229,83 @@ def test_an_alias_page_gets_wagtails_own_check(site, article, other_site):
     # has none of its own, and its site's generation did not move.
     PageViewRestriction.objects.create(page=article, restriction_type="login")
     assert client.get(path_of(alias)).status_code == 302
+
+
+def _png(colour: str, name: str):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (120, 40), colour).save(buffer, "PNG")
+    return ImageFile(io.BytesIO(buffer.getvalue()), name=name)
+
+
+def test_a_replaced_logo_shows_on_the_next_render(
+    site, article, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Replacing the logo's file in the image library (the same image, a new
+    file) changes no site or theme setting, yet every page's chrome shows it:
+    the site's generation moves on and its whole tree is written again."""
+    from wagtail.images.models import Image
+
+    from delivery.models import PendingKind, PendingPublish
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    logo = Image.objects.create(
+        title="徽标", file=_png("navy", "logo.png"), collection=site.collection
+    )
+    theme = ThemeSettings.for_site(site.wagtail_site)
+    theme.logo = logo
+    theme.save()
+    path = path_of(article)
+    before = re.search(r'<img[^>]*class="site-logo"[^>]*>', _html(site, path)).group(0)
+    PendingPublish.objects.filter(site_id=site.pk).delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # As Wagtail's image form replaces a file: the new file saved, then the
+        # old renditions deleted (a render in between must not keep them).
+        logo.file = _png("maroon", "logo-new.png")
+        logo._set_image_file_metadata()
+        logo.save()
+        _html(site, path)
+        logo.renditions.all().delete()
+    after = re.search(r'<img[^>]*class="site-logo"[^>]*>', _html(site, path)).group(0)
+    assert after != before
+    assert PendingPublish.objects.filter(
+        site_id=site.pk, kind=PendingKind.SITE
+    ).exists()
+
+
+def test_an_image_changed_rewrites_only_the_pages_that_show_it(
+    site, other_site, article, settings, tmp_path
+):
+    from wagtail.images.models import Image
+    from wagtail.models import ReferenceIndex
+
+    from delivery.models import PendingKind, PendingPublish
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    photo = Image.objects.create(
+        title="照片", file=_png("navy", "photo.png"), collection=site.collection
+    )
+    unused = Image.objects.create(
+        title="未用", file=_png("navy", "unused.png"), collection=site.collection
+    )
+    article.body = [("image", {"image": photo, "alt": "现场", "caption": ""})]
+    article.save_revision().publish()
+    # What Wagtail's queued reference-index task does after the publish.
+    ReferenceIndex.create_or_update_for_object(article)
+    PendingPublish.objects.all().delete()
+
+    unused.title = "仍未用"
+    unused.save()
+    assert not PendingPublish.objects.exists()
+
+    photo.title = "会议现场"
+    photo.save()
+    rows = list(PendingPublish.objects.values_list("site_id", "kind", "page_id"))
+    assert (site.pk, PendingKind.PAGE, article.pk) in rows
+    assert {row[0] for row in rows} == {site.pk}
+    assert not any(kind == PendingKind.SITE for _site, kind, _page in rows)
