@@ -70,6 +70,22 @@ def pytest_collection_modifyitems(items):
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_blocker
+):
+    """Each test database is a copy of one migrated template (tests/dbtemplate.py):
+    the run's processes migrate once between them, and a later run not at all
+    while the migrations and packages stay the same."""
+    from django.db import connection
+
+    from tests import dbtemplate
+
+    with django_db_blocker.unblock():
+        template = dbtemplate.ensure(connection)
+    connection.settings_dict["TEST"]["TEMPLATE"] = template
+
+
 @pytest.fixture(autouse=True)
 def _retire_shared_sites_for_transactional_tests(request):
     """From the first transactional test on (pytest-django runs them last), this
