@@ -25,6 +25,9 @@ LONG_FIRST = (
     "tests/cms/test_quickstart.py",
     "tests/admin_i18n/test_admin_in_chinese.py",
     "tests/ops/test_hostile_parameters.py",
+    # Two live installs, minutes long (its own xdist group of one test, which
+    # xdist otherwise starts where the collection puts it, near the end).
+    "tests/syndication/test_exchange_live.py",
 )
 
 
