@@ -21,11 +21,10 @@ import hashlib
 import importlib.metadata
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# An arbitrary advisory-lock key: the run's processes wait for each other's build.
-_LOCK_KEY = 0x60F7_7E57
 
 
 def migrations_hash() -> str:
@@ -79,7 +78,9 @@ def ensure(connection) -> str:
     name = template_name(test_name)
     prefix = f"{base_name(test_name)}_xtpl_"
     with _admin_connect(params) as admin:
-        admin.execute("SELECT pg_advisory_lock(%s)", [_LOCK_KEY])
+        # The run's processes wait for each other's build (runs on other test
+        # databases do not: the key is the template's prefix).
+        admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [prefix])
         try:
             found = admin.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", [name]
@@ -103,8 +104,42 @@ def ensure(connection) -> str:
                     )
                 )
         finally:
-            admin.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
+            admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [prefix])
     return name
+
+
+@contextmanager
+def copy(connection, label: str):
+    """A copy of the template for this process to read (``label`` names it),
+    dropped afterwards. Nothing may connect to the template itself: PostgreSQL
+    copies a database only while no one is connected to it."""
+    from psycopg import sql
+
+    from bench.common import server_params
+
+    template = ensure(connection)
+    params = server_params(connection.settings_dict)
+    name = f"{template.rpartition('_xtpl_')[0]}_{label}_{os.getpid()}"
+    with _admin_connect(params) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)
+            )
+        )
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+    try:
+        yield name
+    finally:
+        with _admin_connect(params) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)
+                )
+            )
 
 
 def _build(connection, building: str, settings) -> None:

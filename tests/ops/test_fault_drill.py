@@ -308,37 +308,32 @@ def _drill(database, tmp_path):
 
 
 def _load_template(database, name):
-    """The test run's migrated template (tests/dbtemplate.py), dumped and loaded
-    into ``name`` on the private server with its own PostgreSQL's tools."""
+    """The test run's migrated template (tests/dbtemplate.py), dumped (from a copy:
+    a connection to the template would stop other processes copying it) and
+    loaded into ``name`` on the private server with its own PostgreSQL's tools."""
     from django.db import connection
 
     from bench.common import server_params
     from tests import dbtemplate
 
-    template = dbtemplate.ensure(connection)
     params = server_params(connection.settings_dict)
     tools = Path(database.server.bin_path)
     env = {key: value for key, value in os.environ.items() if key != "PGPASSWORD"}
     if params["password"]:
         env["PGPASSWORD"] = params["password"]
-    # PostgreSQL 18's pg_dump also writes the planner's statistics, in a form only
-    # a server of the dumped version reads back.
-    options = subprocess.run(
-        [tools / "pg_dump", "--help"], capture_output=True, text=True, check=True
-    ).stdout
-    no_statistics = ["--no-statistics"] if "--no-statistics" in options else []
-    dump = subprocess.run(
-        [
-            tools / "pg_dump",
-            *("--no-owner", "--no-privileges", *no_statistics, "-d", template),
-            *("-h", str(params["host"] or "127.0.0.1")),
-            *("-p", str(params["port"] or 5432)),
-            *("-U", params["user"] or "postgres"),
-        ],
-        env=env,
-        capture_output=True,
-        timeout=300,
-    )
+    with dbtemplate.copy(connection, "drill") as source:
+        dump = subprocess.run(
+            [
+                tools / "pg_dump",
+                *("--no-owner", "--no-privileges", "-d", source),
+                *("-h", str(params["host"] or "127.0.0.1")),
+                *("-p", str(params["port"] or 5432)),
+                *("-U", params["user"] or "postgres"),
+            ],
+            env=env,
+            capture_output=True,
+            timeout=300,
+        )
     assert dump.returncode == 0, dump.stderr.decode()[-2000:]
     # Column options of the dumped server's own (this machine's PostgreSQL keeps
     # an attribute option, pg_attver, that another server refuses): no part of
