@@ -25,6 +25,9 @@ LONG_FIRST = (
     "tests/cms/test_quickstart.py",
     "tests/admin_i18n/test_admin_in_chinese.py",
     "tests/ops/test_hostile_parameters.py",
+    # Two live installs, minutes long (its own xdist group of one test, which
+    # xdist otherwise starts where the collection puts it, near the end).
+    "tests/syndication/test_exchange_live.py",
 )
 
 
@@ -68,6 +71,22 @@ def pytest_collection_modifyitems(items):
             not (item.nodeid.startswith(LONG_FIRST) and not _transactional(item))
         )
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_blocker
+):
+    """Each test database is a copy of one migrated template (tests/dbtemplate.py):
+    the run's processes migrate once between them, and a later run not at all
+    while the migrations and packages stay the same."""
+    from django.db import connection
+
+    from tests import dbtemplate
+
+    with django_db_blocker.unblock():
+        template = dbtemplate.ensure(connection)
+    connection.settings_dict["TEST"]["TEMPLATE"] = template
 
 
 @pytest.fixture(autouse=True)

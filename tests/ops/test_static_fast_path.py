@@ -55,8 +55,7 @@ class _Reader:
         return int(lines[0].split()[1]), headers, body
 
 
-@pytest.fixture
-def server(tmp_path):
+def _start(tmp_path):
     public = tmp_path / "public"
     (public / HOST / "news").mkdir(parents=True)
     (public / HOST / "index.html").write_bytes(PAGE)
@@ -106,6 +105,18 @@ def server(tmp_path):
         process.wait(timeout=30)
 
 
+@pytest.fixture
+def server(tmp_path):
+    """A gunicorn of the test's own (its log holds only the test's answers)."""
+    yield from _start(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """One gunicorn for the tests that change no file and read no log."""
+    yield from _start(tmp_path_factory.mktemp("fast_path"))
+
+
 def _early_lines(out: Path) -> list[dict]:
     lines = []
     for line in out.read_text().splitlines():
@@ -151,8 +162,8 @@ def test_kept_alive_requests_are_answered_early_with_the_same_answer(server):
     assert len(_early_lines(out)) >= 6
 
 
-def test_pipelined_and_other_requests_still_reach_the_application(server):
-    port, _public, _out = server
+def test_pipelined_and_other_requests_still_reach_the_application(shared_server):
+    port, _public, _out = shared_server
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         reader = _Reader(sock)
         sock.sendall(_request("/"))
@@ -176,8 +187,8 @@ def test_pipelined_and_other_requests_still_reach_the_application(server):
     assert answers[6][2] == PAGE
 
 
-def test_an_answer_larger_than_the_socket_buffer_arrives_whole(server):
-    port, public, _out = server
+def test_an_answer_larger_than_the_socket_buffer_arrives_whole(shared_server):
+    port, public, _out = shared_server
     big = (public / HOST / "news" / "big.html").read_bytes()
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)

@@ -10,10 +10,8 @@ migrations stay the same, and dropped afterwards."""
 
 from __future__ import annotations
 
-import hashlib
 import html
 import http.client
-import importlib.metadata
 import json
 import os
 import re
@@ -31,6 +29,7 @@ from django.conf import settings
 from django_otp.oath import TOTP
 
 from bench.common import server_params
+from tests import dbtemplate
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.smoke, pytest.mark.xdist_group("exchange_live")]
@@ -75,29 +74,6 @@ def _admin(params: dict, *statements):
     return results
 
 
-def _migrations_hash() -> str:
-    """What the migrated schema depends on: our migrations and the installed
-    packages (theirs)."""
-    digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("*/migrations/*.py")) + sorted(
-        ROOT.glob("*/*/migrations/*.py")
-    ):
-        if ".venv" not in path.parts:
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
-    versions = sorted(
-        f"{dist.metadata['Name']}=={dist.version}"
-        for dist in importlib.metadata.distributions()
-    )
-    digest.update("\n".join(versions).encode())
-    return digest.hexdigest()[:12]
-
-
-def _base_name() -> str:
-    # test_gov_x or test_gov_x_gw1: the run's database name, without the worker.
-    return re.sub(r"_gw\d+$", "", settings.DATABASES["default"]["NAME"])[:30]
-
-
 def _env(*, database_url: str, var_dir: Path, port: int | None = None) -> dict:
     env = {
         key: value
@@ -130,39 +106,20 @@ def _manage(env: dict, *args: str, timeout: float = 300) -> str:
     return result.stdout
 
 
-def _template(params: dict, tmp_path: Path) -> str:
-    """A migrated database to copy (made once per set of migrations)."""
-    name = f"{_base_name()}_xtpl_{_migrations_hash()}"
-    prefix = f"{_base_name()}_xtpl_"
-    [found, others] = _admin(
-        params,
-        ("SELECT 1 FROM pg_database WHERE datname = %s", [name]),
-        (
-            "SELECT datname FROM pg_database WHERE starts_with(datname, %s) "
-            "AND datname <> %s",
-            [prefix, name],
-        ),
-    )
-    for (old,) in others:  # templates of older migrations
-        _admin(params, ("DROP DATABASE IF EXISTS {} WITH (FORCE)", old))
-    if not found:
-        building = f"{name}_building"
-        _admin(
-            params,
-            ("DROP DATABASE IF EXISTS {} WITH (FORCE)", building),
-            ("CREATE DATABASE {}", building),
-        )
-        env = _env(database_url=_url(params, building), var_dir=tmp_path / "tpl")
-        _manage(env, "migrate", "--noinput", timeout=600)
-        _admin(params, ("ALTER DATABASE {} RENAME TO {}", building, name))
-    return name
+def _template() -> str:
+    """The test run's migrated template (tests/dbtemplate.py), the one every test
+    database is a copy of: built by the run's first database test, or here."""
+    from django.db import connection
+
+    return dbtemplate.ensure(connection)
 
 
 @pytest.fixture
 def two_databases(tmp_path):
     params = _server()
-    template = _template(params, tmp_path)
-    names = [f"{_base_name()}_x{side}_{os.getpid()}" for side in ("a", "b")]
+    template = _template()
+    base = template.rpartition("_xtpl_")[0]
+    names = [f"{base}_x{side}_{os.getpid()}" for side in ("a", "b")]
     for name in names:
         _admin(
             params,
