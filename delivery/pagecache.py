@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -33,6 +31,7 @@ from django.http import HttpResponse
 from django.http.request import split_domain_port
 
 from sites import routing
+from sites.generation import Kept
 
 from .rendering import RENDER_MARK
 
@@ -218,7 +217,7 @@ def _response(entry: dict) -> HttpResponse:
     return response
 
 
-class _LocalPages:
+class _LocalPages(Kept):
     """This process's copy of the most used entries (bytes and headers, never a
     model instance), and of each host's generation, read again from the shared
     cache at most every ``DELIVERY_PAGE_CACHE_LOCAL_TTL`` seconds: a hit mostly
@@ -226,10 +225,8 @@ class _LocalPages:
     (this process's own at once)."""
 
     def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, dict] = OrderedDict()
+        super().__init__(size)
         self.generations: dict[str, tuple[str, float]] = {}
-        self.lock = threading.Lock()
 
     def generation(self, host: str) -> str | None:
         found = self.generations.get(host)
@@ -240,20 +237,6 @@ class _LocalPages:
 
     def generation_set(self, host: str, generation: str) -> None:
         self.generations[host] = (generation, time.monotonic())
-
-    def get(self, key: str) -> dict | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: dict) -> None:
-        with self.lock:
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
 
     def clear(self) -> None:
         with self.lock:

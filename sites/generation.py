@@ -73,8 +73,9 @@ def generation_of(site) -> str | None:
 
 
 class Kept:
-    """This process's values per site generation: key → value, least recently
-    used out."""
+    """A bounded map of this process: key → value, least recently used out
+    (the values kept per site generation here, the page cache's local copies;
+    strings, bytes, ids and paths, never model instances)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
