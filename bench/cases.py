@@ -98,8 +98,14 @@ class Browser:
             "X-Real-IP": self.ip,
             **(headers or {}),
         }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        # As a browser: a cookie goes only to the paths under its own.
+        sent = [
+            f"{k}={v}"
+            for k, (v, where) in self.cookies.items()
+            if path.startswith(where)
+        ]
+        if sent:
+            headers["Cookie"] = "; ".join(sent)
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
@@ -112,7 +118,10 @@ class Browser:
         for header_value in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie(header_value)
             for key, morsel in cookie.items():
-                self.cookies[key] = morsel.value
+                if not morsel.value or morsel["max-age"] in ("0", 0):
+                    self.cookies.pop(key, None)  # deleted
+                else:
+                    self.cookies[key] = (morsel.value, morsel["path"] or "/")
         return response.status, response.headers, data.decode()
 
 
@@ -123,6 +132,10 @@ _TOKEN = re.compile(r'name="captcha_1" value="([^"]+)"')
 _NUMBER = re.compile(r'id="tracking-number">([^<]+)<')
 
 FORM_PATH = "/interaction/cases/new/?channel=mailbox"
+
+
+# Why a letter got no tracking number back, by answer (printed when any).
+LEGIT_FAILURES: Counter = Counter()
 
 
 def _form_submission(browser, n, post_ms=None):
@@ -153,10 +166,14 @@ def _form_submission(browser, n, post_ms=None):
     if post_ms is not None:
         post_ms.append((time.perf_counter() - started) * 1000)
     if status != 302:
+        LEGIT_FAILURES[f"POST {status}"] += 1
         return None
     status, _h, receipt = browser.request("GET", headers["Location"])
     match = _NUMBER.search(receipt)
-    return match.group(1) if status == 200 and match else None
+    if status != 200 or not match:
+        LEGIT_FAILURES[f"receipt {status} {headers['Location']}"] += 1
+        return None
+    return match.group(1)
 
 
 def _api_submission(browser, n, key):
@@ -306,8 +323,10 @@ import json
 from interaction.models import Case
 from sites.tenancy import all_sites
 with all_sites():
-    numbers = list(Case.objects.values_list("tracking_number", flat=True))
-print(json.dumps(numbers))
+    rows = Case.objects.values_list(
+        "tracking_number", "channel", "title", "submitted_at"
+    )
+    print(json.dumps([[n, channel, title, str(at)] for n, channel, title, at in rows]))
 """
 
 
@@ -380,7 +399,8 @@ def main():
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
     output = _manage(env, "shell", "-c", COUNT_SCRIPT)
-    stored = json.loads(output.strip().splitlines()[-1])
+    rows = json.loads(output.strip().splitlines()[-1])
+    stored = [number for number, *_rest in rows]
     _manage(env, "embedded_db", "stop")
 
     accepted = form_numbers + api_numbers + quiet_numbers + flood_numbers
@@ -436,5 +456,13 @@ def main():
         f"accepted {len(extra)}; failed requests: form {form_failed}, API "
         f"{api_failed}, baselines {plain_form_failed + plain_post_failed}"
     )
+    if LEGIT_FAILURES:
+        print(f"           letters without a receipt: {dict(LEGIT_FAILURES)}")
+    for number, channel, title, at in rows:
+        if number in extra:
+            # Which phase and which letter: enough to find it in the server's log.
+            print(
+                f"           stored but not accepted: {number} {channel} {title} {at}"
+            )
     if duplicates or missing or extra:
         raise SystemExit("cases lost or doubled")

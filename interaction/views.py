@@ -276,6 +276,24 @@ def _read_receipt(request, key: str) -> dict | None:
     return receipt
 
 
+def _drop_shown_receipts(request, response, *, keep: str) -> None:
+    """Every other receipt already shown leaves the browser: a hotline operator
+    filing letters all day from one browser would otherwise send a cookie per
+    letter with each receipt until the request is refused as too large (431).
+    Its page still shows the number after that (read from the case), not the
+    code. A receipt not yet shown (another tab) stays."""
+    for name, value in request.COOKIES.items():
+        if not name.startswith(RECEIPT_COOKIE) or name == RECEIPT_COOKIE + keep:
+            continue
+        other = name[len(RECEIPT_COOKIE) :]
+        try:
+            shown = "c" not in signing.loads(value, salt=f"{RECEIPT_SALT}:{other}")
+        except (signing.BadSignature, ValueError, TypeError):
+            shown = True  # not ours: nothing to keep
+        if shown:
+            response.delete_cookie(name, path=RECEIPT_PATH, samesite="Lax")
+
+
 @never_cache
 def case_submitted(request):
     site = _site(request)
@@ -308,6 +326,7 @@ def case_submitted(request):
     if code is not None:
         # Shown now, kept no longer: the cookie keeps only the number.
         _set_receipt(response, key, tracking_number, None)
+    _drop_shown_receipts(request, response, keep=key)
     if LEGACY_RECEIPTS in request.session:
         del request.session[LEGACY_RECEIPTS]
     return response

@@ -100,6 +100,36 @@ def test_the_query_code_leaves_the_cookie_once_the_receipt_showed_it(county):
     assert 'id="code-shown-once"' in html
 
 
+def test_receipts_already_shown_leave_the_browser(county):
+    """A hotline operator files letter after letter from one browser: the
+    receipts already shown are dropped, so the cookies sent stay a few (they
+    grew by one a letter until the receipt was refused as too large, 431)."""
+    from interaction.views import RECEIPT_COOKIE
+
+    client = public_client(county)
+    unshown, unshown_fields = _post_letter(client, title="另一个标签页的来信")
+    keys = []
+    for n in range(4):
+        response, fields = _post_letter(client, title=f"来信{n}")
+        assert response.status_code == 302
+        assert client.get(response["Location"]).status_code == 200
+        keys.append(fields["idempotency_key"])
+    live = {
+        name[len(RECEIPT_COOKIE) :]
+        for name, morsel in client.cookies.items()
+        if name.startswith(RECEIPT_COOKIE) and morsel.value
+    }
+    # The last receipt's marker, and the receipt another tab has not shown yet.
+    assert live == {keys[-1], unshown_fields["idempotency_key"]}
+    first = client.get(unshown["Location"]).content.decode()
+    assert 'id="query-code"' in first
+    # An earlier receipt's page still gives its number (from the case).
+    (case,) = [c for c in _cases() if c.title == "来信0"]
+    again = client.get(f"/interaction/cases/submitted/?k={keys[0]}")
+    assert again.status_code == 200
+    assert case.tracking_number in again.content.decode()
+
+
 def test_a_double_submission_stores_one_case(county):
     client = public_client(county)
     response, fields = _post_letter(client)
