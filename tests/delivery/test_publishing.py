@@ -10,25 +10,9 @@ from delivery.models import PendingPublish
 from sites.signals import public_pages_changed_send
 from tests.factories import ArticleFactory
 from tests.factories.content import column
+from tests.tasks import run_static_publishing as _run
 
 pytestmark = pytest.mark.django_db
-
-
-def _run():
-    """Work the static tree's tasks until none is left (a task may queue the
-    next one); other packages' tasks stay queued."""
-    total = 0
-    while batch := list(
-        DBTaskResult.objects.ready()
-        .filter(task_path__startswith="delivery.")
-        .order_by("enqueued_at")
-    ):
-        for result in batch:
-            args = result.args_kwargs
-            result.task.func(*args["args"], **args["kwargs"])
-            result.delete()
-            total += 1
-    return total
 
 
 def _address(page):

@@ -10,6 +10,7 @@ from delivery import tree
 from delivery.models import PendingKind, PendingPublish
 from delivery.selectors import page_address
 from interaction import services
+from tests.tasks import run_static_publishing
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +23,6 @@ def static_tree(settings, tmp_path):
     settings.DELIVERY_PAGE_DELAY = 0
     settings.DELIVERY_LIST_DELAY = 0
     return tmp_path / "public"
-
-
-def run_static_publishing() -> int:
-    """Static publishing's queued tasks (delivery's only), as its worker runs them."""
-    ran = 0
-    while batch := list(
-        DBTaskResult.objects.ready()
-        .filter(task_path__startswith="delivery.")
-        .order_by("enqueued_at")
-    ):
-        for result in batch:
-            args = result.args_kwargs
-            result.task.func(*args["args"], **args["kwargs"])
-            result.delete()
-            ran += 1
-    return ran
 
 
 def _comment(site, page, text, key):

@@ -15,6 +15,7 @@ from syndication import services
 from syndication.listings import live_in_columns
 from syndication.models import SyndicationTarget, TargetState
 from tests.factories import ArticleFactory, SiteFactory, column
+from tests.tasks import run_static_publishing
 
 from .conftest import address, client_for, member
 
@@ -201,25 +202,6 @@ def static_tree(settings, tmp_path):
     settings.DELIVERY_PAGE_DELAY = 0
     settings.DELIVERY_LIST_DELAY = 0
     return tmp_path / "public"
-
-
-def run_static_publishing() -> int:
-    """Work static publishing's queued tasks (delivery's only), as its worker
-    would, until none is left."""
-    from django_tasks_db.models import DBTaskResult
-
-    ran = 0
-    while batch := list(
-        DBTaskResult.objects.ready()
-        .filter(task_path__startswith="delivery.")
-        .order_by("enqueued_at")
-    ):
-        for result in batch:
-            args = result.args_kwargs
-            result.task.func(*args["args"], **args["kwargs"])
-            result.delete()
-            ran += 1
-    return ran
 
 
 def test_static_publishing_rewrites_the_target_column_when_it_arrives_and_leaves(
