@@ -32,12 +32,55 @@ def _site_id(page: Page) -> int | None:
     return site.pk if site is not None else None
 
 
+# What Wagtail (and the platform) write on a page for their own bookkeeping: a
+# draft saved, a lock taken, a revision made, a child counted. Nothing the public
+# sees changes with them.
+_PAGE_BOOKKEEPING = frozenset(
+    {
+        "draft_title",
+        "latest_revision",
+        "latest_revision_created_at",
+        "has_unpublished_changes",
+        "live_revision",
+        "locked",
+        "locked_by",
+        "locked_at",
+        "numchild",
+        "translation_key",
+        "locale",
+        "wagtail_admin_comments",
+    }
+)
+
+
+def live_page_saved_record(sender, instance, raw=False, created=False, **kwargs):
+    """A live page saved: publishing a revision saves it, and so does a script
+    that changes a live page without one (``page.title = …; page.save()``).
+    Either way its file, its lists and the pages' chrome are written again.
+
+    A page created live by a script (``add_child`` when seeding) is left to the
+    whole-site run that seeding ends with, as before; a page published from the
+    admin was a draft first and arrives here on its publish."""
+    if raw or created or not isinstance(instance, Page) or not instance.live:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= _PAGE_BOOKKEEPING:
+        return
+    site_id = _site_id(instance)
+    if site_id is not None:
+        services.changes_record(site_id=site_id, page_ids=[instance.pk])
+
+
+# Every page model: post_save is sent with the concrete class as its sender.
+post_save.connect(live_page_saved_record, dispatch_uid="delivery_live_page_saved")
+
+
 @receiver(page_published)
 def page_published_record(sender, instance, **kwargs):
-    site_id = _site_id(instance)
+    """The page itself was recorded when publishing saved it (above)."""
+    site_id = _site_id(instance) if _state_changes(instance) else None
     if site_id is None:
         return
-    services.changes_record(site_id=site_id, page_ids=[instance.pk])
     for moment in _state_changes(instance):
         # A consultation opens and closes by the calendar: its page and the
         # lists that show its state are written again that day.

@@ -294,3 +294,57 @@ def test_the_database_gone_ends_the_work_at_the_first_address(
         publishing.addresses_publish(site=site, addresses=addresses)
     assert len(renders) == 1
     assert not tree.addresses(site.host)
+
+
+def test_a_live_page_changed_by_a_script_is_written_again(site, static_root):
+    """No revision, no publish: ``page.title = …; page.save()`` on a live page."""
+    news = column(site, "zwyw")
+    article = ArticleFactory(parent=news, title="脚本修改前的标题", publish=True)
+    _run()
+    assert not PendingPublish.objects.filter(site=site).exists()
+
+    page = Page.objects.get(pk=article.pk).specific
+    page.title = "脚本修改后的标题"
+    page.save()
+    _run()
+
+    assert "脚本修改后的标题" in tree.read(site.host, _address(article)).decode()
+    assert "脚本修改后的标题" in tree.read(site.host, "/").decode()
+    column_file = tree.read(site.host, selectors.page_address(news)).decode()
+    assert "脚本修改后的标题" in column_file and "脚本修改前的标题" not in column_file
+
+
+def test_a_draft_saved_or_a_page_locked_records_nothing(
+    site, static_root, platform_admin
+):
+    from django.urls import reverse
+
+    from tests.conftest import admin_client_for
+
+    article = ArticleFactory(
+        parent=column(site, "zwyw"), title="线上标题", publish=True
+    )
+    PendingPublish.objects.all().delete()
+
+    page = Page.objects.get(pk=article.pk).specific
+    page.title = "草稿里的新标题"
+    page.save_revision(user=platform_admin)
+    response = admin_client_for(platform_admin).post(
+        reverse("wagtailadmin_pages:lock", args=[article.pk])
+    )
+    assert response.status_code == 302
+    assert Page.objects.get(pk=article.pk).locked
+
+    assert not PendingPublish.objects.filter(site=site).exists()
+
+
+def test_a_publish_records_the_page_once(site, static_root):
+    article = ArticleFactory(parent=column(site, "zwyw"), publish=True)
+    PendingPublish.objects.all().delete()
+
+    page = Page.objects.get(pk=article.pk).specific
+    page.title = "再次发布"
+    page.save_revision().publish()
+
+    rows = PendingPublish.objects.filter(site=site, page_id=article.pk)
+    assert sorted(rows.values_list("kind", flat=True)) == ["lists", "page"]
