@@ -17,6 +17,7 @@ from cms import feeds, selectors
 from cms.blocks import HomeSectionBlock
 from cms.readonly import SitePagePermissionTester
 from core.pages import KeptViewRestrictionsMixin, public
+from core.prepared import ByPk
 from sites import generation, tenancy
 from sites.forms import SitePageForm
 
@@ -86,7 +87,10 @@ class HomePage(KeptViewRestrictionsMixin, Page):
         if not path_components and self.get_deferred_fields():
             # The root as the site registry gives it (sites.routing: tree fields
             # only): read whole to be served.
-            return type(self).objects.get(pk=self.pk).route(request, path_components)
+            home = _home_by_pk.get(self.pk)
+            if home is None:
+                raise Http404
+            return home.route(request, path_components)
         if path_components:
             # The request's site's columns by address, kept per site generation:
             # no query per level (below, the walk for what they do not hold).
@@ -130,8 +134,9 @@ class HomePage(KeptViewRestrictionsMixin, Page):
         depth, address, values = found
         rest = path_components[depth:]
         if not rest:
-            column = ColumnPage.objects.filter(pk=values[0], url_path=address).first()
-            if column is None:  # moved or removed since the map was made
+            column = _column_by_pk.get(values[0])
+            if column is None or column.url_path != address:
+                # Moved or removed since the map was made: Wagtail's walk.
                 return None
             return column.route(request, rest)
         column = ColumnPage.from_db(DEFAULT_DB_ALIAS, column_route_fields(), values)
@@ -258,10 +263,30 @@ class ColumnPage(KeptViewRestrictionsMixin, Page):
 FEEDS = {"rss.xml": "rss", "atom.xml": "atom"}
 
 
+# A column's fields that change without its site's generation moving (a child
+# added, a draft saved, a lock): never kept in the column map, read from the
+# row if something asks (``numchild`` by Wagtail's walk below the column).
+_UNKEPT_COLUMN_FIELDS = {
+    "numchild",
+    "has_unpublished_changes",
+    "latest_revision_id",
+    "latest_revision_created_at",
+    "draft_title",
+    "locked",
+    "locked_at",
+    "locked_by_id",
+}
+
+
 def column_route_fields() -> list[str]:
     """The fields a column's entry in the column map holds, in order (the id
-    first): every concrete field of a column (short strings, ids, dates)."""
-    return [f.attname for f in ColumnPage._meta.concrete_fields]
+    first): a column's concrete fields (short strings, ids, dates) but those
+    that change without the site's generation moving."""
+    return [
+        f.attname
+        for f in ColumnPage._meta.concrete_fields
+        if f.attname not in _UNKEPT_COLUMN_FIELDS
+    ]
 
 
 def column_routes(*, home: Page) -> dict[str, tuple]:
@@ -276,24 +301,39 @@ def column_routes(*, home: Page) -> dict[str, tuple]:
     return {row[at]: row for row in rows}
 
 
+def _content_page_relations() -> dict[type, str]:
+    return {
+        model: model._meta.model_name
+        for model in (apps.get_model(name) for name in CONTENT_PAGE_TYPES)
+    }
+
+
+# The home page served and a column served, read whole by id: their queries
+# compiled once per process.
+_home_by_pk = ByPk(lambda pk: HomePage.objects.filter(pk=pk))
+_column_by_pk = ByPk(lambda pk: ColumnPage.objects.filter(pk=pk))
+# A page with each content type's row joined, by id: compiled once per process.
+_content_by_pk = ByPk(
+    lambda pk: Page.objects.filter(pk=pk).select_related(
+        *_content_page_relations().values()
+    )
+)
+
+
 def content_child(*, column: Page, page_id: int) -> Page | None:
     """The live content page ``page_id`` directly under ``column``, as its own
     type, in one query (each content type's row joined); None if there is none.
     A page of another type is read as Wagtail would (``.specific``)."""
-    relations = {
-        model: model._meta.model_name
-        for model in (apps.get_model(name) for name in CONTENT_PAGE_TYPES)
-    }
-    page = (
-        Page.objects.child_of(column)
-        .filter(pk=page_id)
-        .live()
-        .select_related(*relations.values())
-        .first()
-    )
-    if page is None:
+    page = _content_by_pk.get(page_id)
+    if (
+        page is None
+        or not page.live
+        or page.depth != column.depth + 1
+        or not page.path.startswith(column.path)
+    ):
         return None
     model = ContentType.objects.get_for_id(page.content_type_id).model_class()
-    if model in relations:
-        return getattr(page, relations[model])
+    relation = _content_page_relations().get(model)
+    if relation is not None:
+        return getattr(page, relation)
     return page.specific
