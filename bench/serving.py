@@ -59,13 +59,15 @@ from .common import (
 from .render import _bulk_articles, _free_port
 
 HOST = "serving.bench.localhost"
-DATABASE = "govplatform_bench_serving"
+DATABASE = os.environ.get("BENCH_SERVING_DATABASE", "govplatform_bench_serving")
 ITEMS = int(os.environ.get("BENCH_SERVING_ITEMS", "1000"))
 DURATION = float(os.environ.get("BENCH_SERVING_SECONDS", "8"))
 CONNECTIONS = 16
 MIX = 100  # pages in the live mix, one of them being republished
 REPUBLISH_SECONDS = float(os.environ.get("BENCH_SERVING_REPUBLISH_MS", "20")) / 1000
-VANILLA_DATABASE = "govplatform_bench_vanilla_wagtail"
+VANILLA_DATABASE = os.environ.get(
+    "BENCH_SERVING_VANILLA_DATABASE", "govplatform_bench_vanilla_wagtail"
+)
 # Which caches the rendered figures still use.
 UNCACHED = (
     "uncached (gunicorn; page cache and static tree off; chrome fragments, "

@@ -1,3 +1,4 @@
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page
 
 from core.pages import public
@@ -11,5 +12,9 @@ def govsite(request):
     root = site.wagtail_site.root_page
     return {
         "govsite": site,
-        "site_nav": public(Page.objects.child_of(root).live().in_menu()),
+        # Built when a template reads it (the themes' navigation is a kept
+        # fragment: most pages never do).
+        "site_nav": SimpleLazyObject(
+            lambda: public(Page.objects.child_of(root).live().in_menu())
+        ),
     }

@@ -28,6 +28,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page
 
+from core import prepared
 from sites import generation
 
 SITE_TAGS = ("SiteName", "SiteDomain", "SiteIDCode")
@@ -100,6 +101,15 @@ def _texts(raw) -> list[str]:
     return []
 
 
+# How much of a long text is stripped of its tags at first (cut after a tag):
+# a summary needs its first ``length`` characters, not a whole body.
+_SUMMARY_WINDOW = 1000
+
+
+def _plain(text: str, window: int) -> str:
+    return " ".join(strip_tags(text[:window]).split())
+
+
 def stream_summary(value, length: int = SUMMARY_LENGTH) -> str:
     """The first ``length`` characters of a StreamField's (or rich text's) text."""
     if value is None:
@@ -107,21 +117,42 @@ def stream_summary(value, length: int = SUMMARY_LENGTH) -> str:
     raw = getattr(value, "raw_data", value)
     if hasattr(raw, "__iter__") and not isinstance(raw, str):
         raw = list(raw)
-    text = " ".join(
-        " ".join(strip_tags(t).split()) for t in _texts(raw) if t and t.strip()
-    )
-    return Truncator(text).chars(int(length))
+    pieces = []
+    total = 0
+    for text in _texts(raw):
+        if not text or not text.strip():
+            continue
+        # Only the start of a long text, cut just after a tag (never inside
+        # one), when it holds enough words; else the whole text.
+        end = text.rfind(">", 0, _SUMMARY_WINDOW) + 1
+        piece = _plain(text, end) if len(text) > _SUMMARY_WINDOW and end else ""
+        if len(piece) <= length:
+            piece = _plain(text, len(text))
+        pieces.append(piece)
+        total += len(piece) + 1
+        if total > length + 1:
+            break  # what follows is cut off anyway
+    return Truncator(" ".join(pieces)).chars(int(length))
 
 
 def description(page) -> str:
-    """``Description``: the page's search description, else the start of its text."""
+    """``Description``: the page's search description, else the start of its
+    text (worked out once per page instance: the head and the tags both ask)."""
+    kept = getattr(page, "__dict__", {})
+    known = kept.get("_page_description")
+    if known is not None:
+        return known
+    found = ""
     if getattr(page, "search_description", ""):
-        return page.search_description
-    for name in ("body", "draft"):
-        value = getattr(page, name, None)
-        if value:
-            return stream_summary(value)
-    return ""
+        found = page.search_description
+    else:
+        for name in ("body", "draft"):
+            value = getattr(page, name, None)
+            if value:
+                found = stream_summary(value)
+                break
+    kept["_page_description"] = found
+    return found
 
 
 def column_keywords(column) -> str:
@@ -145,8 +176,13 @@ def keywords(page, column=None) -> str:
     of the columns it is in (``column``, its column, when the caller has it)."""
     tags = getattr(page, "tags", None)
     if tags is not None:
-        # Prefetched on the page: the template showing its tags reads them again.
-        prefetch_related_objects([page], "tags")
+        # Prefetched on the page: the template showing its tags reads them again
+        # (a saved page's tags, with the query compiled once per process; a
+        # preview's tags stay its revision's, which modelcluster reads first).
+        if page.pk is not None:
+            prepared.prefetch_tags(page)
+        else:
+            prefetch_related_objects([page], "tags")
         names = [str(tag) for tag in page.tags.all()]
         if names:
             return ",".join(names)

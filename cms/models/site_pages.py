@@ -2,8 +2,10 @@
 
 import re
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -15,6 +17,8 @@ from cms import feeds, selectors
 from cms.blocks import HomeSectionBlock
 from cms.readonly import SitePagePermissionTester
 from core.pages import KeptViewRestrictionsMixin, public
+from core.prepared import ByPk
+from sites import generation, tenancy
 from sites.forms import SitePageForm
 
 
@@ -83,7 +87,16 @@ class HomePage(KeptViewRestrictionsMixin, Page):
         if not path_components and self.get_deferred_fields():
             # The root as the site registry gives it (sites.routing: tree fields
             # only): read whole to be served.
-            return type(self).objects.get(pk=self.pk).route(request, path_components)
+            home = _home_by_pk.get(self.pk)
+            if home is None:
+                raise Http404
+            return home.route(request, path_components)
+        if path_components:
+            # The request's site's columns by address, kept per site generation:
+            # no query per level (below, the walk for what they do not hold).
+            routed = self._route_by_columns(request, path_components)
+            if routed is not None:
+                return routed
         # A content page's address (/<column>/.../<yyyymm>/t<yyyymmdd>_<id>.html)
         # names its id: fetched at once with its column, instead of one look-up
         # per level down the columns. The same answer as the walk (ColumnPage.route):
@@ -93,6 +106,41 @@ class HomePage(KeptViewRestrictionsMixin, Page):
             if match:
                 return self._route_content(path_components[:-2], int(match["id"]))
         return super().route(request, path_components)
+
+    def _route_by_columns(self, request, path_components) -> RouteResult | None:
+        """Route through the deepest column whose address starts the path, found
+        in the site's column map (``column_routes``): the column served is read
+        whole (one query), a column routed through is built from the map (no
+        query) and routes the rest itself (a content page by its id, a feed, a
+        page by its slug). None, for Wagtail's walk, off the request's site's
+        home page or when the map holds no column at the path's first level (a
+        column added since the map was made, or nothing there: 404)."""
+        site = tenancy.current_site()
+        if site is None or site.root_page.pk != self.pk:
+            return None
+        columns = generation.kept_for(
+            site, "column_routes", lambda: column_routes(home=self)
+        )
+        address = self.url_path
+        found = None
+        for depth, slug in enumerate(path_components, 1):
+            address += f"{slug}/"
+            values = columns.get(address)
+            if values is None:
+                break
+            found = depth, address, values
+        if found is None:
+            return None
+        depth, address, values = found
+        rest = path_components[depth:]
+        if not rest:
+            column = _column_by_pk.get(values[0])
+            if column is None or column.url_path != address:
+                # Moved or removed since the map was made: Wagtail's walk.
+                return None
+            return column.route(request, rest)
+        column = ColumnPage.from_db(DEFAULT_DB_ALIAS, column_route_fields(), values)
+        return column.route(request, rest)
 
     def _route_content(self, column_slugs, page_id: int) -> RouteResult:
         page = (
@@ -176,13 +224,7 @@ class ColumnPage(KeptViewRestrictionsMixin, Page):
         if len(path_components) == 2 and MONTH.match(path_components[0]):
             match = CONTENT_ADDRESS.match(path_components[1])
             if match:
-                page = (
-                    Page.objects.child_of(self)
-                    .filter(pk=int(match["id"]))
-                    .live()
-                    .specific()
-                    .first()
-                )
+                page = content_child(column=self, page_id=int(match["id"]))
                 if page is None:
                     raise Http404
                 # The column it was found in, for this request's page tags
@@ -219,3 +261,79 @@ class ColumnPage(KeptViewRestrictionsMixin, Page):
 
 
 FEEDS = {"rss.xml": "rss", "atom.xml": "atom"}
+
+
+# A column's fields that change without its site's generation moving (a child
+# added, a draft saved, a lock): never kept in the column map, read from the
+# row if something asks (``numchild`` by Wagtail's walk below the column).
+_UNKEPT_COLUMN_FIELDS = {
+    "numchild",
+    "has_unpublished_changes",
+    "latest_revision_id",
+    "latest_revision_created_at",
+    "draft_title",
+    "locked",
+    "locked_at",
+    "locked_by_id",
+}
+
+
+def column_route_fields() -> list[str]:
+    """The fields a column's entry in the column map holds, in order (the id
+    first): a column's concrete fields (short strings, ids, dates) but those
+    that change without the site's generation moving."""
+    return [
+        f.attname
+        for f in ColumnPage._meta.concrete_fields
+        if f.attname not in _UNKEPT_COLUMN_FIELDS
+    ]
+
+
+def column_routes(*, home: Page) -> dict[str, tuple]:
+    """Every column of ``home``'s site by its ``url_path``: the values of its
+    fields (``column_route_fields``), one query. Ids, paths and strings, never
+    instances: a request builds its own column from them."""
+    names = column_route_fields()
+    rows = ColumnPage.objects.filter(
+        path__startswith=home.path, depth__gt=home.depth
+    ).values_list(*names)
+    at = names.index("url_path")
+    return {row[at]: row for row in rows}
+
+
+def _content_page_relations() -> dict[type, str]:
+    return {
+        model: model._meta.model_name
+        for model in (apps.get_model(name) for name in CONTENT_PAGE_TYPES)
+    }
+
+
+# The home page served and a column served, read whole by id: their queries
+# compiled once per process.
+_home_by_pk = ByPk(lambda pk: HomePage.objects.filter(pk=pk))
+_column_by_pk = ByPk(lambda pk: ColumnPage.objects.filter(pk=pk))
+# A page with each content type's row joined, by id: compiled once per process.
+_content_by_pk = ByPk(
+    lambda pk: Page.objects.filter(pk=pk).select_related(
+        *_content_page_relations().values()
+    )
+)
+
+
+def content_child(*, column: Page, page_id: int) -> Page | None:
+    """The live content page ``page_id`` directly under ``column``, as its own
+    type, in one query (each content type's row joined); None if there is none.
+    A page of another type is read as Wagtail would (``.specific``)."""
+    page = _content_by_pk.get(page_id)
+    if (
+        page is None
+        or not page.live
+        or page.depth != column.depth + 1
+        or not page.path.startswith(column.path)
+    ):
+        return None
+    model = ContentType.objects.get_for_id(page.content_type_id).model_class()
+    relation = _content_page_relations().get(model)
+    if relation is not None:
+        return getattr(page, relation)
+    return page.specific
