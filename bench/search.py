@@ -41,7 +41,7 @@ from io import StringIO
 
 from .common import header, row, setup_django
 
-DATABASE = "govplatform_bench_search"
+DATABASE = os.environ.get("BENCH_SEARCH_DATABASE", "govplatform_bench_search")
 # Words of three kinds: frequent in this corpus, everyday (not in the search
 # dictionary), and the dictionary's rare terms.
 QUERIES = {

@@ -13,11 +13,15 @@ row of a million-document index.
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import datetime
 import functools
+import itertools
 import json
 import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -32,6 +36,7 @@ from sites.routing import get_host_map
 from .base import (
     CANDIDATES,
     Hit,
+    RebuildFailed,
     SearchBackend,
     SearchRequest,
     SearchResults,
@@ -319,16 +324,39 @@ class PostgresBackend(SearchBackend):
         segmenter()  # loaded once, shared by the forked workers
         get_host_map()
         connections.close_all()  # no connection is shared with a worker
-        context = multiprocessing.get_context("fork")
         written = 0
-        with context.Pool(min(workers, len(batches)), _worker_start) as pool:
-            with transaction.atomic():
-                self._delete_scope(site_id)
-                for count, data in pool.imap(
-                    functools.partial(copy_batch, site_id=site_id), batches
-                ):
-                    written += self._copy(data, count)
-                self._merge_pending_lists()
+        build = functools.partial(copy_batch, site_id=site_id)
+        waiting = iter(batches)
+        # A worker that raises, or dies (killed, out of memory), fails the
+        # rebuild: the transaction is rolled back, the previous documents stay.
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(workers, len(batches)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+        ) as pool:
+            try:
+                # The first submission forks every worker: before this process
+                # opens its connection again. A few batches are built ahead of
+                # COPY, not all of them held in memory.
+                ahead = collections.deque(
+                    pool.submit(build, batch)
+                    for batch in itertools.islice(waiting, 2 * workers)
+                )
+                with transaction.atomic():
+                    self._delete_scope(site_id)
+                    while ahead:
+                        count, data = ahead.popleft().result()
+                        for batch in itertools.islice(waiting, 1):
+                            ahead.append(pool.submit(build, batch))
+                        written += self._copy(data, count)
+                    self._merge_pending_lists()
+            except BaseException as error:
+                pool.shutdown(wait=False, cancel_futures=True)
+                if isinstance(error, BrokenProcessPool):
+                    raise RebuildFailed(
+                        "a rebuild worker process died; the index was left as it was"
+                    ) from error
+                raise
         return written
 
     def _delete_scope(self, site_id: int | None) -> None:
