@@ -78,9 +78,13 @@ def _slow_vector_literal(parts: Iterable[tuple[str, str]]) -> str:
     )
 
 
-# What follows the n-th token in a literal (``':7D '``), made once per weight.
+# What follows the n-th token in a literal (``':7A '``), made once per weight;
+# D, the body's, is PostgreSQL's default weight and is left out (``':7 '``).
 _SUFFIXES = {
-    weight: [f"':{n}{weight} '" for n in range(MAX_POSITION + 1)] for weight in "ABCD"
+    weight: [
+        f"':{n}{'' if weight == 'D' else weight} '" for n in range(MAX_POSITION + 1)
+    ]
+    for weight in "ABCD"
 }
 
 
@@ -237,8 +241,10 @@ def copy_line(document: IndexDocument, now: datetime.datetime) -> str:
         _text(document.document_number[:60]),
         document.published_at.isoformat(),
         document.version,
-        _text(vector),
-        _text(title_vector),
+        # A literal holds no tab or line break (tokens have no white space),
+        # only the backslashes of the token-by-token literal.
+        vector.replace("\\", "\\\\"),
+        title_vector.replace("\\", "\\\\"),
         now.isoformat(),
     ]
     return "\t".join(fields) + "\n"
@@ -303,6 +309,7 @@ class PostgresBackend(SearchBackend):
                     lines = []
             written += self._copy("".join(lines).encode(), len(lines))
             self._merge_pending_lists()
+        self._analyze()
         return written
 
     def rebuild_pages(
@@ -357,6 +364,7 @@ class PostgresBackend(SearchBackend):
                         "a rebuild worker process died; the index was left as it was"
                     ) from error
                 raise
+        self._analyze()
         return written
 
     def _delete_scope(self, site_id: int | None) -> None:
@@ -364,6 +372,13 @@ class PostgresBackend(SearchBackend):
         if site_id is not None:
             stale = stale.filter(site_id=site_id)
         stale._raw_delete(stale.db)
+
+    def _analyze(self) -> None:
+        # The planner's statistics of the rows just written: without them it
+        # guesses one row a word, and filters a site's rows from every match of
+        # a word instead of intersecting the word's and the site's indexes.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
 
     def _merge_pending_lists(self) -> None:
         # Bulk-loaded GIN entries wait in each index's pending list, which every
