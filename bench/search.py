@@ -41,7 +41,7 @@ from io import StringIO
 
 from .common import header, row, setup_django
 
-DATABASE = "govplatform_bench_search"
+DATABASE = os.environ.get("BENCH_SEARCH_DATABASE", "govplatform_bench_search")
 # Words of three kinds: frequent in this corpus, everyday (not in the search
 # dictionary), and the dictionary's rare terms.
 QUERIES = {
@@ -282,6 +282,23 @@ def _segmented_texts(limit: int) -> tuple[list[str], int]:
     return texts, total
 
 
+def _server_cpu() -> float | None:
+    """CPU seconds of the PostgreSQL backend serving this process's connection
+    (opened again by the rebuild: its COPY, the index upkeep), when the server
+    runs on this machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rebuild():
     """``search_index rebuild`` through call_command: (wall s, CPU s of this
     process and its workers, documents, characters indexed, sample texts)."""
@@ -304,6 +321,12 @@ def _rebuild():
         for a, b in zip(after, before, strict=True)
     )
     print(f"  {out.getvalue().strip()}")
+    server = _server_cpu()
+    if server is not None:
+        print(
+            f"  PostgreSQL CPU for the COPY and index upkeep: {server:.1f} s "
+            "(not counted below)"
+        )
     texts, chars = _segmented_texts(SAMPLE)
     from search.models import SearchDocument
 

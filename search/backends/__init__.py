@@ -10,6 +10,7 @@ from django.conf import settings
 from .base import (
     BackendUnavailable,
     Hit,
+    RebuildFailed,
     SearchBackend,
     SearchRequest,
     SearchResults,
@@ -18,6 +19,7 @@ from .base import (
 __all__ = [
     "BackendUnavailable",
     "Hit",
+    "RebuildFailed",
     "SearchBackend",
     "SearchRequest",
     "SearchResults",

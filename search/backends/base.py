@@ -21,6 +21,11 @@ class BackendUnavailable(Exception):
     """The search server cannot be reached or refused the request."""
 
 
+class RebuildFailed(Exception):
+    """A rebuild could not finish (a worker process died); the index holds the
+    documents it held before."""
+
+
 @dataclasses.dataclass(frozen=True)
 class SearchRequest:
     query: ParsedQuery

@@ -13,11 +13,15 @@ row of a million-document index.
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import datetime
 import functools
+import itertools
 import json
 import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -32,6 +36,7 @@ from sites.routing import get_host_map
 from .base import (
     CANDIDATES,
     Hit,
+    RebuildFailed,
     SearchBackend,
     SearchRequest,
     SearchResults,
@@ -73,9 +78,13 @@ def _slow_vector_literal(parts: Iterable[tuple[str, str]]) -> str:
     )
 
 
-# What follows the n-th token in a literal (``':7D '``), made once per weight.
+# What follows the n-th token in a literal (``':7A '``), made once per weight;
+# D, the body's, is PostgreSQL's default weight and is left out (``':7 '``).
 _SUFFIXES = {
-    weight: [f"':{n}{weight} '" for n in range(MAX_POSITION + 1)] for weight in "ABCD"
+    weight: [
+        f"':{n}{'' if weight == 'D' else weight} '" for n in range(MAX_POSITION + 1)
+    ]
+    for weight in "ABCD"
 }
 
 
@@ -232,8 +241,10 @@ def copy_line(document: IndexDocument, now: datetime.datetime) -> str:
         _text(document.document_number[:60]),
         document.published_at.isoformat(),
         document.version,
-        _text(vector),
-        _text(title_vector),
+        # A literal holds no tab or line break (tokens have no white space),
+        # only the backslashes of the token-by-token literal.
+        vector.replace("\\", "\\\\"),
+        title_vector.replace("\\", "\\\\"),
         now.isoformat(),
     ]
     return "\t".join(fields) + "\n"
@@ -298,6 +309,7 @@ class PostgresBackend(SearchBackend):
                     lines = []
             written += self._copy("".join(lines).encode(), len(lines))
             self._merge_pending_lists()
+        self._analyze()
         return written
 
     def rebuild_pages(
@@ -319,16 +331,40 @@ class PostgresBackend(SearchBackend):
         segmenter()  # loaded once, shared by the forked workers
         get_host_map()
         connections.close_all()  # no connection is shared with a worker
-        context = multiprocessing.get_context("fork")
         written = 0
-        with context.Pool(min(workers, len(batches)), _worker_start) as pool:
-            with transaction.atomic():
-                self._delete_scope(site_id)
-                for count, data in pool.imap(
-                    functools.partial(copy_batch, site_id=site_id), batches
-                ):
-                    written += self._copy(data, count)
-                self._merge_pending_lists()
+        build = functools.partial(copy_batch, site_id=site_id)
+        waiting = iter(batches)
+        # A worker that raises, or dies (killed, out of memory), fails the
+        # rebuild: the transaction is rolled back, the previous documents stay.
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(workers, len(batches)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+        ) as pool:
+            try:
+                # The first submission forks every worker: before this process
+                # opens its connection again. A few batches are built ahead of
+                # COPY, not all of them held in memory.
+                ahead = collections.deque(
+                    pool.submit(build, batch)
+                    for batch in itertools.islice(waiting, 2 * workers)
+                )
+                with transaction.atomic():
+                    self._delete_scope(site_id)
+                    while ahead:
+                        count, data = ahead.popleft().result()
+                        for batch in itertools.islice(waiting, 1):
+                            ahead.append(pool.submit(build, batch))
+                        written += self._copy(data, count)
+                    self._merge_pending_lists()
+            except BaseException as error:
+                pool.shutdown(wait=False, cancel_futures=True)
+                if isinstance(error, BrokenProcessPool):
+                    raise RebuildFailed(
+                        "a rebuild worker process died; the index was left as it was"
+                    ) from error
+                raise
+        self._analyze()
         return written
 
     def _delete_scope(self, site_id: int | None) -> None:
@@ -336,6 +372,13 @@ class PostgresBackend(SearchBackend):
         if site_id is not None:
             stale = stale.filter(site_id=site_id)
         stale._raw_delete(stale.db)
+
+    def _analyze(self) -> None:
+        # The planner's statistics of the rows just written: without them it
+        # guesses one row a word, and filters a site's rows from every match of
+        # a word instead of intersecting the word's and the site's indexes.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
 
     def _merge_pending_lists(self) -> None:
         # Bulk-loaded GIN entries wait in each index's pending list, which every

@@ -2,13 +2,15 @@
 process and with worker processes; the vector literal without per-token work is
 the same vector as the one built token by token."""
 
+import os
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from wagtail.models import PageViewRestriction
 
+from search.backends import postgres
 from search.backends.postgres import _slow_vector_literal, vector_literal
 from search.models import SearchDocument
 from tests.factories import ArticleFactory, PolicyDocumentFactory, column
@@ -115,6 +117,47 @@ def test_worker_processes_rebuild_the_same_index(site, other_site, index, monkey
     assert _index_rows() == incremental
     call_command("search_index", "check", stdout=(out := StringIO()))
     assert "missing: 0" in out.getvalue() and "stale: 0" in out.getvalue()
+
+
+def _failing_documents(how: str, last_id: int):
+    """``documents_for_pages`` of a worker that fails on the batch holding the
+    page ``last_id``: it raises, or its process dies."""
+    built = postgres.documents_for_pages
+
+    def documents_for_pages(page_ids):
+        page_ids = list(page_ids)
+        if last_id in page_ids:
+            if how == "dies":
+                os._exit(1)  # as a worker killed by the kernel
+            raise RuntimeError("a worker failed")
+        return built(page_ids)
+
+    return documents_for_pages
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_a_failed_worker_leaves_the_previous_index(
+    site, other_site, index, monkeypatch, how
+):
+    monkeypatch.setattr("search.backends.postgres.REBUILD_BATCH", 2)
+    pages = _corpus(site, other_site)
+    index()
+    before = _index_rows()
+    # The workers fork from this process: they build with the failing function;
+    # the last batch fails after the first ones were written.
+    monkeypatch.setattr(
+        postgres,
+        "documents_for_pages",
+        _failing_documents(how, max(page.pk for page in pages)),
+    )
+    expected = RuntimeError if how == "raises" else CommandError
+    with pytest.raises(expected) as failure:
+        call_command("search_index", "rebuild", "--workers", "2", stdout=StringIO())
+    if how == "dies":
+        assert "worker process died" in str(failure.value)
+        assert "left as it was" in str(failure.value)
+    assert _index_rows() == before
 
 
 TEXTS = [

@@ -9,7 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from search import services
-from search.backends import BackendUnavailable, get_backend
+from search.backends import BackendUnavailable, RebuildFailed, get_backend
 from sites.models import GovSite
 
 
@@ -41,6 +41,8 @@ class Command(BaseCommand):
             else:
                 done = services.index_sync(backend=backend)
                 self.stdout.write(f"{done} pending update(s) applied ({backend.name})")
+        except RebuildFailed as error:
+            raise CommandError(f"the rebuild failed: {error}") from error
         except BackendUnavailable as error:
             raise CommandError(
                 f"the search backend ({backend.name}) is unavailable: {error}"
