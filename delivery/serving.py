@@ -38,6 +38,8 @@ from urllib.parse import parse_qsl
 from csp.utils import build_policy, default_config
 from django.conf import settings
 
+from interaction import floodgate
+
 from . import pagecache, tree
 
 logger = logging.getLogger("delivery.static")
@@ -212,11 +214,16 @@ class StaticTreeApplication:
 
     # -- answer_raw: before gunicorn parses the request --------------------------
 
-    def answer_raw(self, data: bytes, server: bytes = b"gunicorn"):
+    def answer_raw(self, data: bytes, server: bytes = b"gunicorn", peer=None):
         """The whole HTTP response to the first request in ``data`` and the number
         of bytes that request took, when it is a plain GET or HEAD of a published
         file (or of a page this process's page cache holds); else None (gunicorn
-        and ``__call__`` answer it)."""
+        and ``__call__`` answer it). A POST goes to the flood gate's
+        (interaction/floodgate.py): the refusal of an address refused on its
+        path, with "close" third when the connection ends after it; ``peer``
+        is the connection's address there."""
+        if data.startswith(b"POST "):
+            return floodgate.answer_raw(data, server, peer)
         end = data.find(b"\r\n\r\n")
         if end < 0 or not self.enabled:
             return None

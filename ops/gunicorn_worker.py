@@ -8,9 +8,16 @@ what to do; every other error is gunicorn's as before. Nothing here touches the
 database or the template engine: the request never reached Django.
 """
 
-from gunicorn import SERVER, util
+import errno
+import selectors
+import socket
+import time
+from collections import deque
+from functools import partial
+
+from gunicorn import SERVER, http, util
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import DEFAULT_WORKER_DATA_TIMEOUT, TConn, ThreadWorker
 
 # The page is Chinese whatever the request's language: the platform's public
 # sites are Chinese, and the request could not be read far enough to know more.
@@ -72,10 +79,14 @@ class PlatformThreadWorker(ThreadWorker):
 
     A kept-alive connection's next request is first offered to the application's
     ``answer_raw`` (delivery/serving.py), here in the worker's main loop: a plain
-    GET of a published page is answered at once with the file's bytes, without
-    gunicorn's parser, the WSGI environ or a trip through the thread pool (that
-    round trip costs more than the answer). Every other request, and one whose
-    answer does not fit the socket's buffer at once, goes on as gunicorn's.
+    GET of a published page is answered at once with the file's bytes, and a POST
+    from an address the flood gate refuses on that path with its 429 (the body
+    skipped), without gunicorn's parser, the WSGI environ or a trip through the
+    thread pool (that round trip costs more than the answer). A new connection's
+    first request is offered too (a flood on fresh connections): the connection
+    waits for it in the poller, not in a thread. Every other request, and one
+    whose answer does not fit the socket's buffer at once, goes on as
+    gunicorn's.
     """
 
     _answer_raw = None
@@ -88,16 +99,108 @@ class PlatformThreadWorker(ThreadWorker):
         if not self.cfg.accesslog:
             self._answer_raw = getattr(self.wsgi, "answer_raw", None)
 
-    def on_client_socket_readable(self, conn, client):
-        answer = self._answer_raw
-        if (
-            answer is None
+    def _proxy_protocol(self) -> bool:
+        return self.cfg.proxy_protocol not in (False, None, "off")
+
+    def _peer(self, conn):
+        # REMOTE_ADDR as gunicorn would set it; None when a PROXY protocol
+        # header replaces it (the application then answers nothing early that
+        # depends on it).
+        return None if self._proxy_protocol() else conn.client
+
+    def _early_usable(self, conn) -> bool:
+        return not (
+            self._answer_raw is None
             or not self.alive
             or conn.is_http2
-            or conn.parser is None
             or self.cfg.is_ssl
             or self.nr + 1 >= self.max_requests
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # New connections waiting in the poller for their first request, in
+        # timeout order (as gunicorn's pending_conns).
+        self.fresh_conns = deque()
+
+    def accept(self, listener):
+        """A new connection waits in the poller for its first request, which is
+        offered to ``answer_raw`` too (gunicorn gives each new connection to a
+        thread, which waits there for the request)."""
+        if (
+            self._answer_raw is None
+            or self.cfg.is_ssl
+            or not self.cfg.keepalive
+            or self._proxy_protocol()
+            or self.cfg.http2_cleartext in ("prior-knowledge", "both")
         ):
+            return super().accept(listener)
+        try:
+            client_sock, client_addr = listener.accept()
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return None
+        self.nr_conns += 1
+        conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())
+        # As long as gunicorn gives it: a thread's wait, then the poller's.
+        wait = DEFAULT_WORKER_DATA_TIMEOUT + self.cfg.keepalive
+        conn.timeout = time.monotonic() + wait
+        self.fresh_conns.append(conn)
+        self.poller.register(
+            client_sock,
+            selectors.EVENT_READ,
+            partial(self.on_fresh_socket_readable, conn),
+        )
+        return None
+
+    def on_fresh_socket_readable(self, conn, client):
+        try:
+            data = conn.sock.recv(65536)
+        except BlockingIOError:
+            return None  # nothing after all: the connection stays in the poller
+        except OSError:
+            data = b""
+        self.poller.unregister(client)
+        self.fresh_conns.remove(conn)
+        # What TConn.init() does for plain HTTP/1.x, here: the parser takes
+        # whatever is not answered early.
+        conn.initialized = True
+        conn.parser = http.get_parser(self.cfg, conn.sock, conn.client)
+        if (
+            not data
+            or not self._early_usable(conn)
+            or len(self.keepalived_conns) >= self.max_keepalived
+        ):
+            conn.parser.unreader.unread(data)
+            return self.enqueue_req(conn)
+        outcome = self._answer_early(conn, data)
+        if outcome == "answered":
+            conn.set_timeout()
+            self.keepalived_conns.append(conn)
+            self.poller.register(
+                client,
+                selectors.EVENT_READ,
+                partial(self.on_client_socket_readable, conn),
+            )
+        elif outcome is None:
+            self.enqueue_req(conn)
+        return None
+
+    def murder_pending(self):
+        super().murder_pending()
+        now = time.monotonic()
+        while self.fresh_conns and self.fresh_conns[0].timeout <= now:
+            conn = self.fresh_conns.popleft()
+            try:
+                self.poller.unregister(conn.sock)
+            except (OSError, KeyError, ValueError):
+                pass
+            self.nr_conns -= 1
+            conn.close()
+
+    def on_client_socket_readable(self, conn, client):
+        if conn.parser is None or not self._early_usable(conn):
             return super().on_client_socket_readable(conn, client)
         try:
             data = conn.sock.recv(65536)
@@ -105,17 +208,39 @@ class PlatformThreadWorker(ThreadWorker):
             return None  # nothing after all: the connection stays in the poller
         except OSError:
             data = b""
+        outcome = self._answer_early(conn, data, kept=True)
+        if outcome == "answered":
+            # The connection waits for its next request, its keep-alive time
+            # starting again (the deque stays in timeout order).
+            conn.set_timeout()
+            self.keepalived_conns.remove(conn)
+            self.keepalived_conns.append(conn)
+        elif outcome is None:
+            return super().on_client_socket_readable(conn, client)
+        return None
+
+    def _answer_early(self, conn, data: bytes, *, kept: bool = False) -> str | None:
+        """Answer the requests at the start of ``data`` that ``answer_raw`` can
+        (``kept``: the connection is in the poller and the kept-alive list).
+        Returns "answered" (all answered, the connection to be kept alive),
+        "done" (the connection is closed or in a thread's hands, out of the
+        poller), or None (the rest is unread into gunicorn's parser, for a
+        thread to handle)."""
+        answer = self._answer_raw
+        peer = self._peer(conn)
         rest = b""
         found = None
+        close = False
         while data:
             try:
-                found = answer(data, self._server)
+                found = answer(data, self._server, peer=peer)
             except Exception:  # gunicorn and Django answer it, with their logging
                 self.log.exception("answer_raw failed")
                 found = None
             if found is None:
                 break
-            response, used = found
+            response, used = found[0], found[1]
+            close = len(found) > 2 and found[2] == "close"
             data = data[used:]
             self.nr += 1
             try:
@@ -124,39 +249,50 @@ class PlatformThreadWorker(ThreadWorker):
                 sent = 0
             except OSError:
                 data = b""  # the client is gone: gunicorn reads the end and closes
+                found = None
                 break
             if sent < len(response):
                 rest = response[sent:]
                 break
-        if data:
-            conn.parser.unreader.unread(data)
-        elif not rest and found is not None:
-            # Answered: the connection waits for its next request, its keep-alive
-            # time starting again (the deque stays in timeout order).
-            conn.set_timeout()
+            if close:
+                break
+        if kept and (rest or close):
+            self.poller.unregister(conn.sock)
             self.keepalived_conns.remove(conn)
-            self.keepalived_conns.append(conn)
-            return None
         if rest:
             # The socket's buffer is full: a thread sends the rest (blocking),
-            # then gunicorn carries on with the connection as after any request.
-            self.poller.unregister(client)
-            self.keepalived_conns.remove(conn)
-            future = self.tpool.submit(self._send_rest, conn, rest)
+            # then gunicorn carries on with the connection as after any request
+            # (or closes it).
+            if data:
+                conn.parser.unreader.unread(data)
+            future = self.tpool.submit(self._send_rest, conn, rest, not close)
             future.add_done_callback(
                 lambda fut: self.method_queue.defer(self.finish_request, conn, fut)
             )
+            return "done"
+        if close:
+            # Asked to close, with nothing after the request (answer_raw made
+            # sure): the answer is sent, the connection ends.
+            self.nr_conns -= 1
+            try:
+                conn.sock.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            util.close(conn.sock)
+            return "done"
+        if data or found is None:
+            conn.parser.unreader.unread(data)
             return None
-        return super().on_client_socket_readable(conn, client)
+        return "answered"
 
     @staticmethod
-    def _send_rest(conn, rest: bytes) -> bool:
+    def _send_rest(conn, rest: bytes, keep: bool = True) -> bool:
         try:
             conn.sock.setblocking(True)
             conn.sock.sendall(rest)
         except OSError:
             return False
-        return True
+        return keep
 
     def handle_error(self, req, client, addr, exc):
         response = error_response(exc)

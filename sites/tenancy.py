@@ -101,6 +101,19 @@ class SiteOwnedModel(TenantModel):
     class TenantMeta:
         tenant_field_name = "site_id"
 
+    # django-multitenant asks for the tenant column on every attribute set and
+    # every query (its ``tenant_field`` property reads dir(TenantMeta); its
+    # __setattr__ also walks the model's fields to find the column's field): the
+    # same answer, from the class, and its check that a row's site never changes
+    # only where it can apply.
+    tenant_field = "site_id"
+
+    def __setattr__(self, name, value):
+        if name == "site_id" or name == "site":
+            super().__setattr__(name, value)
+        else:
+            models.Model.__setattr__(self, name, value)
+
 
 def for_sites(model: type[SiteOwnedModel], sites: Iterable[Any]) -> models.QuerySet:
     """``model``'s rows of exactly ``sites`` (sites or their ids), whatever site is

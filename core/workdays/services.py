@@ -22,8 +22,10 @@ logger = logging.getLogger(__name__)
 
 ONE_DAY = timedelta(days=1)
 
-# Years already warned about in this process, so a busy deadline loop logs once.
+# Years already warned about in this process, so a busy deadline loop logs once;
+# and years found confirmed (a notice once entered stays: no query per deadline).
 _warned_years: set[int] = set()
+_confirmed_years: set[int] = set()
 _warned_lock = threading.Lock()
 
 
@@ -51,7 +53,7 @@ def _is_working(day: date, overrides: dict[date, str]) -> bool:
 
 def _warn_if_unconfirmed(years: Iterable[int]) -> None:
     """Log once per process for each of ``years`` whose notice is not entered."""
-    pending = set(years) - _warned_years
+    pending = set(years) - _warned_years - _confirmed_years
     if not pending:
         return
     confirmed = set(
@@ -59,6 +61,7 @@ def _warn_if_unconfirmed(years: Iterable[int]) -> None:
             "year", flat=True
         )
     )
+    _confirmed_years.update(confirmed)
     for year in sorted(pending - confirmed):
         with _warned_lock:
             if year in _warned_years:
