@@ -4,7 +4,8 @@
     python -m bench.search --docs 300000 --sites 40
     BENCH_SEARCH_DOCS=20000 python -m bench search
 
-On its own database (``govplatform_bench_search``, rebuilt each run):
+On its own database (``govplatform_bench_search``, or ``BENCH_SEARCH_DATABASE``,
+rebuilt each run):
 
 1. the corpus: real sites (``site_provision``: province, cities, counties, with
    their column trees) and live content pages under their columns (80% articles,
