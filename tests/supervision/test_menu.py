@@ -38,4 +38,3 @@ def test_a_user_who_manages_no_site_sees_no_supervision_menu(django_user_model):
     web_request = _request_of(user)
     assert not manages_any_site(web_request.user)
     assert not register_supervision_menu().is_shown(web_request)
-
