@@ -1,6 +1,7 @@
 """Shared fixtures: two provisioned sites and people who work on them.
 
-``site`` and ``other_site`` are provisioned once per test process and copied into
+``site`` and ``other_site`` are provisioned once per run (into the template database
+every test database is copied from, tests/dbtemplate.py) and copied into
 each test's transaction (tests/factories/shared.py): a test sees exactly the sites
 it asks for, as just provisioned, and its changes to them roll back with it. A test
 that needs a site of its own calls ``SiteFactory()``.

@@ -1,4 +1,4 @@
-"""Provisioned sites built once per test process and copied into each test.
+"""Provisioned sites built once per run and copied into each test.
 
 Provisioning a site (page tree from the column template, collection, groups,
 permissions, workflow) takes seconds; most tests need one or two ordinary sites.
@@ -18,6 +18,12 @@ When the database is not the one the copies were taken from (a transactional tes
 flushed it), or a test already built something in the copied rows' place, ``restore``
 returns ``None`` and the caller provisions a site of its own. The first
 transactional test in a process retires the copies (``SharedSites.retire``).
+
+``build`` runs once per run, in the template database every test database is
+copied from (tests/dbtemplate.py ``ensure_filled``), and keeps a manifest there;
+each test process reads the sites' ids and tables from it (``load``) and numbers its
+own sites after the shared ones. A process whose database holds no manifest builds
+its own.
 
 To share another site, add a ``Recipe`` to ``SHARED_SITES`` in tests/conftest.py.
 Wagtail keeps collections sorted by name: a new site's name must sort after its
