@@ -17,6 +17,7 @@ from .models import GovSite
 from .routing import govsite_for_page
 from .selectors import (
     is_platform_admin,
+    manages_any_site,
     sites_for_user,
     sites_missing_filing_numbers,
 )
@@ -136,10 +137,7 @@ class MySitesMenuItem(MenuItem):
     """Site admins who are not platform admins reach their sites' members here."""
 
     def is_shown(self, request):
-        return (
-            not is_platform_admin(request.user)
-            and sites_for_user(request.user).exists()
-        )
+        return not is_platform_admin(request.user) and manages_any_site(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -27,7 +27,13 @@ def register_webhook_urls():
 
 class SiteAdminMenuItem(MenuItem):
     def is_shown(self, request):
-        return sites_administered_by(request.user).exists()
+        # Asked twice a page (the settings submenu asks before it renders).
+        shown = getattr(request, "_subscriptions_site_admin", None)
+        if shown is None:
+            shown = request._subscriptions_site_admin = sites_administered_by(
+                request.user
+            ).exists()
+        return shown
 
 
 @hooks.register("register_settings_menu_item")

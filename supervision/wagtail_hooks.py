@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from sites.selectors import sites_for_user
+from sites.selectors import manages_any_site, sites_for_user
 
 from . import admin_reports, admin_statistics, admin_views
 from .admin_panels import WarningsPanel
@@ -90,7 +90,7 @@ def register_supervision_urls():
 
 class SiteStaffMenuItem(MenuItem):
     def is_shown(self, request):
-        return sites_for_user(request.user).exists()
+        return manages_any_site(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -1,6 +1,7 @@
 """Shared fixtures: two provisioned sites and people who work on them.
 
-``site`` and ``other_site`` are provisioned once per test process and copied into
+``site`` and ``other_site`` are provisioned once per run (into the template database
+every test database is copied from, tests/dbtemplate.py) and copied into
 each test's transaction (tests/factories/shared.py): a test sees exactly the sites
 it asks for, as just provisioned, and its changes to them roll back with it. A test
 that needs a site of its own calls ``SiteFactory()``.
@@ -77,15 +78,20 @@ def pytest_collection_modifyitems(items):
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix, django_db_blocker
 ):
-    """Each test database is a copy of one migrated template (tests/dbtemplate.py):
-    the run's processes migrate once between them, and a later run not at all
-    while the migrations and packages stay the same."""
+    """Each test database is a copy of one migrated template (tests/dbtemplate.py)
+    that also holds the shared sites' copies: the run's processes migrate and
+    provision the shared sites once between them, and a later run not at all while
+    the migrations, packages and code stay the same."""
     from django.db import connection
 
     from tests import dbtemplate
 
+    def provision_shared_sites():
+        SharedSites.build(SHARED_SITES)
+        SharedSites.make_durable()
+
     with django_db_blocker.unblock():
-        template = dbtemplate.ensure(connection)
+        template = dbtemplate.ensure_filled(connection, provision_shared_sites)
     connection.settings_dict["TEST"]["TEMPLATE"] = template
 
 
@@ -156,7 +162,8 @@ SHARED_SITES = [
 
 @pytest.fixture(scope="session")
 def shared_sites(django_db_setup, django_db_blocker):
-    """The shared sites' rows, provisioned once for this process."""
+    """The shared sites' rows: those the template was built with (this process's
+    test database is a copy), else provisioned once for this process."""
     from wagtail.models import Page
 
     with django_db_blocker.unblock():
@@ -164,7 +171,7 @@ def shared_sites(django_db_setup, django_db_blocker):
             # A transactional test emptied the database before the first test
             # that asked for a site: every such test provisions its own.
             return SharedSites(SHARED_SITES)
-        return SharedSites.build(SHARED_SITES)
+        return SharedSites.load(SHARED_SITES) or SharedSites.build(SHARED_SITES)
 
 
 @pytest.fixture

@@ -13,6 +13,14 @@ The template is named after the test database and a hash of what the migrated
 schema depends on (our migrations, the installed packages, the settings module),
 kept between runs while that hash holds, and replaced when it changes. Nothing
 connects to it once built, so it can always be copied.
+
+``ensure_filled`` adds a second template, copied from the migrated one and filled
+once by a callback (the shared sites of tests/conftest.py: their provisioned rows,
+kept in a schema of their own), named after the migrated template's hash and a hash
+of the source files the fill runs (``fill_hash``): each test process copies the
+filled one, and changing the code rebuilds the fill, not the migrations. ``ensure``
+and ``copy`` keep to the migrated template (the live exchange's installs and the
+fault drill's dump carry no shared sites).
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import hashlib
 import importlib.metadata
 import os
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,6 +52,32 @@ def migrations_hash() -> str:
     )
     digest.update("\n".join(versions).encode())
     digest.update(os.environ.get("DJANGO_SETTINGS_MODULE", "").encode())
+    return digest.hexdigest()[:12]
+
+
+# The project's own folders that are not code the fill runs (tests/ other than
+# tests/conftest.py and tests/factories/ is left out below).
+_NOT_SOURCE = {".venv", "node_modules", "var", "media", "static_collected", ".git"}
+_SOURCE_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".txt", ".csv"}
+
+
+def fill_hash() -> str:
+    """What the filled template's rows depend on besides the migrations: every
+    source and data file of the project's packages (provisioning reads several),
+    tests/conftest.py and tests/factories/ (the fixtures that build the fill)."""
+    digest = hashlib.sha256()
+    paths = [ROOT / "tests" / "conftest.py", *sorted(ROOT.glob("tests/factories/*"))]
+    for top in sorted(ROOT.iterdir()):
+        if top.is_dir() and top.name not in _NOT_SOURCE | {"tests"}:
+            paths += sorted(
+                path
+                for path in top.rglob("*")
+                if path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts
+            )
+    for path in paths:
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -70,8 +105,11 @@ def ensure(connection) -> str:
 
     from bench.common import server_params
 
+    global _migrated
+    if _migrated:
+        return _migrated
     chosen = connection.settings_dict["TEST"].get("TEMPLATE")
-    if chosen:  # this process's test database was copied from it
+    if chosen and "_xtpl_" in chosen:  # this process's database was copied from it
         return chosen
     params = server_params(connection.settings_dict)
     test_name = connection.creation._get_test_db_name()
@@ -105,7 +143,79 @@ def ensure(connection) -> str:
                 )
         finally:
             admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [prefix])
+    _migrated = name
     return name
+
+
+# This process's migrated template, once known (after its test database is set up,
+# the connection's name no longer gives it).
+_migrated: str | None = None
+
+
+def ensure_filled(connection, fill: Callable[[], None]) -> str:
+    """The migrated template with ``fill()`` run in it once (on Django's default
+    connection, pointed at it), built if need be: once per migrations and
+    ``fill_hash`` (the run's other processes wait for it)."""
+    from psycopg import sql
+
+    from bench.common import server_params
+
+    migrated = ensure(connection)
+    params = server_params(connection.settings_dict)
+    base = migrated.rpartition("_xtpl_")[0]
+    prefix = f"{base}_xfil_"
+    name = (
+        f"{prefix}{hashlib.sha256((migrated + fill_hash()).encode()).hexdigest()[:12]}"
+    )
+    with _admin_connect(params) as admin:
+        admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [prefix])
+        try:
+            found = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            for (old,) in admin.execute(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, %s)"
+                " AND datname <> %s",
+                [prefix, name],
+            ).fetchall():  # fills of older code, and a build that was cut short
+                admin.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(old)
+                    )
+                )
+            if not found:
+                building = f"{name}_building"
+                admin.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(building), sql.Identifier(migrated)
+                    )
+                )
+                with _pointed_at(connection, building):
+                    fill()
+                admin.execute(
+                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        sql.Identifier(building), sql.Identifier(name)
+                    )
+                )
+        finally:
+            admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [prefix])
+    return name
+
+
+@contextmanager
+def _pointed_at(connection, dbname: str):
+    """Django's connection on ``dbname`` for a while, then as it was (closed)."""
+    from django.conf import settings
+
+    saved_name = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = dbname
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = saved_name
+        settings.DATABASES[connection.alias]["NAME"] = saved_name
 
 
 @contextmanager

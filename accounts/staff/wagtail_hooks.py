@@ -30,7 +30,13 @@ class _SecurityMenuItem(MenuItem):
 
 class _RolesMenuItem(MenuItem):
     def is_shown(self, request):
-        return services.can_grant_roles(request.user)
+        # Asked twice a page (the settings submenu asks before it renders).
+        shown = getattr(request, "_staff_can_grant_roles", None)
+        if shown is None:
+            shown = request._staff_can_grant_roles = services.can_grant_roles(
+                request.user
+            )
+        return shown
 
 
 @hooks.register("register_settings_menu_item")

@@ -1,4 +1,4 @@
-"""Provisioned sites built once per test process and copied into each test.
+"""Provisioned sites built once per run and copied into each test.
 
 Provisioning a site (page tree from the column template, collection, groups,
 permissions, workflow) takes seconds; most tests need one or two ordinary sites.
@@ -19,6 +19,12 @@ flushed it), or a test already built something in the copied rows' place, ``rest
 returns ``None`` and the caller provisions a site of its own. The first
 transactional test in a process retires the copies (``SharedSites.retire``).
 
+``build`` runs once per run, in the template database every test database is
+copied from (tests/dbtemplate.py ``ensure_filled``), and keeps a manifest there;
+each test process reads the sites' ids and tables from it (``load``) and numbers its
+own sites after the shared ones. A process whose database holds no manifest builds
+its own.
+
 To share another site, add a ``Recipe`` to ``SHARED_SITES`` in tests/conftest.py.
 Wagtail keeps collections sorted by name: a new site's name must sort after its
 earlier siblings', or the build stops and names the rows it would move.
@@ -30,15 +36,20 @@ earlier siblings', or the build stops and names the rows it would move.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
 
+from .sites import site_numbers, skip_site_numbers
+
 logger = logging.getLogger(__name__)
 
 SCHEMA = "test_shared_sites"
+# The table in SCHEMA that names each site's copies (``load`` reads it).
+MANIFEST = "manifest"
 
 # The rows the copies depend on but do not carry (content types, permissions,
 # locales, the tree's root): if these differ, the copies do not fit.
@@ -207,7 +218,74 @@ class SharedSites:
             connection.check_constraints()
             cursor.execute(_FINGERPRINT)
             shared.fingerprint = tuple(cursor.fetchone())
+            shared._keep_manifest(cursor)
         return shared
+
+    def _keep_manifest(self, cursor) -> None:
+        """What ``load`` needs to restore the copies in another process: each
+        site's id and copied tables, and the fingerprint."""
+        manifest = {
+            "fingerprint": list(self.fingerprint),
+            "site_numbers": site_numbers(),
+            "copies": {
+                name: {
+                    "site_id": copy.site_id,
+                    "tables": [[table.name, rows] for table, rows in copy.tables],
+                }
+                for name, copy in self.copies.items()
+            },
+        }
+        cursor.execute(f"CREATE TABLE {_q(SCHEMA)}.{_q(MANIFEST)} (data jsonb)")
+        cursor.execute(
+            f"INSERT INTO {_q(SCHEMA)}.{_q(MANIFEST)} VALUES (%s::jsonb)",
+            [json.dumps(manifest)],
+        )
+
+    @classmethod
+    def load(cls, recipes: list[Recipe]) -> SharedSites | None:
+        """The copies ``build`` left in this database (the test database is a copy
+        of the template they were built in, tests/dbtemplate.py), or ``None``
+        where there are none. Only the database holds them: this process reads
+        the sites' ids and tables from it, and every restore re-reads the rows."""
+        shared = cls(recipes)
+        if cls.retired:
+            return shared
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s)", [f"{SCHEMA}.{MANIFEST}"])
+            if cursor.fetchone()[0] is None:
+                return None
+            cursor.execute(f"SELECT data FROM {_q(SCHEMA)}.{_q(MANIFEST)}")
+            manifest = cursor.fetchone()[0]
+            if isinstance(manifest, str):
+                manifest = json.loads(manifest)
+            by_name = {t.name: t for t in _tables(cursor)}
+        if set(manifest["copies"]) != set(shared.recipes):
+            return None  # built from other recipes
+        for name, kept in manifest["copies"].items():
+            shared.copies[name] = _Copy(
+                recipe=shared.recipes[name],
+                site_id=kept["site_id"],
+                tables=[(by_name[table], rows) for table, rows in kept["tables"]],
+            )
+        shared.fingerprint = tuple(manifest["fingerprint"])
+        SharedSites._schema_created = True
+        # The sites' codes and hosts came from the builder's factory counters.
+        skip_site_numbers(manifest["site_numbers"])
+        return shared
+
+    @staticmethod
+    def make_durable() -> None:
+        """The copies as ordinary tables: a template outlives server restarts,
+        and PostgreSQL empties unlogged tables after a crash."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON"
+                " n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'"
+                " AND c.relpersistence = 'u'",
+                [SCHEMA],
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"ALTER TABLE {_q(SCHEMA)}.{_q(name)} SET LOGGED")
 
     @classmethod
     def retire(cls) -> None:

@@ -26,6 +26,25 @@ class UserFactory(factory.django.DjangoModelFactory):
 _child_numbers = itertools.count(1)
 
 
+def site_numbers() -> dict[str, int]:
+    """The next numbers ``SiteFactory`` and ``SiteFactory.child`` give (each
+    taken, so this process skips them too)."""
+    return {
+        "site": SiteFactory._meta.next_sequence(),
+        "child": next(_child_numbers),
+    }
+
+
+def skip_site_numbers(numbers: dict[str, int]) -> None:
+    """Continue numbering sites from ``numbers`` (``site_numbers`` of the process
+    that built the shared sites), or from where this process is if further on:
+    a site of a test's own never takes a shared site's code or host."""
+    global _child_numbers
+    mine = site_numbers()
+    SiteFactory.reset_sequence(max(mine["site"], numbers["site"]))
+    _child_numbers = itertools.count(max(mine["child"], numbers["child"]))
+
+
 class SiteFactory(factory.Factory):
     """A whole provisioned site (registry row, page tree, collection, groups),
     built through the provisioning service like every real site, with its

@@ -119,7 +119,9 @@ def content(site):
     )
     ConsultationFactory(parent=column(site, "yjzj"), publish=True)
     interaction_services.api_client_create(site=site, name="12345热线")
-    run_queued_tasks()
+    # Not static publishing's whole-site publish (the site's launch queued it):
+    # its files serve addresses without a query string, none of the requests here.
+    run_queued_tasks(skip=("delivery.",))
     return article
 
 

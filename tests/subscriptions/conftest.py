@@ -45,8 +45,11 @@ def mails_to(address: str) -> list:
 
 
 def run():
-    """Run the queue until it is empty (tasks queue further tasks)."""
+    """Run the queue until it is empty (tasks queue further tasks). Static
+    publishing's tasks stay queued: the first writes every public page of each
+    site the test restored (their launch queued it); no subscription waits on it
+    (tests/delivery test it)."""
     total = 0
-    while ran := run_queued_tasks():
+    while ran := run_queued_tasks(skip=("delivery.",)):
         total += ran
     return total
