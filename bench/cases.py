@@ -291,6 +291,25 @@ def _flood(port, stop: threading.Event, answers: Counter, lock) -> None:
             answers[status] += 1
 
 
+def _server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the gunicorn master ``pid`` and its workers (Linux
+    /proc; 0 elsewhere)."""
+    total = 0.0
+    pending = [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending.extend(int(child) for child in children.read().split())
+        except OSError:
+            continue
+    return total
+
+
 def _p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else 0
@@ -391,10 +410,13 @@ def main():
         api_rate, api_numbers, api_failed = _run(
             port, lambda b, n: _api_submission(b, n, key)
         )
+        cpu = [_server_cpu(server.pid), time.process_time()]
         quiet_p95, quiet_numbers, _a, _r = _legit_under(port, 0)
+        cpu += [_server_cpu(server.pid), time.process_time()]
         flood_p95, flood_numbers, flood_answers, flood_rate = _legit_under(
             port, FLOODERS
         )
+        cpu += [_server_cpu(server.pid), time.process_time()]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
@@ -448,6 +470,19 @@ def main():
         f"           answers to the flood: {dict(sorted(flood_answers.items()))} "
         f"({refused / max(sum(flood_answers.values()), 1):.1%} refused with 429); "
         f"letters filed meanwhile {len(flood_numbers)} (quiet: {len(quiet_numbers)})"
+    )
+    # The server's CPU in each phase; the flood's share per refused request is
+    # the flooded phase's CPU less the letters' (at the quiet phase's CPU per
+    # letter), over the flood's requests. The clients run on the same cores.
+    server_quiet, server_flood = cpu[2] - cpu[0], cpu[4] - cpu[2]
+    per_letter = server_quiet / max(len(quiet_numbers), 1)
+    flood_cpu = server_flood - per_letter * len(flood_numbers)
+    per_flood = flood_cpu / max(sum(flood_answers.values()), 1) * 1e6
+    print(
+        f"           server CPU: quiet {server_quiet:.1f} s, flooded "
+        f"{server_flood:.1f} s ({per_flood:.0f} us per flood request); the "
+        "benchmark's own clients: quiet "
+        f"{cpu[3] - cpu[1]:.1f} s, flooded {cpu[5] - cpu[3]:.1f} s of CPU"
     )
     print(
         f"  accepted {len(accepted)} (form {len(form_numbers)}, API "
