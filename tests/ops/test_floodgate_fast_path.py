@@ -4,36 +4,15 @@ the same 429 as Django's, its body skipped; every other request, a legitimate
 address on the same path, an incomplete body, an address the rate limiter would
 read otherwise, still reaches gunicorn and Django."""
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.ops.test_static_fast_path import _free_port
-from tests.ops.test_static_fast_path import _Reader as _PlainReader
+from tests.ops.rawhttp import Reader as _Reader
+from tests.ops.rawhttp import gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 HOST = "letters.example.gov.cn"
-
-
-class _Reader(_PlainReader):
-    """Also Django's error pages (chunked: no Content-Length)."""
-
-    def answer(self):
-        while b"\r\n\r\n" not in self.buffer:
-            self._fill()
-        head = self.buffer.split(b"\r\n\r\n", 1)[0]
-        if b"chunked" not in head.lower():
-            return super().answer()
-        while b"\r\n0\r\n\r\n" not in self.buffer:
-            self._fill()
-        answer, self.buffer = self.buffer.split(b"\r\n0\r\n\r\n", 1)
-        return int(answer.split(b" ", 2)[1]), {}, b""
 
 
 def _post(*, ip=None, body=b"title=x", path="/letters/", extra=""):
@@ -53,50 +32,14 @@ def _get(path):
 
 def _start(tmp_path, meta_key):
     (tmp_path / "public").mkdir(exist_ok=True)
-    port = _free_port()
-    out = tmp_path / "stdout.txt"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-        "WEB_THREADS": "2",
-        "LOG_LEVEL": "INFO",
-        "TEST_STATIC_ROOT": str(tmp_path / "public"),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "RATELIMIT_IP_META_KEY": meta_key,
-    }
-    with out.open("w") as stdout:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "python:config.gunicorn_conf",
-                "tests.ops.floodgate_app:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=stdout,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-                    s.sendall(_get("/seen/"))
-                    _Reader(s).answer()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError(out.read_text()[-2000:]) from None
-                time.sleep(0.2)
+    with gunicorn(
+        "tests.ops.floodgate_app:app",
+        static_root=tmp_path / "public",
+        out=tmp_path / "stdout.txt",
+        probe=_get("/seen/"),
+        env={"RATELIMIT_IP_META_KEY": meta_key},
+    ) as port:
         yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -5,54 +5,21 @@ request among them, still reaches gunicorn and the application."""
 
 import json
 import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ops.rawhttp import Reader as _Reader
+from tests.ops.rawhttp import gunicorn
+
 HOST = "fast.example.gov.cn"
 PAGE = "<!DOCTYPE html><html><body><p>静态页面</p></body></html>".encode()
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _request(path, *, host=HOST, extra=""):
     return f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}\r\n".encode()
-
-
-class _Reader:
-    """HTTP/1.1 answers read one by one from a kept-alive socket."""
-
-    def __init__(self, sock):
-        self.sock = sock
-        self.buffer = b""
-
-    def _fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("closed")
-        self.buffer += chunk
-
-    def answer(self):
-        while b"\r\n\r\n" not in self.buffer:
-            self._fill()
-        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-        lines = head.decode("latin-1").split("\r\n")
-        headers = dict(line.split(": ", 1) for line in lines[1:])
-        length = int(headers.get("Content-Length", "0"))
-        while len(self.buffer) < length:
-            self._fill()
-        body, self.buffer = self.buffer[:length], self.buffer[length:]
-        return int(lines[0].split()[1]), headers, body
 
 
 def _start(tmp_path):
@@ -60,49 +27,14 @@ def _start(tmp_path):
     (public / HOST / "news").mkdir(parents=True)
     (public / HOST / "index.html").write_bytes(PAGE)
     (public / HOST / "news" / "big.html").write_bytes(b"<p>" + b"x" * 400_000)
-    port = _free_port()
     out = tmp_path / "stdout.txt"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-        "WEB_THREADS": "2",
-        "LOG_LEVEL": "INFO",
-        "TEST_STATIC_ROOT": str(public),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-    }
-    with out.open("w") as stdout:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "python:config.gunicorn_conf",
-                "tests.ops.static_tree_app:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=stdout,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-                    s.sendall(_request("/"))
-                    _Reader(s).answer()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError(out.read_text()[-2000:]) from None
-                time.sleep(0.2)
+    with gunicorn(
+        "tests.ops.static_tree_app:app",
+        static_root=public,
+        out=out,
+        probe=_request("/"),
+    ) as port:
         yield port, public, out
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 @pytest.fixture
