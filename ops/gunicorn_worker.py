@@ -154,13 +154,21 @@ class PlatformThreadWorker(ThreadWorker):
         )
         return None
 
-    def on_fresh_socket_readable(self, conn, client):
+    @staticmethod
+    def _received(conn) -> bytes | None:
+        """What the socket holds: None when nothing after all (the connection
+        stays in the poller), b"" when the client is gone."""
         try:
-            data = conn.sock.recv(65536)
+            return conn.sock.recv(65536)
         except BlockingIOError:
-            return None  # nothing after all: the connection stays in the poller
+            return None
         except OSError:
-            data = b""
+            return b""
+
+    def on_fresh_socket_readable(self, conn, client):
+        data = self._received(conn)
+        if data is None:
+            return None
         self.poller.unregister(client)
         self.fresh_conns.remove(conn)
         # What TConn.init() does for plain HTTP/1.x, here: the parser takes
@@ -202,12 +210,9 @@ class PlatformThreadWorker(ThreadWorker):
     def on_client_socket_readable(self, conn, client):
         if conn.parser is None or not self._early_usable(conn):
             return super().on_client_socket_readable(conn, client)
-        try:
-            data = conn.sock.recv(65536)
-        except BlockingIOError:
-            return None  # nothing after all: the connection stays in the poller
-        except OSError:
-            data = b""
+        data = self._received(conn)
+        if data is None:
+            return None
         outcome = self._answer_early(conn, data, kept=True)
         if outcome == "answered":
             # The connection waits for its next request, its keep-alive time
