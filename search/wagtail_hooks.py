@@ -6,7 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from sites.permissions import PlatformAdminPermissionPolicy
-from sites.selectors import sites_for_user
+from sites.selectors import manages_any_site
 
 from . import admin_views
 from .models import Synonym
@@ -33,7 +33,7 @@ def register_synonym_viewset():
 
 class StatisticsMenuItem(MenuItem):
     def is_shown(self, request):
-        return sites_for_user(request.user).exists()
+        return manages_any_site(request.user)
 
 
 @hooks.register("register_admin_urls")

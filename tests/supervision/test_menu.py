@@ -38,3 +38,20 @@ def test_a_user_who_manages_no_site_sees_no_supervision_menu(django_user_model):
     web_request = _request_of(user)
     assert not manages_any_site(web_request.user)
     assert not register_supervision_menu().is_shown(web_request)
+
+
+def test_every_packages_menu_reads_the_same_answer(
+    editor, settings, django_assert_num_queries
+):
+    """Interaction's and search's admin items read the answer the supervision
+    menu already asked for (each asked its own question before)."""
+    from interaction.admin.permissions import is_site_staff
+    from search.wagtail_hooks import StatisticsMenuItem
+
+    settings.SITES_HOST_MAP_TTL = 3600
+    web_request = _request_of(editor)
+    assert manages_any_site(web_request.user)
+    item = StatisticsMenuItem("统计", "/admin/search/statistics/")
+    with django_assert_num_queries(0):
+        assert is_site_staff(web_request.user)
+        assert item.is_shown(web_request)
