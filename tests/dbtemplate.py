@@ -101,7 +101,6 @@ def ensure(connection) -> str:
     """The migrated template for ``connection``'s test database, built if need be
     (once per hash; the run's other processes wait for it)."""
     from django.conf import settings
-    from psycopg import sql
 
     from bench.common import server_params
 
@@ -115,34 +114,11 @@ def ensure(connection) -> str:
     test_name = connection.creation._get_test_db_name()
     name = template_name(test_name)
     prefix = f"{base_name(test_name)}_xtpl_"
-    with _admin_connect(params) as admin:
-        # The run's processes wait for each other's build (runs on other test
-        # databases do not: the key is the template's prefix).
-        admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [prefix])
-        try:
-            found = admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-            ).fetchone()
-            for (old,) in admin.execute(
-                "SELECT datname FROM pg_database WHERE starts_with(datname, %s)"
-                " AND datname <> %s AND NOT datname LIKE '%%\\_building'",
-                [prefix, name],
-            ).fetchall():  # templates of older migrations
-                admin.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(old)
-                    )
-                )
-            if not found:
-                building = f"{name}_building"
-                _build(connection, building, settings)
-                admin.execute(
-                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
-                        sql.Identifier(building), sql.Identifier(name)
-                    )
-                )
-        finally:
-            admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [prefix])
+    # The run's processes wait for each other's build (runs on other test
+    # databases do not: the key is the template's prefix).
+    _build_once(
+        params, prefix, name, lambda building: _build(connection, building, settings)
+    )
     _migrated = name
     return name
 
@@ -167,6 +143,27 @@ def ensure_filled(connection, fill: Callable[[], None]) -> str:
     name = (
         f"{prefix}{hashlib.sha256((migrated + fill_hash()).encode()).hexdigest()[:12]}"
     )
+
+    def build(building: str) -> None:
+        with _admin_connect(params) as admin:
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(building), sql.Identifier(migrated)
+                )
+            )
+        with _pointed_at(connection, building):
+            fill()
+
+    _build_once(params, prefix, name, build)
+    return name
+
+
+def _build_once(params, prefix: str, name: str, build: Callable[[str], None]):
+    """Under an advisory lock on ``prefix`` (the run's other processes wait): the
+    prefix's other databases dropped (older code's, a build cut short), and
+    ``name`` built by ``build(<name>_building)`` and renamed, unless it is there."""
+    from psycopg import sql
+
     with _admin_connect(params) as admin:
         admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [prefix])
         try:
@@ -177,7 +174,7 @@ def ensure_filled(connection, fill: Callable[[], None]) -> str:
                 "SELECT datname FROM pg_database WHERE starts_with(datname, %s)"
                 " AND datname <> %s",
                 [prefix, name],
-            ).fetchall():  # fills of older code, and a build that was cut short
+            ).fetchall():
                 admin.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                         sql.Identifier(old)
@@ -185,13 +182,7 @@ def ensure_filled(connection, fill: Callable[[], None]) -> str:
                 )
             if not found:
                 building = f"{name}_building"
-                admin.execute(
-                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                        sql.Identifier(building), sql.Identifier(migrated)
-                    )
-                )
-                with _pointed_at(connection, building):
-                    fill()
+                build(building)
                 admin.execute(
                     sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                         sql.Identifier(building), sql.Identifier(name)
@@ -199,7 +190,6 @@ def ensure_filled(connection, fill: Callable[[], None]) -> str:
                 )
         finally:
             admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [prefix])
-    return name
 
 
 @contextmanager
