@@ -235,6 +235,9 @@ def test_keyboard_users_skip_to_the_content_and_see_where_focus_is(
     assert focused["top"] >= 0 and focused["left"] >= 0  # on screen when focused
     assert focused["outline"] != "none" and focused["width"] >= 2
     page.keyboard.press("Enter")
+    # The jump to the fragment lands after the key press returns: wait for it
+    # (a loaded CI machine read the address before it had moved).
+    page.wait_for_function("location.hash === '#main'", timeout=10_000)
     assert page.url.endswith("#main")
     # Every link of the main navigation is reachable by Tab and shows its focus.
     for _ in range(12):
