@@ -55,13 +55,12 @@ _PAGE_BOOKKEEPING = frozenset(
 
 def live_page_saved_record(sender, instance, raw=False, created=False, **kwargs):
     """A live page saved: publishing a revision saves it, and so does a script
-    that changes a live page without one (``page.title = …; page.save()``).
-    Either way its file, its lists and the pages' chrome are written again.
-
-    A page created live by a script (``add_child`` when seeding) is left to the
-    whole-site run that seeding ends with, as before; a page published from the
-    admin was a draft first and arrives here on its publish."""
-    if raw or created or not isinstance(instance, Page) or not instance.live:
+    that changes a live page without one (``page.title = …; page.save()``) or
+    adds one live (``parent.add_child(instance=page)`` with ``live=True``, an
+    alias made with ``create_alias``). Each way its file, its lists and the
+    pages' chrome are written again. A draft (``live=False``) is recorded on its
+    publish; a page added while its site is provisioned has no site yet."""
+    if raw or not isinstance(instance, Page) or not instance.live:
         return
     update_fields = kwargs.get("update_fields")
     if update_fields and set(update_fields) <= _PAGE_BOOKKEEPING:

@@ -348,3 +348,67 @@ def test_a_publish_records_the_page_once(site, static_root):
 
     rows = PendingPublish.objects.filter(site=site, page_id=article.pk)
     assert sorted(rows.values_list("kind", flat=True)) == ["lists", "page"]
+
+
+def test_a_page_created_live_by_a_script_is_written(site, static_root):
+    """No revision, no publish: ``parent.add_child(instance=page)`` with
+    ``live=True``. Its file, its column's lists and the home page are written,
+    and the site's generation moves on (the chrome and the column map kept per
+    generation are made again)."""
+    from cms.models import ArticlePage
+    from sites import generation
+    from tests.factories.content import body
+
+    news = column(site, "zwyw")
+    publishing.site_publish(site=site)
+    assert not PendingPublish.objects.filter(site=site).exists()
+    before = generation.site_generation(site_id=site.pk)
+
+    page = ArticlePage(title="脚本直接上线的稿件", body=body("正文。"), live=True)
+    news.add_child(instance=page)
+
+    assert generation.site_generation(site_id=site.pk) != before
+    rows = PendingPublish.objects.filter(site=site, page_id=page.pk)
+    assert sorted(rows.values_list("kind", flat=True)) == ["lists", "page"]
+    _run()
+    path = _address(page)
+    assert "脚本直接上线的稿件" in tree.read(site.host, path).decode()
+    assert "脚本直接上线的稿件" in tree.read(site.host, "/").decode()
+    column_file = tree.read(site.host, selectors.page_address(news)).decode()
+    assert "脚本直接上线的稿件" in column_file
+    assert path in tree.read(site.host, "/sitemap.xml").decode()
+
+
+def test_a_draft_created_by_a_script_records_nothing(site, static_root):
+    from cms.models import ArticlePage
+
+    publishing.site_publish(site=site)
+    page = ArticlePage(title="脚本创建的草稿", live=False)
+    column(site, "zwyw").add_child(instance=page)
+
+    assert not PendingPublish.objects.filter(site=site).exists()
+
+
+def test_a_page_under_an_alias_goes_when_the_aliass_source_is_made_private(
+    site, other_site, static_root
+):
+    """Wagtail checks an alias's restrictions on its source, for the alias and
+    every page below it (a page added under the alias is no alias itself). A
+    restriction on the source, on its own site, takes the alias's and that
+    page's files off the other site too."""
+    from wagtail.models import PageViewRestriction
+
+    source = column(site, "tzgg")
+    alias = source.create_alias(parent=column(other_site, "zwyw"))
+    article = ArticleFactory(parent=alias, title="别名栏目下的稿件", publish=True)
+    publishing.site_publish(site=other_site)
+    paths = [_address(alias), _address(article)]
+    assert all(tree.read(other_site.host, path) is not None for path in paths)
+
+    PageViewRestriction.objects.create(
+        page=Page.objects.get(pk=source.pk), restriction_type="login"
+    )
+    _run()
+
+    assert [tree.read(other_site.host, path) for path in paths] == [None, None]
+    assert "别名栏目下的稿件" not in tree.read(other_site.host, "/").decode()
