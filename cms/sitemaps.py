@@ -16,6 +16,8 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from wagtail.models import Page
 
+from core.pages import public
+
 
 class SiteSitemap(Sitemap):
     """Every live public page of one site.
@@ -40,9 +42,7 @@ class SiteSitemap(Sitemap):
             .values("last_published_at")[:1]
         )
         return (
-            Page.objects.descendant_of(root, inclusive=True)
-            .live()
-            .public()
+            public(Page.objects.descendant_of(root, inclusive=True).live())
             .order_by("path")
             .annotate(
                 # GREATEST ignores NULLs on PostgreSQL.

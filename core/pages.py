@@ -14,11 +14,21 @@ from sites import generation, tenancy
 
 
 def public(queryset):
-    """``queryset.public()`` without its own query."""
+    """``queryset.public()`` without its own query; and, as Wagtail's check of
+    each page answers (``get_view_restrictions``), without an alias whose
+    source is restricted nor any page below such an alias (Wagtail's
+    ``public()`` keeps them)."""
+    from wagtail.models import Page
+
     restricted = PageViewRestriction.objects.filter(
         StartsWith(OuterRef("path"), F("page__path"))
     )
-    return queryset.exclude(Exists(restricted))
+    under_private_alias = Page.objects.filter(
+        StartsWith(OuterRef("path"), F("path")),
+        Exists(PageViewRestriction.objects.filter(page_id=OuterRef("alias_of_id"))),
+        alias_of__isnull=False,
+    )
+    return queryset.exclude(Exists(restricted)).exclude(Exists(under_private_alias))
 
 
 class KeptViewRestrictionsMixin:

@@ -176,9 +176,29 @@ def view_restriction_changed_record(sender, instance, raw=False, **kwargs):
     if raw:
         return
     page = Page.objects.filter(pk=instance.page_id).first()
-    site_id = _site_id(page) if page is not None else None
-    if site_id is not None:
+    site_ids = {_site_id(page)} if page is not None else set()
+    site_ids |= _alias_site_ids(instance.page_id)
+    for site_id in sorted(site_ids - {None}):
         services.changes_record(site_id=site_id, kinds=(PendingKind.SITE,))
+
+
+def _alias_site_ids(page_id: int) -> set[int | None]:
+    """The sites holding an alias of the page (or an alias of one): Wagtail
+    checks an alias's restrictions on its source, for the alias and for every
+    page below it, aliases or not."""
+    found: set[int | None] = set()
+    seen: set[int] = {page_id}
+    sources = [page_id]
+    while sources:
+        aliases = list(
+            Page.objects.filter(alias_of_id__in=sources)
+            .exclude(pk__in=seen)
+            .values_list("pk", "url_path")
+        )
+        found |= {selectors.govsite_id_for_path(url_path) for _pk, url_path in aliases}
+        sources = [pk for pk, _url_path in aliases]
+        seen.update(sources)
+    return found
 
 
 # Saves Wagtail makes itself when it first reads an image's size or hash: nothing

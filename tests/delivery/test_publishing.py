@@ -404,6 +404,7 @@ def test_a_page_under_an_alias_goes_when_the_aliass_source_is_made_private(
     publishing.site_publish(site=other_site)
     paths = [_address(alias), _address(article)]
     assert all(tree.read(other_site.host, path) is not None for path in paths)
+    PendingPublish.objects.all().delete()
 
     PageViewRestriction.objects.create(
         page=Page.objects.get(pk=source.pk), restriction_type="login"
@@ -412,3 +413,5 @@ def test_a_page_under_an_alias_goes_when_the_aliass_source_is_made_private(
 
     assert [tree.read(other_site.host, path) for path in paths] == [None, None]
     assert "别名栏目下的稿件" not in tree.read(other_site.host, "/").decode()
+    sitemap = tree.read(other_site.host, "/sitemap.xml").decode()
+    assert paths[1] not in sitemap and paths[0] not in sitemap
