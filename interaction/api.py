@@ -146,19 +146,7 @@ def case_create(
     try:
         case, code = services.case_submit(
             site=site,
-            data=services.CaseInput(
-                kind=data["kind"],
-                channel=CaseChannel.API,
-                title=data["title"],
-                content=data["content"],
-                category=data["category"],
-                name=data["name"],
-                phone=data["phone"],
-                email=data["email"],
-                id_number=data["id_number"],
-                allow_public=data["allow_public"],
-                about_own_staff=data["about_own_staff"],
-            ),
+            data=services.CaseInput.from_cleaned(data, channel=CaseChannel.API),
             idempotency_key=stored_idempotency_key(client, idempotency_key),
             api_client=client,
         )

@@ -10,7 +10,9 @@ import json
 import logging
 import secrets
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -81,6 +83,26 @@ class CaseInput:
     allow_public: bool = False
     about_own_staff: bool = False
     attachments: list = field(default_factory=list)
+
+    @classmethod
+    def from_cleaned(cls, data: Mapping[str, Any], *, channel: str) -> CaseInput:
+        """A letter from a validated form's ``cleaned_data`` (the public form's
+        or the API's), sent through ``channel``; no attachments when the form
+        has none."""
+        return cls(
+            kind=data["kind"],
+            channel=channel,
+            title=data["title"],
+            content=data["content"],
+            category=data["category"],
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            id_number=data["id_number"],
+            allow_public=data["allow_public"],
+            about_own_staff=data["about_own_staff"],
+            attachments=list(data.get("attachments") or []),
+        )
 
 
 def _new_query_code() -> str:

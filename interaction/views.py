@@ -196,20 +196,7 @@ def _case_post(request, site, channel: str, anonymous: bool, context: dict):
         try:
             case, code = services.case_submit(
                 site=site,
-                data=services.CaseInput(
-                    kind=data["kind"],
-                    channel=channel,
-                    title=data["title"],
-                    content=data["content"],
-                    category=data["category"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    id_number=data["id_number"],
-                    allow_public=data["allow_public"],
-                    about_own_staff=data["about_own_staff"],
-                    attachments=data["attachments"],
-                ),
+                data=services.CaseInput.from_cleaned(data, channel=channel),
                 idempotency_key=data["idempotency_key"],
                 user=request.user,
             )

@@ -587,3 +587,29 @@ def test_mail_links_carry_the_port_the_site_is_served_on(
     services.case_accept(site=county, case=case, user=county_handler)
     run_queued_tasks()
     assert lookup in mail.outbox[0].body
+
+
+def test_a_letter_is_made_alike_from_the_api_and_the_public_forms_fields():
+    """The API and the public form build their letter with one function; the
+    API's form has no attachments."""
+    from interaction.forms import CaseFieldsForm
+
+    form = CaseFieldsForm(
+        data={
+            "kind": "complaint",
+            "title": "路灯不亮",
+            "content": "幸福路的路灯坏了三天。",
+            "name": "张三",
+            "phone": "13812345678",
+        }
+    )
+    assert form.is_valid(), form.errors
+    letter = services.CaseInput.from_cleaned(form.cleaned_data, channel="api")
+    assert letter == services.CaseInput(
+        kind="complaint",
+        channel="api",
+        title="路灯不亮",
+        content="幸福路的路灯坏了三天。",
+        name="张三",
+        phone="13812345678",
+    )
