@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime
 import hmac
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core import versions
+from core.workdays import services as workdays
 from core.workdays.services import add_working_days
+from sites.generation import Kept
 from sites.models import GovSite, SiteLevel, SiteStatus
 from sites.selectors import rows_of_person, site_of_page_path, sites_for_user
 from sites.tenancy import for_sites, use_site
@@ -30,6 +34,61 @@ def interaction_settings_get(*, site: GovSite) -> InteractionSettings:
     with use_site(site):
         rules, _created = InteractionSettings.objects.get_or_create(site=site)
     return rules
+
+
+# The stamp of a site's rules (core.versions), moved on when they are saved
+# (interaction.apps connects the signal).
+RULES_VERSION_KEY = "interaction:rules:{}"
+
+
+@dataclass(frozen=True)
+class ReplyRules:
+    """A site's rules for cases as plain values, kept per process; with the
+    calendar's stamp to count its working days by (None: not kept)."""
+
+    reply_working_days: int
+    warn_working_days: int
+    retention_days: int
+    calendar_version: str | None = None
+
+    def due_on(self, start: datetime.date) -> datetime.date:
+        """The reply deadline of a case received (or sent on) on ``start``."""
+        return add_working_days(
+            start, self.reply_working_days, calendar_version=self.calendar_version
+        )
+
+
+# (site id, rules stamp) -> ReplyRules without the calendar's stamp.
+_kept_rules = Kept(size=4096)
+
+
+def reply_rules(*, site: GovSite) -> ReplyRules:
+    """The site's rules, read from the database once per edit in this process:
+    one cache round trip for the stamps of the rules and of the calendar, which
+    ``ReplyRules.due_on`` counts by. Without the cache, the database each time."""
+    rules_key = RULES_VERSION_KEY.format(site.pk)
+    stamps = versions.read(rules_key, workdays.CALENDAR_VERSION_KEY)
+    key = f"{site.pk}|{stamps[rules_key]}" if stamps else None
+    rules = _kept_rules.get(key) if key else None
+    if rules is None:
+        row = interaction_settings_get(site=site)
+        rules = ReplyRules(
+            reply_working_days=row.reply_working_days,
+            warn_working_days=row.warn_working_days,
+            retention_days=row.retention_days,
+        )
+        if key:
+            _kept_rules.put(key, rules)
+    if not stamps:
+        return rules
+    return replace(rules, calendar_version=stamps[workdays.CALENDAR_VERSION_KEY])
+
+
+def rules_changed(sender, instance, created=False, **kwargs) -> None:
+    """The rules edited (or removed): every process reads them again. A row
+    made on first use (``interaction_settings_get``) holds what was kept."""
+    if not created:
+        versions.move(RULES_VERSION_KEY.format(instance.site_id))
 
 
 def _hierarchy_of(site: GovSite) -> QuerySet:

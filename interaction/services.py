@@ -29,7 +29,6 @@ from cms.models.choices import ConsultationState
 from core.audit.models import AuditAction
 from core.audit.services import audit_record
 from core.uploads.sniffing import content_type_of
-from core.workdays.services import add_working_days
 from sites.models import GovSite
 from sites.selectors import rows_of_person
 from sites.signals import public_pages_changed_send
@@ -54,6 +53,7 @@ from .selectors import (
     case_by_idempotency_key,
     case_find,
     interaction_settings_get,
+    reply_rules,
     transfer_targets,
 )
 from .signals import case_status_changed, comment_replied
@@ -244,9 +244,8 @@ def case_submit(
             )
         handling_site = site.parent
     digest = submission_digest(data)
-    rules = interaction_settings_get(site=handling_site)
     today = timezone.localdate()
-    due_on = add_working_days(today, rules.reply_working_days)
+    due_on = reply_rules(site=handling_site).due_on(today)
     code = _new_query_code()
     stored: list[str] = []  # attachment files written, removed if nothing commits
     try:
@@ -567,7 +566,7 @@ def case_transfer(
         )
     if not transfer_targets(site=site, case=case).filter(pk=to_site.pk).exists():
         raise CaseActionError(_("A case can only go up or down its site's hierarchy."))
-    rules = interaction_settings_get(site=to_site)
+    rules = reply_rules(site=to_site)
     with use_site(site):
         _event(
             case,
@@ -578,7 +577,7 @@ def case_transfer(
             to_site=to_site,
         )
     case.status = CaseStatus.SUBMITTED
-    case.due_on = add_working_days(timezone.localdate(), rules.reply_working_days)
+    case.due_on = rules.due_on(timezone.localdate())
     case = _case_move(case, from_site=site, to_site=to_site)
     with use_site(to_site):
         _notify(case)
@@ -714,14 +713,12 @@ def case_rate(*, case: Case, rating: str, comment: str = "") -> Case:
         fields = ["rating", "rating_comment", "rated_at"]
         _event(case, CaseEventKind.RATED, message=f"{rating}: {comment}".strip(": "))
         if rating == Rating.DISSATISFIED and case.reopened_count == 0:
-            rules = interaction_settings_get(site=site)
+            rules = reply_rules(site=site)
             case.status = CaseStatus.ACCEPTED
             case.reopened_count = 1
             # A reopened case can be rated again once it is answered again.
             case.rating = ""
-            case.due_on = add_working_days(
-                timezone.localdate(), rules.reply_working_days
-            )
+            case.due_on = rules.due_on(timezone.localdate())
             case.closed_at = None
             fields += ["status", "reopened_count", "due_on", "closed_at"]
             _event(case, CaseEventKind.REOPENED, message=comment)
@@ -795,7 +792,7 @@ def cases_anonymise_expired(
     ago than the site's retention period, and of cases replied to that long ago
     and never closed; also blank the contacts of comments on ``site``'s
     consultations closed that long ago. Returns how many cases were anonymised."""
-    rules = interaction_settings_get(site=site)
+    rules = reply_rules(site=site)
     cutoff = timezone.now() - datetime.timedelta(days=rules.retention_days)
     count = 0
     with use_site(site):
@@ -822,7 +819,7 @@ def comments_anonymise_expired(
     """Blank the contact of comments on ``site``'s consultations that closed longer
     ago than the site's retention period (the comment text and the name it was
     published under stay). Returns how many comments were changed."""
-    rules = interaction_settings_get(site=site)
+    rules = reply_rules(site=site)
     today = today or timezone.localdate()
     last_kept = today - datetime.timedelta(days=rules.retention_days)
     with transaction.atomic(), use_site(site):

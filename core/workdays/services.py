@@ -16,9 +16,19 @@ import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from core import versions
+from sites.generation import Kept
+
 from .models import SATURDAY, CalendarDay, CalendarYear, DayKind
 
 logger = logging.getLogger(__name__)
+
+# The stamp of the calendar's days (core.versions): moved on whenever a day is
+# entered, changed or removed (core.workdays.apps connects the signals).
+CALENDAR_VERSION_KEY = "workdays:calendar:version"
+# stamp -> {date: kind} of the whole calendar as this process read it under
+# that stamp: dates and strings, a few dozen rows a year.
+_kept_calendar = Kept(size=2)
 
 ONE_DAY = timedelta(days=1)
 
@@ -87,12 +97,31 @@ def is_working_day(day: date) -> bool:
     return working
 
 
-def add_working_days(start: date, days: int) -> date:
+def calendar_changed(**kwargs) -> None:
+    """A calendar day entered, changed or removed: every process reads the
+    calendar again for its next deadline counted with a stamp."""
+    versions.move(CALENDAR_VERSION_KEY)
+
+
+def _kept_days(version: str) -> dict[date, str]:
+    """Every calendar day's kind, read once per calendar stamp in this process."""
+    days = _kept_calendar.get(version)
+    if days is None:
+        days = dict(CalendarDay.objects.values_list("date", "kind"))
+        _kept_calendar.put(version, days)
+    return days
+
+
+def add_working_days(
+    start: date, days: int, *, calendar_version: str | None = None
+) -> date:
     """The date ``days`` working days after ``start`` (``start`` is not counted).
 
     ``add_working_days(d, 0)`` is ``d``. Loads the calendar for a window at once:
     one query for the days (a second only if a window falls short), one for the
-    years.
+    years. With ``calendar_version`` (the stamp at ``CALENDAR_VERSION_KEY``, read
+    by the caller with its own), the calendar this process keeps under that
+    stamp: no query once it is kept.
     """
     if days < 0:
         raise ValueError(f"days must not be negative, got {days}")
@@ -101,9 +130,10 @@ def add_working_days(start: date, days: int) -> date:
     remaining = days
     first = start + ONE_DAY
     first_year = first.year
+    kept = _kept_days(calendar_version) if calendar_version else None
     while True:
         last = first + _window(remaining)
-        overrides = _overrides(first, last)
+        overrides = kept if kept is not None else _overrides(first, last)
         day = first
         while day <= last:
             if _is_working(day, overrides):

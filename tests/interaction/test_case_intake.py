@@ -32,15 +32,16 @@ LETTER = {
 }
 
 # Each query here is paid by every accepted letter: lower the bound when a change
-# saves one, raise it only with a reason. Counted when it was set (11): the
+# saves one, raise it only with a reason. Counted when it was set (9): the
 # counter read that refuses a flood, BEGIN, the rate counter, the captcha's
-# single-use mark, the site's reply rules, two reads of the working-day calendar
-# (the due date), the intake row (number and key, unique), the case, its event
-# and the one COMMIT. Before (13 after the first letter, with 4 commits): the
-# case looked up by key and by number across the province's tree (two queries
-# each) first, two captcha marks, and the counter and the marks committed one by
-# one.
-QUERY_BOUND = 11
+# single-use mark, the stamps of the site's reply rules and of the working-day
+# calendar (one cache read; the rules and the calendar's days themselves are kept
+# per process under them: before, a read of each on every letter), the intake
+# row (number and key, unique), the case, its event and the one COMMIT. Before
+# (13 after the first letter, with 4 commits): the case looked up by key and by
+# number across the province's tree (two queries each) first, two captcha marks,
+# and the counter and the marks committed one by one.
+QUERY_BOUND = 9
 
 
 def _cases():
