@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -77,10 +78,22 @@ class Kept:
     (the values kept per site generation here, the page cache's local copies;
     strings, bytes, ids and paths, never model instances)."""
 
+    # Every map made in this process, for ``clear_all``.
+    instances: weakref.WeakSet[Kept] = weakref.WeakSet()
+
     def __init__(self, size: int) -> None:
         self.size = size
         self.entries: OrderedDict[str, Any] = OrderedDict()
         self.lock = threading.Lock()
+        Kept.instances.add(self)
+
+    @classmethod
+    def clear_all(cls) -> None:
+        """Empty every map of this process (tests: a stamp a value was kept
+        under comes back when a test's transaction rolls back, see
+        tests/conftest.py)."""
+        for instance in list(cls.instances):
+            instance.clear()
 
     def get(self, key: str) -> Any:
         with self.lock:

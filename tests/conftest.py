@@ -115,6 +115,20 @@ def fresh_host_map():
     routing.reset_local()
 
 
+@pytest.fixture(autouse=True)
+def fresh_kept_values():
+    """What a process keeps per generation or stamp (the chrome, the column
+    map, the restricted and alias paths, the page cache's local copies, the
+    reply rules, the calendar: every ``sites.generation.Kept``) is forgotten
+    before each test. The stamps live in the database cache: a shared site's
+    generation was committed with the template, and each test's moves roll
+    back, so every test starts on the same stamp, under which an earlier test
+    in this process may have kept values made from its own rows."""
+    from sites.generation import Kept
+
+    Kept.clear_all()
+
+
 # The sites provisioned once per process (tests/factories/shared.py), in this
 # order. A recipe with a parent is restored under that parent's shared site; its
 # fixture requests the parent's first.

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 def kept_registry(settings):
     # Query counts below: the registry's once-a-second version check stays out.
     settings.SITES_HOST_MAP_TTL = 3600
-    # A site's generation token is a row the test's transaction rolls back:
-    # what an earlier test kept under it (its column map) goes with it.
-    generation.kept.clear()
-    yield
-    generation.kept.clear()
 
 
 def _client(site) -> Client:

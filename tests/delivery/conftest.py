@@ -31,13 +31,3 @@ def renders(monkeypatch):
 
     monkeypatch.setattr(rendering, "render", spy)
     return seen
-
-
-@pytest.fixture(autouse=True)
-def _fresh_local_pages():
-    """The page cache's in-process copy is process-wide: no test sees another's."""
-    from delivery import pagecache
-
-    pagecache._local.clear()
-    yield
-    pagecache._local.clear()

@@ -10,7 +10,6 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
-from sites import generation
 from sites.services import site_update
 from tests.factories.content import ArticleFactory, column
 from themes import fragments
@@ -19,15 +18,6 @@ from themes.models import ThemeSettings
 from .conftest import path_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_fragments():
-    fragments.local.clear()
-    generation.kept.clear()
-    yield
-    fragments.local.clear()
-    generation.kept.clear()
 
 
 @pytest.fixture
