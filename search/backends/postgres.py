@@ -470,7 +470,11 @@ class PostgresBackend(SearchBackend):
             )
             for name, v in zip(FACETS, facet_values, strict=True)
         }
-        stored = SearchDocument.objects.in_bulk([pk for pk, _score in page])
+        # The page's rows without their vectors (ranked already; a hit shows
+        # none of them, and a vector is most of a row).
+        stored = SearchDocument.objects.defer("vector", "title_vector").in_bulk(
+            [pk for pk, _score in page]
+        )
         hits = [_hit(stored[pk], score) for pk, score in page if pk in stored]
         return SearchResults(hits, total, lower_bound, facets)
 
