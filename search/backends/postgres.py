@@ -8,7 +8,9 @@ is needed. A GIN index serves ``@@``; results are ranked by ``ts_rank`` (title
 weighted above body) divided by an age term, so recent items come first among
 equally good matches. Ranking looks at the most recent CANDIDATES title matches
 and the most recent CANDIDATES matches, so a frequent word does not rank every
-row of a million-document index.
+row of a million-document index; matches are counted up to CANDIDATES (past
+that, "more than CANDIDATES"). A search of one site reads the site's own rows
+in date order and the few shown on it from other sites (``search_sql``).
 """
 
 from __future__ import annotations
