@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from sites.tenancy import SiteOwnedModel
@@ -22,6 +23,11 @@ class SearchDocument(models.Model):
     strings). ``vector`` holds the segmented text (title weight A, attachment
     names, document number and issuing organ B, body D) in the ``simple``
     configuration.
+
+    ``site_ids`` starts with the document's own site (a constraint): a search of
+    one site reads the site's own documents through ``(site, published_at)`` in
+    date order and the few shown there from other sites through the index of
+    ``site_ids[2:]`` (``search.backends.postgres``).
     """
 
     tenant_scope_exempt = (
@@ -32,8 +38,9 @@ class SearchDocument(models.Model):
     # The page the item is (no foreign key: a deleted page's document is removed
     # by its queued update, not by a cascade inside the editor's request).
     page_id = models.IntegerField(null=True, unique=True)
+    # Looked up through searchdoc_site_published (site first), not an index of its own.
     site = models.ForeignKey(
-        "govsites.GovSite", on_delete=models.CASCADE, related_name="+"
+        "govsites.GovSite", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     site_level = models.CharField(max_length=12)
     site_ids = ArrayField(models.IntegerField())
@@ -61,6 +68,19 @@ class SearchDocument(models.Model):
             GinIndex(fields=["title_vector"], name="searchdoc_title_vector_gin"),
             GinIndex(fields=["site_ids"], name="searchdoc_site_ids_gin"),
             models.Index(fields=["-published_at"], name="searchdoc_published"),
+            models.Index(
+                fields=["site", "-published_at"], name="searchdoc_site_published"
+            ),
+            # The sites an item is shown on besides its own (syndication).
+            GinIndex(
+                Func(F("site_ids"), template="(%(expressions)s)[2:]"),
+                name="searchdoc_shared_site_ids_gin",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(site_ids__0=F("site")), name="searchdoc_own_site_first"
+            )
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,9 @@ is needed. A GIN index serves ``@@``; results are ranked by ``ts_rank`` (title
 weighted above body) divided by an age term, so recent items come first among
 equally good matches. Ranking looks at the most recent CANDIDATES title matches
 and the most recent CANDIDATES matches, so a frequent word does not rank every
-row of a million-document index.
+row of a million-document index; matches are counted up to CANDIDATES (past
+that, "more than CANDIDATES"). A search of one site reads the site's own rows
+in date order and the few shown on it from other sites (``search_sql``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,6 @@ from .base import (
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_LEXEME_BYTES = 2046  # and a lexeme's size limit
-TOTAL_LIMIT = 10000  # matches are counted up to this number
 # Weights of D, C, B, A for ts_rank; and how fast age lowers the score (per year).
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 AGE_DECAY_PER_YEAR = 0.5
@@ -56,6 +57,7 @@ GIN_INDEXES = (
     "searchdoc_vector_gin",
     "searchdoc_title_vector_gin",
     "searchdoc_site_ids_gin",
+    "searchdoc_shared_site_ids_gin",
 )
 
 
@@ -402,9 +404,13 @@ class PostgresBackend(SearchBackend):
 
     # -- searching --------------------------------------------------------------
 
-    def _filters(self, request: SearchRequest) -> tuple[list[str], dict]:
+    def _filters(
+        self, request: SearchRequest, one_site: int | None
+    ) -> tuple[list[str], dict]:
+        """The request's conditions; the site's are left to the query's branches
+        when the search is of ``one_site``."""
         where, params = [], {}
-        if request.site_ids is not None:
+        if request.site_ids is not None and one_site is None:
             where.append("d.site_ids && %(site_ids)s::integer[]")
             params["site_ids"] = list(request.site_ids)
         if request.content_type:
@@ -419,7 +425,7 @@ class PostgresBackend(SearchBackend):
         if request.date_to:
             where.append("d.published_at < %(date_to)s")
             params["date_to"] = _day_start(request.date_to + datetime.timedelta(1))
-        if request.site_id is not None:
+        if request.site_id is not None and one_site is None:
             where.append("%(site_id)s = ANY(d.site_ids)")
             params["site_id"] = request.site_id
         if request.site_level:
@@ -435,69 +441,27 @@ class PostgresBackend(SearchBackend):
     def search(self, request: SearchRequest) -> SearchResults:
         if request.query.is_empty:
             return SearchResults([], 0, False, facet_counts([]))
-        where, params = self._filters(request)
+        one_site = _one_site(request)
+        where, params = self._filters(request, one_site)
         params.update(
             q=tsquery(request.query),
             limit=CANDIDATES,
+            more=CANDIDATES + 1,
+            one_site=one_site,
             weights=RANK_WEIGHTS,
             decay=AGE_DECAY_PER_YEAR,
             tz=settings.TIME_ZONE,
             offset=request.offset,
             per_page=request.per_page,
         )
-        table = SearchDocument._meta.db_table
-        filters = "".join(f" AND {w}" for w in where)
-        # Candidates, their scores, the page of hits and the facets in one query;
-        # only the page's rows travel to Python.
-        sql = f"""
-            WITH cand AS (
-                (SELECT d.id FROM {table} d
-                  WHERE d.title_vector @@ %(q)s::tsquery{filters}
-                  ORDER BY d.published_at DESC LIMIT %(limit)s)
-                UNION
-                (SELECT d.id FROM {table} d
-                  WHERE d.vector @@ %(q)s::tsquery{filters}
-                  ORDER BY d.published_at DESC LIMIT %(limit)s)
-            ), scored AS MATERIALIZED (
-                SELECT d.id, d.site_ids, d.site_level, d.content_type,
-                       d.published_at,
-                       ts_rank(%(weights)s::float4[], d.vector, %(q)s::tsquery)
-                       / (1 + %(decay)s
-                          * greatest(extract(epoch FROM now() - d.published_at), 0)
-                          / 31557600.0) AS score
-                  FROM {table} d JOIN cand USING (id)
-            )
-            SELECT
-              (SELECT count(*) FROM scored),
-              (SELECT coalesce(json_agg(json_build_array(id, score)), '[]')
-                 FROM (SELECT id, score FROM scored
-                        ORDER BY score DESC, published_at DESC, id
-                        LIMIT %(per_page)s OFFSET %(offset)s) page),
-              (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
-                 (SELECT unnest(site_ids)::text AS k, count(*) AS n
-                    FROM scored GROUP BY 1) f),
-              (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
-                 (SELECT site_level AS k, count(*) AS n FROM scored GROUP BY 1) f),
-              (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
-                 (SELECT content_type AS k, count(*) AS n FROM scored GROUP BY 1) f),
-              (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
-                 (SELECT extract(year FROM published_at AT TIME ZONE %(tz)s)::int::text
-                         AS k, count(*) AS n
-                    FROM scored GROUP BY 1) f)
-        """  # noqa: S608 - table name is ours; every value is a parameter
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            total, page, *facet_values = cursor.fetchone()
-        lower_bound = False
-        if total >= CANDIDATES:
-            count_sql = f"""
-                SELECT count(*) FROM (SELECT 1 FROM {table} d
-                 WHERE d.vector @@ %(q)s::tsquery{filters} LIMIT {TOTAL_LIMIT}) t
-            """  # noqa: S608
-            with connection.cursor() as cursor:
-                cursor.execute(count_sql, params)
-                total = cursor.fetchone()[0]
-            lower_bound = total >= TOTAL_LIMIT
+            cursor.execute(search_sql(where, one_site=one_site is not None), params)
+            matches, total, page, *facet_values = cursor.fetchone()
+        # Every title match is a match: when the most recent matches were not
+        # cut, the candidates are every match, and their count is exact.
+        lower_bound = matches > CANDIDATES
+        if lower_bound:
+            total = CANDIDATES
         page = json.loads(page) if isinstance(page, str) else page
         facets = {
             name: dict(
@@ -508,9 +472,99 @@ class PostgresBackend(SearchBackend):
             )
             for name, v in zip(FACETS, facet_values, strict=True)
         }
-        stored = SearchDocument.objects.in_bulk([pk for pk, _score in page])
+        # The page's rows without their vectors (ranked already; a hit shows
+        # none of them, and a vector is most of a row).
+        stored = SearchDocument.objects.defer("vector", "title_vector").in_bulk(
+            [pk for pk, _score in page]
+        )
         hits = [_hit(stored[pk], score) for pk, score in page if pk in stored]
         return SearchResults(hits, total, lower_bound, facets)
+
+
+def _one_site(request: SearchRequest) -> int | None:
+    """The one site a search is limited to (a site's own search, or a
+    platform-wide search narrowed to one site), else None."""
+    if request.site_ids is None:
+        return request.site_id
+    if len(request.site_ids) == 1 and request.site_id in (None, request.site_ids[0]):
+        return request.site_ids[0]
+    return None
+
+
+# A candidate's columns and score: ts_rank (title weighted above body) divided by
+# an age term. Computed where the row is read, so no candidate is read twice.
+CANDIDATE_COLUMNS = """
+    d.id, d.site_ids, d.site_level, d.content_type, d.published_at,
+    ts_rank(%(weights)s::float4[], d.vector, %(q)s::tsquery)
+    / (1 + %(decay)s * greatest(extract(epoch FROM now() - d.published_at), 0)
+       / 31557600.0) AS score"""
+
+
+def search_sql(where: list[str], *, one_site: bool) -> str:
+    """The query of a search: its candidates (the most recent CANDIDATES title
+    matches and the most recent CANDIDATES matches), scored where they are read;
+    how many matches there are, up to CANDIDATES + 1; the page of hits; the
+    facets of the candidates. Only the page's ids and scores travel to Python.
+
+    Of one site (``%(one_site)s``), the matches are the site's own documents, read
+    in date order through ``(site_id, published_at)`` (a frequent word: the
+    site's most recent rows, nothing of other sites), and those shown on it
+    besides their own site, through the index of ``site_ids[2:]``; since
+    ``site_ids`` starts with the document's own site, that is exactly every
+    document whose ``site_ids`` hold the site."""
+    table = SearchDocument._meta.db_table
+    filters = "".join(f" AND {w}" for w in where)
+    columns = CANDIDATE_COLUMNS
+    newest = "ORDER BY d.published_at DESC"
+    title_site = " AND d.site_ids && ARRAY[%(one_site)s]::integer[]" if one_site else ""
+    if one_site:
+        matches = f"""
+            (SELECT {columns} FROM {table} d
+              WHERE d.site_id = %(one_site)s AND d.vector @@ %(q)s::tsquery{filters}
+              {newest} LIMIT %(more)s)
+            UNION ALL
+            (SELECT {columns} FROM {table} d
+              WHERE d.site_ids[2:] && ARRAY[%(one_site)s]::integer[]
+                AND d.site_id <> %(one_site)s
+                AND d.vector @@ %(q)s::tsquery{filters}
+              {newest} LIMIT %(more)s)
+            ORDER BY published_at DESC LIMIT %(more)s"""  # noqa: S608
+    else:
+        matches = f"""
+            SELECT {columns} FROM {table} d
+             WHERE d.vector @@ %(q)s::tsquery{filters}
+             {newest} LIMIT %(more)s"""  # noqa: S608
+    return f"""
+        WITH titled AS MATERIALIZED (
+            SELECT {columns} FROM {table} d
+             WHERE d.title_vector @@ %(q)s::tsquery{title_site}{filters}
+             {newest} LIMIT %(limit)s
+        ), matched AS MATERIALIZED ({matches}
+        ), scored AS MATERIALIZED (
+            SELECT * FROM titled
+            UNION
+            (SELECT * FROM matched ORDER BY published_at DESC, id DESC
+              LIMIT %(limit)s)
+        )
+        SELECT
+          (SELECT count(*) FROM matched),
+          (SELECT count(*) FROM scored),
+          (SELECT coalesce(json_agg(json_build_array(id, score)), '[]')
+             FROM (SELECT id, score FROM scored
+                    ORDER BY score DESC, published_at DESC, id
+                    LIMIT %(per_page)s OFFSET %(offset)s) page),
+          (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
+             (SELECT unnest(site_ids)::text AS k, count(*) AS n
+                FROM scored GROUP BY 1) f),
+          (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
+             (SELECT site_level AS k, count(*) AS n FROM scored GROUP BY 1) f),
+          (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
+             (SELECT content_type AS k, count(*) AS n FROM scored GROUP BY 1) f),
+          (SELECT coalesce(json_object_agg(k, n), '{{}}') FROM
+             (SELECT extract(year FROM published_at AT TIME ZONE %(tz)s)::int::text
+                     AS k, count(*) AS n
+                FROM scored GROUP BY 1) f)
+    """  # noqa: S608 - table name is ours; every value is a parameter
 
 
 def _hit(row: SearchDocument, score: float) -> Hit:
