@@ -64,7 +64,8 @@ def _prepare(cursor) -> None:
     _drop(cursor)
     cursor.execute(
         f"CREATE TABLE {SHADOW} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING "
-        "IDENTITY INCLUDING STORAGE INCLUDING CONSTRAINTS INCLUDING COMMENTS)"
+        "IDENTITY INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING CONSTRAINTS "
+        "INCLUDING COMMENTS)"
     )
     cursor.execute(f"CREATE TABLE {CHANGES} (item_key varchar(80) NOT NULL)")
     cursor.execute(

@@ -102,7 +102,8 @@ def _table_shape() -> dict:
         )
         constraints = cursor.fetchall()
         cursor.execute(
-            "SELECT attname, attstorage, attnotnull, attidentity FROM pg_attribute "
+            "SELECT attname, attstorage, attcompression, attnotnull, attidentity "
+            "FROM pg_attribute "
             "WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
             [oid],
         )
@@ -147,6 +148,26 @@ def test_a_full_rebuild_swaps_in_a_fresh_table_of_the_same_shape(
     SearchDocument.objects.all().delete()
     call_command("search_index", "rebuild", stdout=StringIO())
     assert _index_rows() == incremental
+
+
+@pytest.mark.django_db
+def test_rebuilt_bodies_and_vectors_are_compressed_with_lz4(site, other_site):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = "
+            "'govsearch_searchdocument'::regclass AND attcompression = 'l'"
+        )
+        if cursor.fetchone()[0] == 0:
+            pytest.skip("this PostgreSQL server has no LZ4: pglz is kept")
+    _corpus(site, other_site)
+    call_command("search_index", "rebuild", stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT pg_column_compression(body) "
+            "FROM govsearch_searchdocument "
+            "WHERE title LIKE '关于推进%%'"  # the long body: compressed
+        )
+        assert cursor.fetchall() == [("lz4",)]
 
 
 @pytest.mark.django_db
