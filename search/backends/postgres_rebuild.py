@@ -23,8 +23,10 @@ import concurrent.futures
 import datetime
 import functools
 import itertools
+import logging
 import multiprocessing
 import re
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 
@@ -38,6 +40,7 @@ from sites.routing import get_host_map
 
 from .base import RebuildFailed
 
+logger = logging.getLogger(__name__)
 TABLE = SearchDocument._meta.db_table
 SHADOW = f"{TABLE}_rebuild"
 CHANGES = f"{TABLE}_rebuild_changes"
@@ -212,12 +215,22 @@ def copy_rows(data: bytes, count: int, columns: str) -> int:
 
 def _finish(cursor, renames: list[str], foreign_keys: list[str], builds, build):
     """Analyse, index, constrain and swap (``build`` runs the index builds)."""
+    started = time.perf_counter()
     cursor.execute(f"ANALYZE {SHADOW}")
+    analysed = time.perf_counter()
     build(builds)
+    indexed = time.perf_counter()
     for statement in foreign_keys:
         cursor.execute(statement)
     with transaction.atomic():
         _swap(cursor, renames)
+    logger.info(
+        "search rebuild: analysed in %.1f s, indexed in %.1f s, constrained and "
+        "swapped in %.1f s",
+        analysed - started,
+        indexed - analysed,
+        time.perf_counter() - indexed,
+    )
 
 
 def rebuild_here(
@@ -290,8 +303,14 @@ def rebuild_in_workers(
             initializer=_worker_start,
         ) as pool:
             try:
+                started = time.perf_counter()
                 written = _run_all(
                     pool, workers, (functools.partial(task, b) for b in batches)
+                )
+                logger.info(
+                    "search rebuild: %d rows loaded in %.1f s",
+                    written,
+                    time.perf_counter() - started,
                 )
                 with connection.cursor() as cursor:
                     _finish(
