@@ -20,6 +20,7 @@ the shadow table and leaves the old one as it was.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime
 import functools
 import itertools
@@ -49,7 +50,29 @@ TRIGGER = "govsearch_rebuild_changes"
 # cheaper than one grown row by row.
 INDEX_MEMORY = "256MB"
 LOAD_BATCH = 5000  # rows a COPY of this process (documents are read meanwhile)
+# The advisory lock one full rebuild holds while it runs (another one would drop
+# its fresh table).
+LOCK_KEY = 0x67736964  # "gsid"
 _INDEX_NAME = re.compile(r"^CREATE (UNIQUE )?INDEX (\S+) ON (?:ONLY )?(\S+) (.*)$")
+
+
+@contextlib.contextmanager
+def _only_rebuild():
+    """Hold the rebuild's advisory lock on a connection of its own (this
+    process's is closed while the workers fork); RebuildFailed if another
+    rebuild holds it."""
+    holder = connection.copy()
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise RebuildFailed(
+                    "another rebuild of the index is running; the index was left "
+                    "as it was"
+                )
+        yield
+    finally:
+        holder.close()
 
 
 def _quote(name: str) -> str:
@@ -240,14 +263,15 @@ def rebuild_here(
 ) -> int:
     """The whole rebuild in this process (inside the caller's transaction, in a
     savepoint of it: a failure rolls the shadow table back)."""
-    if connection.in_atomic_block:
-        with transaction.atomic():
+    with _only_rebuild():
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return _rebuild_here(documents, line, columns)
+        try:
             return _rebuild_here(documents, line, columns)
-    try:
-        return _rebuild_here(documents, line, columns)
-    except BaseException:
-        _drop_after_failure()
-        raise
+        except BaseException:
+            _drop_after_failure()
+            raise
 
 
 def _rebuild_here(documents, line, columns) -> int:
@@ -287,6 +311,11 @@ def rebuild_in_workers(
 ) -> int:
     """The rebuild with ``workers`` processes: each builds and COPYs a batch of
     page ids at a time (``task``) on its own connection, then builds indexes."""
+    with _only_rebuild():
+        return _rebuild_in_workers(batches, task, workers)
+
+
+def _rebuild_in_workers(batches, task, workers) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         _prepare(cursor)
         builds, foreign_keys, renames = _index_plan(cursor)

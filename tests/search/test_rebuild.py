@@ -229,6 +229,24 @@ def test_what_a_killed_rebuild_left_behind_is_cleared(site, other_site, index):
 
 
 @pytest.mark.django_db
+def test_a_second_rebuild_at_the_same_time_is_refused(site, other_site, index):
+    _corpus(site, other_site)
+    index()
+    before = _index_rows()
+    other = connection.copy()  # a rebuild running in another process
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [postgres_rebuild.LOCK_KEY])
+        with pytest.raises(CommandError, match="another rebuild"):
+            call_command("search_index", "rebuild", stdout=StringIO())
+    finally:
+        other.close()
+    assert _index_rows() == before
+    call_command("search_index", "rebuild", stdout=StringIO())  # once it ended
+    assert _index_rows() == before
+
+
+@pytest.mark.django_db
 def test_a_rebuild_writes_what_incremental_indexing_wrote(site, other_site, index):
     pages = _corpus(site, other_site)
     index()
