@@ -119,6 +119,23 @@ def _drop(cursor) -> None:
     cursor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}()")
 
 
+def _layout(cursor) -> list[tuple]:
+    """The index table's columns, indexes and constraints as the catalog has
+    them: a migration that changed them during a rebuild fails its swap."""
+    return _statements(
+        cursor,
+        "SELECT 'column', attname, format_type(atttypid, atttypmod) "
+        "FROM pg_attribute WHERE attrelid = %(table)s::regclass AND attnum > 0 "
+        "AND NOT attisdropped "
+        "UNION ALL SELECT 'index', indexrelid::regclass::text, "
+        "pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = %(table)s::regclass "
+        "UNION ALL SELECT 'constraint', conname, pg_get_constraintdef(oid) "
+        "FROM pg_constraint WHERE conrelid = %(table)s::regclass ORDER BY 1, 2",
+        {"table": TABLE},
+    )
+
+
 def _index_plan(cursor) -> tuple[list[str], list[str], list[str]]:
     """What the shadow table needs to look like the index table: the index
     builds (temporary names, the GIN indexes first: they take longest), the
@@ -182,7 +199,7 @@ def run_index_build(statement: str) -> None:
         cursor.execute("RESET maintenance_work_mem")
 
 
-def _swap(cursor, renames: list[str]) -> None:
+def _swap(cursor, renames: list[str], layout: list[tuple]) -> None:
     """In the caller's transaction: the rows an incremental update changed
     during the rebuild taken over from the index table, then the shadow table
     put in its place under its names."""
@@ -197,6 +214,11 @@ def _swap(cursor, renames: list[str]) -> None:
         )
     )
     cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
+    if _layout(cursor) != layout:
+        raise RebuildFailed(
+            "the index table changed during the rebuild (a migration?); the "
+            "index was left as it was: rebuild again"
+        )
     # Checks of the old rows still deferred in this transaction run now: a
     # table with pending trigger events cannot be dropped.
     deferred = _statements(
@@ -236,8 +258,10 @@ def copy_rows(data: bytes, count: int, columns: str) -> int:
     return count
 
 
-def _finish(cursor, renames: list[str], foreign_keys: list[str], builds, build):
-    """Analyse, index, constrain and swap (``build`` runs the index builds)."""
+def _finish(cursor, plan, build):
+    """Analyse, index, constrain and swap (``build`` runs the index builds of
+    the ``plan``, ``_index_plan``)."""
+    builds, foreign_keys, renames, layout = plan
     started = time.perf_counter()
     cursor.execute(f"ANALYZE {SHADOW}")
     analysed = time.perf_counter()
@@ -246,7 +270,7 @@ def _finish(cursor, renames: list[str], foreign_keys: list[str], builds, build):
     for statement in foreign_keys:
         cursor.execute(statement)
     with transaction.atomic():
-        _swap(cursor, renames)
+        _swap(cursor, renames, layout)
     logger.info(
         "search rebuild: analysed in %.1f s, indexed in %.1f s, constrained and "
         "swapped in %.1f s",
@@ -278,7 +302,7 @@ def _rebuild_here(documents, line, columns) -> int:
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         _prepare(cursor)
-        builds, foreign_keys, renames = _index_plan(cursor)
+        plan = (*_index_plan(cursor), _layout(cursor))
     written, lines = 0, []
     for document in documents:
         lines.append(line(document, now))
@@ -289,9 +313,7 @@ def _rebuild_here(documents, line, columns) -> int:
     with connection.cursor() as cursor:
         _finish(
             cursor,
-            renames,
-            foreign_keys,
-            builds,
+            plan,
             lambda statements: [run_index_build(s) for s in statements],
         )
     return written
@@ -318,7 +340,7 @@ def rebuild_in_workers(
 def _rebuild_in_workers(batches, task, workers) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         _prepare(cursor)
-        builds, foreign_keys, renames = _index_plan(cursor)
+        plan = (*_index_plan(cursor), _layout(cursor))
     segmenter()  # loaded once, shared by the forked workers
     get_host_map()
     connections.close_all()  # no connection is shared with a worker
@@ -344,9 +366,7 @@ def _rebuild_in_workers(batches, task, workers) -> int:
                 with connection.cursor() as cursor:
                     _finish(
                         cursor,
-                        renames,
-                        foreign_keys,
-                        builds,
+                        plan,
                         lambda statements: _run_all(
                             pool,
                             workers,

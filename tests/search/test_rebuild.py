@@ -229,6 +229,31 @@ def test_what_a_killed_rebuild_left_behind_is_cleared(site, other_site, index):
 
 
 @pytest.mark.django_db
+def test_a_table_changed_during_the_rebuild_fails_the_swap(site, other_site, index):
+    pages = _corpus(site, other_site)
+    index()
+    ids = sorted(page.pk for page in pages)
+
+    def documents():
+        built = list(documents_in(ids))
+        yield built[0]
+        with connection.cursor() as cursor:  # a migration adds an index meanwhile
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "CREATE INDEX searchdoc_test_added ON govsearch_searchdocument (title)"
+            )
+        yield from built[1:]
+
+    before = _index_rows()
+    shape = _table_shape()
+    with pytest.raises(postgres_rebuild.RebuildFailed, match="changed during"):
+        PostgresBackend().rebuild(documents())
+    # (Inside this test's transaction the index is rolled back with the rest.)
+    assert _table_shape() == shape
+    assert _index_rows() == before
+
+
+@pytest.mark.django_db
 def test_a_second_rebuild_at_the_same_time_is_refused(site, other_site, index):
     _corpus(site, other_site)
     index()
