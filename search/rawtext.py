@@ -2,17 +2,21 @@
 JSON and rich text HTML, read without page instances or StreamField values.
 
 What the search index builds its documents from (``search.documents``), a
-thousand pages at a time. The text is the very text ``cms.text.stream_text`` and
+thousand pages at a time. The text is the text ``cms.text.stream_text`` and
 ``cms.text.attachment_names`` give for the same page instances (the tests compare
-them over every content page type and block type): rich text and strings with
-their tags stripped as Django's ``strip_tags`` strips them (entities kept as
-written), struct blocks' fields one a line (not their image or document), tables
+them over every content page type and block type), with ``html_text``'s HTML
+rule in place of ``strip_tags``: rich text and strings with their tags stripped
+as Django's ``strip_tags`` strips them, a line break where a paragraph, heading,
+list item or other block element ends (so words of two paragraphs never run
+together) and character references decoded (``&amp;`` is ``&``, not a word
+``amp``); struct blocks' fields one a line (not their image or document), tables
 a row a line, blocks one a line, empty blocks left out.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from collections.abc import Callable
@@ -25,11 +29,18 @@ from cms.text import _block_text
 
 # A well-formed start or end tag (attributes quoted or bare): exactly what
 # Python's HTMLParser, under strip_tags, takes for a whole tag.
-_TAG = re.compile(
-    r"<(?:[a-zA-Z][-.a-zA-Z0-9:_]*"
-    r"(?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'<>=`]+))?)*"
-    r"\s*/?|/[a-zA-Z][-.a-zA-Z0-9:_]*\s*)>"
+_ATTRIBUTES = (
+    r"(?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'<>=`]+))?)*\s*/?"
 )
+_TAG = re.compile(
+    rf"<(?:[a-zA-Z][-.a-zA-Z0-9:_]*{_ATTRIBUTES}|/[a-zA-Z][-.a-zA-Z0-9:_]*\s*)>"
+)
+# Where a block element ends, or a line breaks: a line break in the text.
+_BLOCKS = (
+    "address|article|aside|blockquote|caption|dd|div|dl|dt|figcaption|figure|"
+    "footer|h[1-6]|header|li|main|nav|ol|p|pre|section|table|td|th|tr|ul"
+)
+_BREAK = re.compile(rf"</(?:{_BLOCKS})\s*>|<(?:br|hr){_ATTRIBUTES}>", re.IGNORECASE)
 # An ampersand that does not start a complete character reference (``&amp;``,
 # ``&#20013;``, ``&#x4e2d;``: strip_tags writes those back unchanged).
 _ODD_AMPERSAND = re.compile(
@@ -67,22 +78,36 @@ _TEXTLESS_BLOCKS = (
 )
 
 
-def html_text(html: str) -> str:
-    """``html`` without its tags, exactly as ``django.utils.html.strip_tags``
-    gives it, with one regular expression for well-formed HTML (what the editor
-    writes): markup it is unsure of (comments, a stray ``<`` or ``>``, an
-    incomplete entity, script or style elements) goes to ``strip_tags`` itself."""
-    if "<" not in html or ">" not in html:
-        return html  # strip_tags leaves it as it is
-    text = _TAG.sub("", html)
+def html_text(markup: str) -> str:
+    """The text of ``markup``: a line break where a block element ends or a
+    ``<br>`` is, the other tags stripped as ``django.utils.html.strip_tags``
+    strips them, character references decoded (``html.unescape``), line breaks
+    at the end dropped; the same text as ``parsed_html_text``, with one regular
+    expression for well-formed HTML (what the editor writes). Markup it is
+    unsure of (comments, a stray ``<`` or ``>``, an incomplete entity, script or
+    style elements) goes to ``strip_tags`` itself."""
+    if "<" not in markup or ">" not in markup:
+        # strip_tags leaves it as it is.
+        text = html.unescape(markup) if "&" in markup else markup
+        return text.rstrip("\n")
+    marked = _BREAK.sub("\n", markup)
+    text = _TAG.sub("", marked)
     if (
         "<" in text
         or ">" in text
         or ("&" in text and _ODD_AMPERSAND.search(text))
-        or _RAW_TEXT_ELEMENT.search(html)
+        or _RAW_TEXT_ELEMENT.search(markup)
     ):
-        return strip_tags(html)
-    return text
+        text = strip_tags(marked)
+    if "&" in text:
+        text = html.unescape(text)
+    return text.rstrip("\n")
+
+
+def parsed_html_text(markup: str) -> str:
+    """``html_text`` of ``markup`` through Django's ``strip_tags`` (its HTML
+    parser) alone: what the fast path must give."""
+    return html.unescape(strip_tags(_BREAK.sub("\n", markup))).rstrip("\n")
 
 
 def _string_text(raw) -> str:

@@ -35,6 +35,7 @@ from search.models import SearchDocument
 from search.query import quote_lexeme, tsquery
 from sites.routing import get_host_map
 
+from . import postgres_rebuild
 from .base import (
     CANDIDATES,
     Hit,
@@ -264,6 +265,13 @@ def copy_batch(page_ids: list[int], *, site_id: int | None = None) -> tuple[int,
     return len(lines), "".join(lines).encode()
 
 
+def copy_into_shadow(page_ids: list[int]) -> int:
+    """Build these pages' documents and COPY them into the rebuild's fresh table
+    on this process's connection: a worker's task in a full rebuild."""
+    count, data = copy_batch(page_ids)
+    return postgres_rebuild.copy_rows(data, count, COPY_COLUMNS)
+
+
 def _worker_start() -> None:
     """A forked rebuild worker opens its own database connections."""
     for alias in connections:
@@ -298,6 +306,9 @@ class PostgresBackend(SearchBackend):
     def rebuild(
         self, documents: Iterable[IndexDocument], *, site_id: int | None = None
     ) -> int:
+        if site_id is None:
+            # Every document: into a fresh table, swapped in at the end.
+            return postgres_rebuild.rebuild_here(documents, copy_line, COPY_COLUMNS)
         now = timezone.now()
         with transaction.atomic():
             self._delete_scope(site_id)
@@ -317,11 +328,13 @@ class PostgresBackend(SearchBackend):
     def rebuild_pages(
         self, page_ids: list[int], *, site_id: int | None = None, workers: int = 1
     ) -> int:
-        """Rebuild from the pages' ids in one transaction (searches read the old
-        documents until it commits). With ``workers`` > 1, worker processes (each
-        with its own database connection) read the pages of a batch of ids, build,
-        segment and format the rows; this process only streams their bytes into
-        the table with COPY."""
+        """Rebuild from the pages' ids; searches read the old documents until
+        the new ones are in. With ``workers`` > 1, worker processes (each with
+        its own database connection) read the pages of a batch of ids, build,
+        segment and format the rows. Every site's documents: each worker COPYs
+        its rows into a fresh table, indexed after loading and swapped in at the
+        end (``postgres_rebuild``). One site's: this process streams the
+        workers' rows into the table with COPY in one transaction."""
         batches = [
             page_ids[start : start + REBUILD_BATCH]
             for start in range(0, len(page_ids), REBUILD_BATCH)
@@ -330,6 +343,10 @@ class PostgresBackend(SearchBackend):
             # Inside a transaction (a test, a caller's atomic block) the workers
             # could not see its rows: build here.
             return super().rebuild_pages(page_ids, site_id=site_id, workers=1)
+        if site_id is None:
+            return postgres_rebuild.rebuild_in_workers(
+                batches, copy_into_shadow, workers
+            )
         segmenter()  # loaded once, shared by the forked workers
         get_host_map()
         connections.close_all()  # no connection is shared with a worker

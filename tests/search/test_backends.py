@@ -195,3 +195,24 @@ def test_check_reports_stale_documents(site, publish):
     page = publish(site=site, title="原来的标题")
     type(page).objects.filter(pk=page.pk).update(title="改过的标题")  # no signal
     assert services.index_check().stale == [f"page:{page.pk}"]
+
+
+def test_words_at_a_paragraph_boundary_are_found_and_entities_are_not_words(
+    site, publish
+):
+    page = publish(
+        site=site,
+        title="段落与实体",
+        body=[
+            ("paragraph", "<p>Smart city</p><p>Platform launched</p>"),
+            ("paragraph", "<p>R&amp;D 投入与 AT&amp;T 合作</p>"),
+        ],
+    )
+    # The last word of a paragraph and the first of the next stay two words.
+    assert titles(find(site, "platform")) == ["段落与实体"]
+    assert titles(find(site, "city")) == ["段落与实体"]
+    assert titles(find(site, "cityplatform")) == []
+    # ``&amp;`` is the character &, not a word: "amp" finds nothing.
+    assert titles(find(site, "amp")) == []
+    assert "&amp;" not in page_document(page).body
+    assert "R&D" in page_document(page).body

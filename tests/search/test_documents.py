@@ -22,9 +22,17 @@ from search.documents import (
     documents_for_pages,
     page_key,
 )
+from search.rawtext import parsed_html_text
 from sites.routing import govsite_for_page
 from tests.factories import ArticleFactory, PolicyDocumentFactory, column
 from tests.factories.content import ConsultationFactory, InterpretationFactory
+
+
+@pytest.fixture(autouse=True)
+def _search_html_rule(monkeypatch):
+    """cms.text reads HTML with the search's rule (``html_text``: block ends as
+    line breaks, entities decoded) in place of strip_tags."""
+    monkeypatch.setattr("cms.text.strip_tags", parsed_html_text)
 
 
 def _instance_document(page) -> IndexDocument:

@@ -1,5 +1,7 @@
 """The text of stored StreamField JSON and rich text HTML (``search.rawtext``) is
-the text ``cms.text`` reads from the values Wagtail makes of them."""
+the text ``cms.text`` reads from the values Wagtail makes of them, with
+``html_text``'s HTML rule (block ends as line breaks, entities decoded) in place
+of ``strip_tags``."""
 
 import random
 
@@ -14,6 +16,7 @@ from search.rawtext import (
     attachment_refs,
     block_text_function,
     html_text,
+    parsed_html_text,
     stream_blocks,
     stream_raw_text,
 )
@@ -50,8 +53,27 @@ ODD_HTML = [
 
 
 @pytest.mark.parametrize("html", EDITOR_HTML + ODD_HTML)
-def test_html_text_is_what_strip_tags_gives(html):
-    assert html_text(html) == strip_tags(html)
+def test_html_text_is_what_the_html_parser_gives(html):
+    assert html_text(html) == parsed_html_text(html)
+    # Apart from the line breaks and the decoded entities, strip_tags' text.
+    if "&" not in html and html in EDITOR_HTML:
+        assert html_text(html).replace("\n", "") == strip_tags(html).replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>第一段</p><p>第二段</p>", "第一段\n第二段"),
+        ("<p>alpha</p><p>beta</p>", "alpha\nbeta"),
+        ("<h3>标题</h3><ul><li>一</li><li>二</li></ul>", "标题\n一\n二"),
+        ("第一行<br>第二行<BR/>第三行<br />", "第一行\n第二行\n第三行"),
+        ("<p>R&amp;D &lt;试行&gt; &#20013;&#x6587;&nbsp;</p>", "R&D <试行> 中文\xa0"),
+        ("AT&amp;T", "AT&T"),
+        ("<!-- 注释 --><p>甲&amp;乙</p><p>丙</p>", "甲&乙\n丙"),
+    ],
+)
+def test_paragraphs_end_with_a_line_break_and_entities_are_decoded(html, text):
+    assert html_text(html) == text
 
 
 @pytest.mark.parametrize("html", EDITOR_HTML)
@@ -59,11 +81,12 @@ def test_editor_html_takes_no_html_parser(html, monkeypatch):
     def refused(value):
         raise AssertionError(f"strip_tags called for {value!r}")
 
+    expected = parsed_html_text(html)
     monkeypatch.setattr(rawtext, "strip_tags", refused)
-    assert "<" not in html_text(html)
+    assert html_text(html) == expected
 
 
-def test_html_text_is_what_strip_tags_gives_for_random_markup():
+def test_html_text_is_what_the_html_parser_gives_for_random_markup():
     pieces = [
         "<p>", "</p>", "<b>", "</b>", '<a href="x">', "</a>", "<br/>", "<", ">",
         "&amp;", "&nbsp;", "&#20013;", "&", "&amp", "<!--", "-->", '"', "'", " ",
@@ -73,7 +96,7 @@ def test_html_text_is_what_strip_tags_gives_for_random_markup():
     tried = 0
     for _ in range(20000):
         html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
-        assert html_text(html) == strip_tags(html), html
+        assert html_text(html) == parsed_html_text(html), html
         tried += "<p>" in html
     assert tried > 1000
 
@@ -163,7 +186,9 @@ STORED_BODIES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("stored", STORED_BODIES)
-def test_stored_blocks_give_the_text_of_their_stream_value(stored):
+def test_stored_blocks_give_the_text_of_their_stream_value(stored, monkeypatch):
+    # cms.text with the search's HTML rule in place of strip_tags.
+    monkeypatch.setattr("cms.text.strip_tags", parsed_html_text)
     stream_block = ArticlePage._meta.get_field("body").stream_block
     expected = stream_text(stream_block.to_python(stored))
     assert stream_raw_text(ArticlePage, "body", stored) == expected

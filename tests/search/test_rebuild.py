@@ -10,8 +10,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from wagtail.models import PageViewRestriction
 
-from search.backends import postgres
-from search.backends.postgres import _slow_vector_literal, vector_literal
+from search.backends import postgres, postgres_rebuild
+from search.backends.postgres import (
+    PostgresBackend,
+    _slow_vector_literal,
+    vector_literal,
+)
+from search.documents import documents_in, page_key
 from search.models import SearchDocument
 from tests.factories import ArticleFactory, PolicyDocumentFactory, column
 from tests.factories.content import (
@@ -79,6 +84,201 @@ def _corpus(site, other_site) -> list:
     return pages
 
 
+def _table_shape() -> dict:
+    """The index table's oid, and its indexes, constraints and column storage
+    as the catalog describes them (names included)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'govsearch_searchdocument'::regclass::oid")
+        oid = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename = 'govsearch_searchdocument' ORDER BY 1"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s ORDER BY 1",
+            [oid],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT attname, attstorage, attcompression, attnotnull, attidentity "
+            "FROM pg_attribute "
+            "WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            [oid],
+        )
+        columns = cursor.fetchall()
+        cursor.execute(
+            "SELECT pg_get_serial_sequence('govsearch_searchdocument', 'id'), "
+            "(SELECT count(*) FROM pg_trigger WHERE tgrelid = %s "
+            "AND NOT tgisinternal), to_regclass(%s), to_regclass(%s)",
+            [oid, postgres_rebuild.SHADOW, postgres_rebuild.CHANGES],
+        )
+        rest = cursor.fetchone()
+    return {
+        "oid": oid,
+        "indexes": indexes,
+        "constraints": constraints,
+        "columns": columns,
+        "sequence, triggers, leftovers": rest,
+    }
+
+
+def _same_shape(before: dict, after: dict) -> bool:
+    return {k: v for k, v in before.items() if k != "oid"} == {
+        k: v for k, v in after.items() if k != "oid"
+    }
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_swaps_in_a_fresh_table_of_the_same_shape(
+    site, other_site, index
+):
+    _corpus(site, other_site)
+    index()
+    incremental = _index_rows()
+    before = _table_shape()
+    assert before["sequence, triggers, leftovers"][1:] == (0, None, None)
+    call_command("search_index", "rebuild", stdout=StringIO())
+    after = _table_shape()
+    assert after["oid"] != before["oid"]  # a fresh table, indexed after loading
+    assert _same_shape(before, after)
+    assert _index_rows() == incremental
+    # The swapped-in table takes incremental updates as the old one did.
+    SearchDocument.objects.all().delete()
+    call_command("search_index", "rebuild", stdout=StringIO())
+    assert _index_rows() == incremental
+
+
+@pytest.mark.django_db
+def test_rebuilt_bodies_are_compressed_with_lz4_and_vectors_are_not(site, other_site):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = "
+            "'govsearch_searchdocument'::regclass AND attcompression = 'l'"
+        )
+        if cursor.fetchone()[0] == 0:
+            pytest.skip("this PostgreSQL server has no LZ4: pglz is kept")
+    _corpus(site, other_site)
+    call_command("search_index", "rebuild", stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT pg_column_compression(body) "
+            "FROM govsearch_searchdocument "
+            "WHERE title LIKE '关于推进%%'"  # the long body: compressed
+        )
+        assert cursor.fetchall() == [("lz4",)]
+        # pglz (not LZ4) for the vectors: it leaves them as they are, and ranking
+        # reads them without decompressing.
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = "
+            "'govsearch_searchdocument'::regclass "
+            "AND attname IN ('vector', 'title_vector')"
+        )
+        assert sorted(cursor.fetchall()) == [("title_vector", ""), ("vector", "")]
+
+
+@pytest.mark.django_db
+def test_searches_read_the_old_index_and_changes_made_meanwhile_are_kept(
+    site, other_site, index
+):
+    """While the rows load, searches read the old table; what an incremental
+    update writes or deletes meanwhile is in the rebuilt index."""
+    pages = _corpus(site, other_site)
+    index()
+    backend = PostgresBackend()
+    stale_key = page_key(pages[1].pk)
+    gone_key = page_key(pages[2].pk)
+    ids = sorted(page.pk for page in pages)
+    seen = {}
+
+    def documents():
+        built = list(documents_in(ids))
+        yield built[0]
+        seen["rows while loading"] = _index_rows()
+        # An editor changes one page and deletes another; their queued updates
+        # run while the rebuild loads the documents read before the change.
+        pages[1].title = "改过的标题"
+        pages[1].save_revision().publish()
+        pages[2].delete()
+        index()
+        seen["after the updates"] = _index_rows()
+        yield from built[1:]
+
+    before = _index_rows()
+    backend.rebuild(documents())
+    assert seen["rows while loading"] == before
+    expected = seen["after the updates"]
+    assert gone_key not in expected and "改过的标题" in expected[stale_key]
+    assert _index_rows() == expected
+    call_command("search_index", "check", stdout=(out := StringIO()))
+    assert "missing: 0" in out.getvalue() and "stale: 0" in out.getvalue()
+    assert "orphaned: 0" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_what_a_killed_rebuild_left_behind_is_cleared(site, other_site, index):
+    pages = _corpus(site, other_site)
+    index()
+    before = _table_shape()
+    shadow = postgres_rebuild.SHADOW
+    with connection.cursor() as cursor:  # a rebuild killed while it loaded
+        postgres_rebuild._prepare(cursor)
+        cursor.execute(f"INSERT INTO {shadow} SELECT * FROM {SearchDocument._meta.db_table}")  # fmt: skip # noqa: E501, S608
+    # Incremental updates still work meanwhile.
+    pages[0].title = "后来改的标题"
+    pages[0].save_revision().publish()
+    index()
+    incremental = _index_rows()
+    assert "后来改的标题" in incremental[page_key(pages[0].pk)]
+    call_command("search_index", "rebuild", stdout=StringIO())
+    assert _same_shape(before, _table_shape())
+    assert _index_rows() == incremental
+
+
+@pytest.mark.django_db
+def test_a_table_changed_during_the_rebuild_fails_the_swap(site, other_site, index):
+    pages = _corpus(site, other_site)
+    index()
+    ids = sorted(page.pk for page in pages)
+
+    def documents():
+        built = list(documents_in(ids))
+        yield built[0]
+        with connection.cursor() as cursor:  # a migration adds an index meanwhile
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "CREATE INDEX searchdoc_test_added ON govsearch_searchdocument (title)"
+            )
+        yield from built[1:]
+
+    before = _index_rows()
+    shape = _table_shape()
+    with pytest.raises(postgres_rebuild.RebuildFailed, match="changed during"):
+        PostgresBackend().rebuild(documents())
+    # (Inside this test's transaction the index is rolled back with the rest.)
+    assert _table_shape() == shape
+    assert _index_rows() == before
+
+
+@pytest.mark.django_db
+def test_a_second_rebuild_at_the_same_time_is_refused(site, other_site, index):
+    _corpus(site, other_site)
+    index()
+    before = _index_rows()
+    other = connection.copy()  # a rebuild running in another process
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [postgres_rebuild.LOCK_KEY])
+        with pytest.raises(CommandError, match="another rebuild"):
+            call_command("search_index", "rebuild", stdout=StringIO())
+    finally:
+        other.close()
+    assert _index_rows() == before
+    call_command("search_index", "rebuild", stdout=StringIO())  # once it ended
+    assert _index_rows() == before
+
+
 @pytest.mark.django_db
 def test_a_rebuild_writes_what_incremental_indexing_wrote(site, other_site, index):
     pages = _corpus(site, other_site)
@@ -101,10 +301,13 @@ def test_worker_processes_rebuild_the_same_index(site, other_site, index, monkey
     index()
     incremental = _index_rows()
     SearchDocument.objects.all().delete()
+    before = _table_shape()
     out = StringIO()
     call_command("search_index", "rebuild", "--workers", "2", stdout=out)
     assert "(2 worker(s))" in out.getvalue()
     assert _index_rows() == incremental
+    after = _table_shape()
+    assert after["oid"] != before["oid"] and _same_shape(before, after)
     call_command(
         "search_index",
         "rebuild",
@@ -144,6 +347,7 @@ def test_a_failed_worker_leaves_the_previous_index(
     pages = _corpus(site, other_site)
     index()
     before = _index_rows()
+    shape = _table_shape()
     # The workers fork from this process: they build with the failing function;
     # the last batch fails after the first ones were written.
     monkeypatch.setattr(
@@ -158,6 +362,7 @@ def test_a_failed_worker_leaves_the_previous_index(
         assert "worker process died" in str(failure.value)
         assert "left as it was" in str(failure.value)
     assert _index_rows() == before
+    assert _table_shape() == shape  # no fresh table, no trigger left behind
 
 
 TEXTS = [
