@@ -1,8 +1,9 @@
 """What one page shows, kept per site generation and live page (themes.fragments:
-``page``, ``content`` and ``path``): its page tags, an article's rendered content
-and the side navigation of its place. A publish shows on the next uncached
-render; a page whose content reads other rows that change without the site's
-generation moving (a document, a link to a page) is rendered every time; one
+``page``, ``content``, ``path`` and ``list``): its page tags, an article's
+rendered content, the side navigation of its place, a column's list and the home
+page's content. A publish shows on the next uncached render; a page whose
+content reads other rows that change without the site's generation moving (a
+document, a link to a page, another site's column) is rendered every time; one
 site's page never shows on another."""
 
 import re
@@ -25,9 +26,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_fragments():
     fragments.local.clear()
+    fragments.pages.clear()
     generation.kept.clear()
     yield
     fragments.local.clear()
+    fragments.pages.clear()
     generation.kept.clear()
 
 
@@ -206,3 +209,94 @@ def test_the_side_navigation_marks_each_pages_place(site):
     assert "要闻改名</a></li>" not in _html(site, path_of(sub))
     _another_process_moves_the_generation(site)
     assert "要闻改名</a></li>" in _html(site, path_of(sub))
+
+
+def _list(html: str) -> str:
+    match = re.search(r'<ul class="item-list.*?</ul>', html, flags=re.DOTALL)
+    assert match, "no item list"
+    return match.group(0)
+
+
+def test_a_columns_list_is_kept_until_the_generation_moves(site, article):
+    listed = column(site, "zwyw")
+    path = path_of(listed)
+    assert article.title in _list(_html(site, path))
+    _sql(
+        "UPDATE wagtailcore_page SET title = %s WHERE id = %s",
+        ["列表改名", article.pk],
+    )
+    assert "列表改名" not in _html(site, path)
+    # A page parameter that is not a page number is rendered, not kept.
+    assert "列表改名" in _list(_html(site, path + "?page=x"))
+    _another_process_moves_the_generation(site)
+    assert "列表改名" in _list(_html(site, path))
+
+
+def test_a_published_article_shows_in_its_list_and_on_the_home_page(site, article):
+    from tests.themes.conftest import furnish
+
+    furnish(site, articles=1)
+    listed = column(site, "zwyw")
+    before_list = _html(site, path_of(listed))
+    before_home = _html(site, "/")
+    assert "新发布的文章" not in before_list + before_home
+    ArticleFactory(parent=listed, title="新发布的文章", publish=True)
+    assert "新发布的文章" in _list(_html(site, path_of(listed)))
+    assert "新发布的文章" in _html(site, "/")
+
+
+def test_each_page_of_a_list_is_kept_apart(site, article, monkeypatch):
+    from cms.models import ColumnPage
+
+    monkeypatch.setattr(ColumnPage, "per_page", 1)
+    listed = column(site, "zwyw")
+    older = ArticleFactory(parent=listed, title="较早的文章", publish=True)
+    newest = ArticleFactory(parent=listed, title="最新的文章", publish=True)
+    path = path_of(listed)
+    first = _list(_html(site, path))
+    second = _list(_html(site, path + "?page=2"))
+    assert newest.title in first and older.title not in first
+    assert older.title in second and newest.title not in second
+    assert _list(_html(site, path + "?page=1")) == first
+    assert _list(_html(site, path)) == first
+
+
+def test_a_home_page_section_on_another_sites_column_is_rendered_every_time(
+    site, other_site, article
+):
+    home = site.root_page.specific
+    foreign = column(other_site, "zwyw")
+    home.sections = [("column", {"column": foreign, "count": 3})]
+    home.save_revision().publish()
+    assert foreign.title in _html(site, "/")
+    # Renamed on its own site: this site's generation does not move.
+    foreign.title = "外站栏目改名"
+    foreign.save_revision().publish()
+    assert "外站栏目改名" in _html(site, "/")
+
+
+def test_a_home_page_with_its_own_sections_is_kept(site, article):
+    from tests.themes.conftest import furnish
+
+    furnish(site, articles=1)
+    own = column(site, "tzgg")
+    assert own.title in _html(site, "/")
+    _sql("UPDATE wagtailcore_page SET title = %s WHERE id = %s", ["通知改名", own.pk])
+    assert "通知改名" not in _html(site, "/")
+    _another_process_moves_the_generation(site)
+    assert "通知改名" in _html(site, "/")
+
+
+def test_a_home_page_introduction_with_a_link_is_rendered_every_time(
+    site, other_site, article
+):
+    target = ArticleFactory(
+        parent=column(other_site, "zwyw"), title="外站文章", publish=True
+    )
+    home = site.root_page.specific
+    home.intro = f'<p>请看<a linktype="page" id="{target.pk}">外站文章</a></p>'
+    home.save_revision().publish()
+    assert "请看" in _html(site, "/")
+    assert fragments.local.entries  # the chrome is kept
+    # Nothing of the home page's own content was kept.
+    assert not [key for key in fragments.pages.entries if "home_page.html" in key]
