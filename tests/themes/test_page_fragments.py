@@ -300,3 +300,47 @@ def test_a_home_page_introduction_with_a_link_is_rendered_every_time(
     assert fragments.local.entries  # the chrome is kept
     # Nothing of the home page's own content was kept.
     assert not [key for key in fragments.pages.entries if "home_page.html" in key]
+
+
+def _png(colour: str, name: str):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (120, 40), colour).save(buffer, "PNG")
+    return ImageFile(io.BytesIO(buffer.getvalue()), name=name)
+
+
+def test_a_replaced_image_shows_in_a_kept_article(
+    site, article, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """As Wagtail's image form replaces a file: the new file saved, then the old
+    renditions deleted; a render in between must not keep the old rendition in
+    the article's content or its page tags."""
+    from wagtail.images.models import Image
+    from wagtail.models import ReferenceIndex
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    photo = Image.objects.create(
+        title="照片", file=_png("navy", "photo.png"), collection=site.collection
+    )
+    article.body = [("image", {"image": photo, "alt": "现场", "caption": ""})]
+    article.save_revision().publish()
+    ReferenceIndex.create_or_update_for_object(article)
+    path = path_of(article)
+    before = re.search(r"<img[^>]*>", _body(_html(site, path))).group(0)
+    # Each step committed on its own (autocommit): the save's generation move
+    # is over before the render in between.
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.file = _png("maroon", "photo-new.png")
+        photo._set_image_file_metadata()
+        photo.save()
+    _html(site, path)
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.renditions.all().delete()
+    html = _html(site, path)
+    after = re.search(r"<img[^>]*>", _body(html)).group(0)
+    assert after != before
+    assert _meta(html, "Image").endswith(photo.get_rendition("fill-400x300").url)
