@@ -71,7 +71,8 @@ VANILLA_DATABASE = os.environ.get(
 # Which caches the rendered figures still use.
 UNCACHED = (
     "uncached (gunicorn; page cache and static tree off; chrome fragments, "
-    "restricted paths and column keywords kept per site generation)"
+    "page tags, article content, restricted paths and column keywords kept "
+    "per site generation)"
 )
 COLD = "cold (gunicorn; nothing kept: SITES_KEEP_PER_GENERATION=false)"
 

@@ -244,14 +244,32 @@ def image_changed_record(sender, instance, raw=False, created=False, **kwargs):
 
 def rendition_deleted_record(sender, instance, **kwargs):
     """Wagtail's image form deletes the old renditions after saving the new file:
-    a page rendered in between may have kept the logo's old rendition in the
-    chrome, so the generation of a site showing it moves on again."""
+    a page rendered in between may have kept the old rendition in what is kept
+    per site generation (the logo or banner in the chrome; a page's image in its
+    page tags or its content, themes.fragments), so the generation of a site
+    showing it moves on again."""
+    site_ids = set()
     for wagtail_site_id in ThemeSettings.objects.filter(
         Q(logo_id=instance.image_id) | Q(banner_id=instance.image_id)
     ).values_list("site_id", flat=True):
-        site_id = selectors.govsite_id_for_wagtail_site(wagtail_site_id)
-        if site_id is not None:
-            generation.site_changed(site_id=site_id)
+        site_ids.add(selectors.govsite_id_for_wagtail_site(wagtail_site_id))
+    page_type = ContentType.objects.get_for_model(Page)
+    image_type = ContentType.objects.get_for_model(get_image_model())
+    page_ids = (
+        ReferenceIndex.objects.filter(
+            to_content_type=image_type,
+            to_object_id=str(instance.image_id),
+            base_content_type=page_type,
+        )
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
+    for url_path in Page.objects.filter(
+        pk__in=[int(pk) for pk in page_ids]
+    ).values_list("url_path", flat=True):
+        site_ids.add(selectors.govsite_id_for_path(url_path))
+    for site_id in site_ids - {None}:
+        generation.site_changed(site_id=site_id)
 
 
 post_save.connect(image_changed_record, sender=get_image_model())

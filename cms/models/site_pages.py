@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, models
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -161,11 +162,43 @@ class HomePage(KeptViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Read when the template shows them: not at all when the home page's
+        # content is kept per site generation (themes.fragments, ``list``).
         if self.sections:
-            context["sections"] = selectors.home_sections(home=self)
+            context["sections"] = SimpleLazyObject(
+                lambda: selectors.home_sections(home=self)
+            )
         else:
-            context["columns"] = selectors.home_columns(home=self)
+            context["columns"] = SimpleLazyObject(
+                lambda: selectors.home_columns(home=self)
+            )
         return context
+
+    def fragment_keepable(self) -> bool:
+        """Whether what the home page shows may be kept per site generation
+        (themes.fragments): only when it reads no row whose change leaves this
+        site's generation where it is. Not with a link or an embed in the
+        introduction (another site's page, a document), nor with a section on
+        a column that is not one of this site's (another site's column renamed
+        moves that site's generation, not this one's)."""
+        if any(marker in (self.intro or "") for marker in ("linktype=", "<embed")):
+            return False
+        chosen = {
+            block["value"].get("column")
+            for block in self.sections.raw_data
+            if block.get("type") in ("headlines", "column")
+            and isinstance(block.get("value"), dict)
+        } - {None}
+        if not chosen:
+            return True
+        site = tenancy.current_site()
+        if site is None or site.root_page.pk != self.pk:
+            return False
+        columns = generation.kept_for(
+            site, "column_routes", lambda: column_routes(home=self)
+        )
+        own = {values[0] for values in columns.values()}
+        return chosen <= own
 
 
 class ColumnPage(KeptViewRestrictionsMixin, Page):
@@ -250,9 +283,12 @@ class ColumnPage(KeptViewRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Its pages and what other sites' items it lists (cms.listings).
-        listing = selectors.column_listing(column=self)
-        context["items"] = Paginator(listing, self.per_page).get_page(
-            request.GET.get("page")
+        # Read when the template shows the list: not at all when the list is
+        # kept per site generation (themes.fragments, ``list``).
+        context["items"] = SimpleLazyObject(
+            lambda: Paginator(
+                selectors.column_listing(column=self), self.per_page
+            ).get_page(request.GET.get("page"))
         )
         context["subcolumns"] = public(
             ColumnPage.objects.child_of(self).live()

@@ -9,6 +9,8 @@ instead of silently bringing back Wagtail's unscoped or slow behaviour.
 - ``allowed_hosts``: Django's host check follows the site registry.
 - ``admin_urls``: Wagtail admin views replaced by scoped ones, matched first.
 - ``explorer_filters``: the choices of Wagtail's page and report filters.
+- ``cluster_init``: a page built from a database row without modelcluster's
+  walk over its fields (``ClusterableModel.__init__``).
 
 Outside this package, pinned all the same: ``search.wagtail_backend``
 (modelsearch's index writer, ``test_modelsearch_index.py``); the image preview URL
@@ -29,8 +31,9 @@ def install() -> None:
     """Called once, from ``SitesConfig.ready()``."""
     # Here, not at the top: the modules import Wagtail's models and admin views,
     # which need the app registry that ``ready()`` runs after.
-    from . import allowed_hosts, explorer_filters, page_urls
+    from . import allowed_hosts, cluster_init, explorer_filters, page_urls
 
     page_urls.install()
     allowed_hosts.install()
     explorer_filters.install()
+    cluster_init.install()

@@ -175,7 +175,7 @@ def test_nothing_is_kept_when_fragments_are_off(site, article, settings):
             ["要闻动态改", top.pk],
         )
     assert "要闻动态改" in _nav(_html(site, path))
-    assert not fragments.local.entries
+    assert not fragments.local.entries and not fragments.pages.entries
 
 
 def test_a_page_made_private_is_refused_on_the_next_request(site, article):

@@ -84,23 +84,26 @@ class SiteFragmentNode(template.Node):
         key = fragments.fragment_key(context, self.place, self.kind)
         if key is None:
             return self.nodelist.render(context)
-        html = fragments.local.get(key)
+        kept = fragments.kept_map(self.kind)
+        html = kept.get(key)
         if html is None:
             html = str(self.nodelist.render(context))
-            fragments.local.put(key, html)
+            kept.put(key, html)
         return mark_safe(html)  # noqa: S308 (the template's own rendered output)
 
 
 @register.tag
 def sitefragment(parser, token):
-    """``{% sitefragment ["nav"|"trail"] %}…{% endsitefragment %}``: what it encloses
-    is the same on every page of the site (or for every page of the same top-level
-    column, or the same parent), kept per site generation (themes.fragments)."""
+    """``{% sitefragment [KIND] %}…{% endsitefragment %}`` (KIND: "nav", "trail",
+    "path", "page", "content", "list"; none: the same on every page of the
+    site): what it encloses is the same for every page of the same top-level
+    column, the same parent, the same place, or the same live page, kept per
+    site generation (themes.fragments)."""
     bits = token.split_contents()
     if len(bits) > 2:
         raise template.TemplateSyntaxError("sitefragment takes at most one argument")
     kind = bits[1].strip("\"'") if len(bits) == 2 else ""
-    if kind not in ("", "nav", "trail"):
+    if kind not in ("", "nav", "trail", "path", "page", "content", "list"):
         raise template.TemplateSyntaxError(f"unknown sitefragment kind {kind!r}")
     # The tag's place: its template and its order there.
     count = getattr(parser, "_sitefragments", 0)
