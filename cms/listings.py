@@ -78,6 +78,7 @@ def column_items_provider_register(
     its answer for several groups of columns at once, if it has one."""
     if provider not in _providers:
         _providers.append(provider)
+        _lists_changed()
     if tops is not None:
         _tops[provider] = tops
 
@@ -86,6 +87,15 @@ def column_items_provider_unregister(provider: Provider) -> None:
     # Its ``tops`` is kept for when it comes back (only asked while registered).
     if provider in _providers:
         _providers.remove(provider)
+        _lists_changed()
+
+
+def _lists_changed() -> None:
+    """What every list shows changed in this process: the lists it keeps as
+    rendered text (``sites.generation.Kept``) are made again."""
+    from sites.generation import Kept
+
+    Kept.clear_all()
 
 
 def groups_top(groups: dict[int, Sequence], n: int) -> dict[int, list[ListedItem]]:

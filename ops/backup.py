@@ -172,6 +172,9 @@ def backup_create(*, target: Path, using: str = "default") -> Path:
                 "--format=custom",
                 "--no-owner",
                 "--no-privileges",
+                # Restorable on a server built without LZ4 (the embedded wheel's):
+                # the search index's bodies use it where the server has it.
+                "--no-toast-compression",
                 f"--file={target / DATABASE_FILE}",
             ],
             env,

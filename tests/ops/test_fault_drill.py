@@ -325,7 +325,9 @@ def _load_template(database, name):
         dump = subprocess.run(
             [
                 tools / "pg_dump",
-                *("--no-owner", "--no-privileges", "-d", source),
+                # This machine's server may compress with LZ4; the wheel's cannot.
+                *("--no-owner", "--no-privileges", "--no-toast-compression"),
+                *("-d", source),
                 *("-h", str(params["host"] or "127.0.0.1")),
                 *("-p", str(params["port"] or 5432)),
                 *("-U", params["user"] or "postgres"),

@@ -65,6 +65,11 @@ def test_taken_notice_is_listed_in_each_county_column_and_leaves_when_unpublishe
         feed = client_for(county).get(column(county, "tzgg").get_url() + "rss.xml")
         assert f"http://{county.host}{address(target)}" in feed.content.decode()
     notice.unpublish()
+    # The item's own address is gone at once; the lists that named it (their
+    # files and what each process keeps of them) are written by the queued task.
+    for county in counties:
+        assert client_for(county).get(address(rows[county.pk])).status_code == 410
+    run_tasks()
     for county in counties:
         html = column_html(county)
         assert notice.title not in html
