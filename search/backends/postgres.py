@@ -409,15 +409,7 @@ class PostgresBackend(SearchBackend):
     def _copy(self, data: bytes, count: int) -> int:
         """Stream rows (COPY's text format, ``copy_line``) into the index table
         (no conflict handling: for rebuilds, after their rows were deleted)."""
-        if not count:
-            return 0
-        connection.ensure_connection()
-        with (
-            connection.connection.cursor() as cursor,
-            cursor.copy(f"COPY {TABLE} ({COPY_COLUMNS}) FROM STDIN") as copy,
-        ):
-            copy.write(data)
-        return count
+        return postgres_rebuild.copy_rows(data, count, COPY_COLUMNS, table=TABLE)
 
     # -- searching --------------------------------------------------------------
 

@@ -244,15 +244,15 @@ def _swap(cursor, renames: list[str], layout: list[tuple]) -> None:
         cursor.execute(statement)
 
 
-def copy_rows(data: bytes, count: int, columns: str) -> int:
-    """Stream rows (COPY's text format) into the shadow table on this
-    process's connection."""
+def copy_rows(data: bytes, count: int, columns: str, *, table: str = SHADOW) -> int:
+    """Stream rows (COPY's text format) into ``table`` (the shadow table unless
+    told) on this process's connection."""
     if not count:
         return 0
     connection.ensure_connection()
     with (
         connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {SHADOW} ({columns}) FROM STDIN") as copy,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
         copy.write(data)
     return count
