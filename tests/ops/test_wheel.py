@@ -6,6 +6,7 @@ real requests through gunicorn with the production settings."""
 import ast
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -51,9 +52,23 @@ def _run(*args, **kwargs):
     return result.stdout
 
 
+def _build_context(target: Path) -> Path:
+    """The source tree as the Dockerfile's build stage receives it: copied without
+    what .dockerignore leaves out, so that the build reads a tree nothing else is
+    writing to (the suite's other processes write under the checkout meanwhile)."""
+    patterns = [
+        line.strip().removeprefix("**/")
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(*patterns))
+    return target
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
+    context = _build_context(tmp_path_factory.mktemp("context") / "src")
     _run(
         sys.executable,
         "-m",
@@ -64,7 +79,7 @@ def wheel(tmp_path_factory):
         "-w",
         str(out),
         ".",
-        cwd=ROOT,
+        cwd=context,
     )
     (path,) = out.glob("govplatform-*.whl")
     return path
