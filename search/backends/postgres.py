@@ -16,24 +16,21 @@ in date order and the few shown on it from other sites (``search_sql``).
 from __future__ import annotations
 
 import collections
-import concurrent.futures
 import datetime
 import functools
 import itertools
 import json
-import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from search.analysis import segmenter, tokens
+from search.analysis import tokens
 from search.documents import IndexDocument, documents_for_pages
 from search.models import SearchDocument
 from search.query import quote_lexeme, tsquery
-from sites.routing import get_host_map
 
 from . import postgres_rebuild
 from .base import (
@@ -272,12 +269,6 @@ def copy_into_shadow(page_ids: list[int]) -> int:
     return postgres_rebuild.copy_rows(data, count, COPY_COLUMNS)
 
 
-def _worker_start() -> None:
-    """A forked rebuild worker opens its own database connections."""
-    for alias in connections:
-        connections[alias].close_if_unusable_or_obsolete()
-
-
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -347,19 +338,12 @@ class PostgresBackend(SearchBackend):
             return postgres_rebuild.rebuild_in_workers(
                 batches, copy_into_shadow, workers
             )
-        segmenter()  # loaded once, shared by the forked workers
-        get_host_map()
-        connections.close_all()  # no connection is shared with a worker
         written = 0
         build = functools.partial(copy_batch, site_id=site_id)
         waiting = iter(batches)
         # A worker that raises, or dies (killed, out of memory), fails the
         # rebuild: the transaction is rolled back, the previous documents stay.
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(workers, len(batches)),
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_worker_start,
-        ) as pool:
+        with postgres_rebuild.worker_pool(min(workers, len(batches))) as pool:
             try:
                 # The first submission forks every worker: before this process
                 # opens its connection again. A few batches are built ahead of

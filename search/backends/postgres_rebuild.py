@@ -319,13 +319,31 @@ def _rebuild_here(documents, line, columns) -> int:
     return written
 
 
-def _worker_start() -> None:
-    """A forked rebuild worker opens its own database connections; its COPYs
-    need not wait for the disk (a crash drops the shadow table anyway)."""
+def _worker_start(unsynchronised: bool) -> None:
+    """A forked rebuild worker opens its own database connections; with
+    ``unsynchronised``, its COPYs need not wait for the disk (a crash drops the
+    shadow table anyway)."""
     for alias in connections:
         connections[alias].close_if_unusable_or_obsolete()
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
+    if unsynchronised:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+
+
+@contextlib.contextmanager
+def worker_pool(max_workers: int, *, unsynchronised: bool = False):
+    """Forked rebuild workers sharing this process's segmenter and host map,
+    each on database connections of its own (none is shared: this process's
+    are closed before the first fork)."""
+    segmenter()
+    get_host_map()
+    connections.close_all()
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=max_workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=functools.partial(_worker_start, unsynchronised),
+    ) as pool:
+        yield pool
 
 
 def rebuild_in_workers(
@@ -341,18 +359,11 @@ def _rebuild_in_workers(batches, task, workers) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         _prepare(cursor)
         plan = (*_index_plan(cursor), _layout(cursor))
-    segmenter()  # loaded once, shared by the forked workers
-    get_host_map()
-    connections.close_all()  # no connection is shared with a worker
     written = 0
     try:
         # A worker that raises, or dies (killed, out of memory), fails the
         # rebuild: the shadow table is dropped, the index table stays.
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(workers, len(batches)),
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_worker_start,
-        ) as pool:
+        with worker_pool(min(workers, len(batches)), unsynchronised=True) as pool:
             try:
                 started = time.perf_counter()
                 written = _run_all(
